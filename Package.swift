@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One module per concern; see README "Layout".
+let package = Package(
+    name: "swiftplay",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "swiftplay", targets: ["swiftplay"]),
+        .library(name: "Jinja", targets: ["Jinja"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // Jinja2 engine: no dependency on the rest of swiftplay.
+        .target(name: "Jinja", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+        // YAML/JSON files to Values, with file:line:column for errors.
+        .target(name: "DataLoader", dependencies: ["Jinja", "Yams", .product(name: "OrderedCollections", package: "swift-collections")]),
+        .target(name: "Inventory", dependencies: ["Jinja", "DataLoader"]),
+        .target(name: "Playbook", dependencies: ["Jinja", "DataLoader"]),
+        .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
+        .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
+        .target(name: "Transport", dependencies: ["CLibSSH"]),
+        // Ansible's filters, tests and lookups on top of Jinja.
+        .target(name: "Templating", dependencies: ["Jinja", "DataLoader", "CCrypt"]),
+        .target(name: "Output", dependencies: ["Jinja"]),
+        .target(name: "Modules", dependencies: ["Jinja", "Transport", "Templating", "DataLoader"]),
+        .target(name: "Executor", dependencies: ["Jinja", "DataLoader", "Inventory", "Playbook", "Transport", "Templating", "Modules", "Output"]),
+        .executableTarget(name: "swiftplay", dependencies: ["Executor", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja"]),
+        .testTarget(name: "EngineTests", dependencies: ["Executor", "Inventory", "Playbook", "DataLoader", "Jinja"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

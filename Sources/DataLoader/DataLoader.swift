@@ -1,0 +1,1 @@
+// DataLoader module

@@ -1,0 +1,74 @@
+import Foundation
+
+/// How a command gains privileges on the host (`become`).
+public struct Become: Equatable {
+    public var method: String      // "sudo" or "su"
+    public var user: String        // target user, "root" by default
+    public var password: String?   // never printed
+    public var flags: String?      // extra flags for the method (become_flags)
+    public init(method: String = "sudo", user: String = "root", password: String? = nil, flags: String? = nil) {
+        self.method = method
+        self.user = user
+        self.password = password
+        self.flags = flags
+    }
+}
+
+/// The outcome of one remote command. stdout and stderr are kept apart and binary-safe.
+public struct CommandResult {
+    public var exitCode: Int32
+    public var stdout: Data
+    public var stderr: Data
+    public init(exitCode: Int32, stdout: Data, stderr: Data) {
+        self.exitCode = exitCode
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+}
+
+public enum TransportError: Error, CustomStringConvertible {
+    /// The host cannot be reached or authenticated: the task reports UNREACHABLE.
+    case unreachable(host: String, message: String)
+    /// Privilege escalation failed (wrong password, sudo not allowed...).
+    case becomeFailed(host: String, message: String)
+    case transferFailed(host: String, path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let host, let m): return "Failed to connect to the host via ssh: \(host): \(m)"
+        case .becomeFailed(_, let m): return m
+        case .transferFailed(_, let path, let m): return "transfer of \(path) failed: \(m)"
+        }
+    }
+}
+
+/// How commands reach a host. One Connection per host, used by one thread at a time; the executor
+/// keeps it open for the whole run. Commands are POSIX `sh` command lines.
+public protocol Connection: AnyObject {
+    var host: String { get }
+    /// Runs a shell command line and waits for it. `stdin` is fed to the command then closed.
+    /// With `become`, the command runs as `become.user` through `become.method`.
+    func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult
+    /// Writes `data` to `path` on the host atomically (temporary file in the same directory, then rename),
+    /// with the given octal mode string (e.g. "0644") when not nil.
+    func put(_ data: Data, to path: String, mode: String?, become: Become?) throws
+    /// Reads a whole file from the host.
+    func get(_ path: String, become: Become?) throws -> Data
+    func close()
+}
+
+public extension Connection {
+    func run(_ command: String, stdin: Data? = nil, become: Become? = nil) throws -> CommandResult {
+        try run(command, stdin: stdin, become: become, environment: [:])
+    }
+}
+
+/// Quotes a string for POSIX sh: 'it'\''s'.
+public func shellQuote(_ s: String) -> String {
+    if !s.isEmpty, s.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:@%+,".contains($0) }), s.allSatisfy(\.isASCII) {
+        return s
+    }
+    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
