@@ -1,0 +1,133 @@
+import Foundation
+import Jinja
+import OrderedCollections
+import Transport
+
+/// A task module: one type per file, with its argument spec, documentation and behaviour.
+///
+/// A module reads the state it needs from the host in one round trip, decides, then changes it in
+/// one round trip. It must be idempotent (a second run reports no change), change nothing under
+/// `context.checkMode`, and fill `diff` when `context.diffMode` is on and it has a meaningful diff.
+public protocol Module {
+    /// Short name, e.g. "file". FQCNs (ansible.builtin.file...) resolve through `aliases`.
+    static var name: String { get }
+    static var aliases: [String] { get }
+    static var spec: ArgumentSpec { get }
+    /// Markdown shown by `swiftplay doc NAME`: what it does, and notes on options.
+    static var documentation: String { get }
+    /// Whether the module takes a free-form string (`command: ls -l`), stored as `_raw_params`.
+    static var freeForm: Bool { get }
+    static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult
+}
+
+public extension Module {
+    static var aliases: [String] { ["ansible.builtin.\(name)", "ansible.legacy.\(name)"] }
+    static var freeForm: Bool { false }
+}
+
+/// What a module sees of the run: the host connection, modes, and controller-side helpers.
+public final class ModuleContext {
+    public let connection: Connection
+    public let host: String
+    public let checkMode: Bool
+    public let diffMode: Bool
+    public let become: Become?
+    /// Host variables and facts (e.g. ansible_pkg_mgr), read lazily.
+    public let variables: VariableSource
+    /// Directories searched for `src` files on the controller, most specific first
+    /// (role files/ or templates/, then the playbook's).
+    public let searchPaths: [String]
+    /// Renders a template file's text with the task's variables (for `template`).
+    public let renderTemplate: (_ source: String, _ path: String) throws -> String
+    /// Evaluates a bare Jinja expression with the task's variables (for `assert`, `debug var=`).
+    public let evaluate: (_ expression: String) throws -> Value
+    /// Environment variables for commands (task `environment:`).
+    public let environment: [String: String]
+    /// Sub-directory of `searchPaths` entries to prefer: "files" or "templates".
+    public init(connection: Connection, host: String, checkMode: Bool, diffMode: Bool, become: Become?,
+                variables: VariableSource, searchPaths: [String], environment: [String: String] = [:],
+                renderTemplate: @escaping (_ source: String, _ path: String) throws -> String,
+                evaluate: @escaping (_ expression: String) throws -> Value) {
+        self.connection = connection
+        self.host = host
+        self.checkMode = checkMode
+        self.diffMode = diffMode
+        self.become = become
+        self.variables = variables
+        self.searchPaths = searchPaths
+        self.environment = environment
+        self.renderTemplate = renderTemplate
+        self.evaluate = evaluate
+    }
+
+    /// Runs a shell command on the host with the task's privileges and environment.
+    @discardableResult
+    public func run(_ command: String, stdin: Data? = nil) throws -> CommandResult {
+        try connection.run(command, stdin: stdin, become: become, environment: environment)
+    }
+
+    /// Finds a controller file named by `src` in the given sub-directory ("files"/"templates") of the
+    /// search paths, then in the search paths themselves; absolute paths are used as they are.
+    public func findFile(_ name: String, in subdir: String) -> String? {
+        if name.hasPrefix("/") { return FileManager.default.fileExists(atPath: name) ? name : nil }
+        for base in searchPaths {
+            for candidate in ["\(base)/\(subdir)/\(name)", "\(base)/\(name)"] where FileManager.default.fileExists(atPath: candidate) {
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    /// Reads a fact or variable; nil when undefined.
+    public func variable(_ name: String) -> Value? {
+        (try? variables.lookup(name)) ?? nil
+    }
+}
+
+/// A module's answer. Keys are Ansible's return values (changed, failed, msg, diff, rc, stdout...).
+public struct ModuleResult {
+    public var values: OrderedDictionary<String, Value>
+
+    public init(changed: Bool = false, _ values: OrderedDictionary<String, Value> = [:]) {
+        self.values = ["changed": .bool(changed)]
+        for (k, v) in values { self.values[k] = v }
+    }
+
+    public static func failed(_ msg: String, _ values: OrderedDictionary<String, Value> = [:]) -> ModuleResult {
+        var r = ModuleResult(changed: false, values)
+        r.values["failed"] = .bool(true)
+        r.values["msg"] = .string(msg)
+        return r
+    }
+
+    public var changed: Bool {
+        get { values["changed"]?.truthy ?? false }
+        set { values["changed"] = .bool(newValue) }
+    }
+    public var failed: Bool { values["failed"]?.truthy ?? false }
+    public subscript(key: String) -> Value? {
+        get { values[key] }
+        set { values[key] = newValue }
+    }
+
+    /// Records a before/after diff (as Ansible's `diff` return value).
+    public mutating func addDiff(before: String, after: String, beforeHeader: String? = nil, afterHeader: String? = nil) {
+        var d: OrderedDictionary<String, Value> = ["before": .string(before), "after": .string(after)]
+        if let beforeHeader { d["before_header"] = .string(beforeHeader) }
+        if let afterHeader { d["after_header"] = .string(afterHeader) }
+        var list = values["diff"]?.listValue ?? []
+        list.append(.dict(d))
+        values["diff"] = .list(list)
+    }
+}
+
+/// A module failure raised from deep inside a module; becomes a failed result with `msg`.
+public struct ModuleError: Error, CustomStringConvertible {
+    public var message: String
+    public var values: OrderedDictionary<String, Value>
+    public init(_ message: String, _ values: OrderedDictionary<String, Value> = [:]) {
+        self.message = message
+        self.values = values
+    }
+    public var description: String { message }
+}

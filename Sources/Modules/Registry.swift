@@ -1,0 +1,18 @@
+/// All modules by name and alias. Adding a module means adding its type here.
+public enum ModuleRegistry {
+    public static let all: [Module.Type] = [
+        CommandModule.self, ShellModule.self,
+    ]
+
+    private static let byName: [String: Module.Type] = {
+        var map: [String: Module.Type] = [:]
+        for m in all {
+            map[m.name] = m
+            for a in m.aliases { map[a] = m }
+        }
+        return map
+    }()
+
+    public static func module(named name: String) -> Module.Type? { byName[name] }
+    public static var names: [String] { all.map { $0.name }.sorted() }
+}
