@@ -1,0 +1,125 @@
+import Foundation
+import Jinja
+import Templating
+
+/// Ansible's templating on top of Jinja: native types for whole-value expressions, recursive
+/// templating of lists and dicts, conditionals, and the `omit` placeholder.
+final class Templar {
+    let env: Environment
+    /// For template files: same settings, but the trailing newline is kept, as Ansible's template module does.
+    let fileEnv: Environment
+    static let omitToken = "__omit_place_holder__" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+
+    init(context: TemplatingContext) {
+        var options = EnvironmentOptions()
+        options.trimBlocks = true
+        options.undefined = .strict
+        env = Environment(options: options)
+        var fileOptions = options
+        fileOptions.keepTrailingNewline = true
+        fileEnv = Environment(options: fileOptions)
+        AnsibleExtensions.install(into: env, context: context)
+        AnsibleExtensions.install(into: fileEnv, context: context)
+    }
+
+    static func hasDelimiters(_ s: String) -> Bool {
+        s.contains("{{") || s.contains("{%") || s.contains("{#")
+    }
+
+    static func needsTemplating(_ v: Value) -> Bool {
+        switch v {
+        case .string(let s): return hasDelimiters(s)
+        case .list(let l), .tuple(let l): return l.contains(where: needsTemplating)
+        case .dict(let d): return d.contains { hasDelimiters($0.key) || needsTemplating($0.value) }
+        default: return false
+        }
+    }
+
+    /// Templates every string inside `v`.
+    func template(_ v: Value, _ scope: VariableSource) throws -> Value {
+        switch v {
+        case .string(let s): return try render(s, scope)
+        case .list(let l): return .list(try l.map { try template($0, scope) })
+        case .tuple(let l): return .tuple(try l.map { try template($0, scope) })
+        case .dict(let d):
+            var out = d
+            out.removeAll()
+            for (k, val) in d {
+                let key = Templar.hasDelimiters(k) ? try render(k, scope).pythonStr : k
+                out[key] = try template(val, scope)
+            }
+            return .dict(out)
+        default: return v
+        }
+    }
+
+    /// A string: plain text stays as is; exactly one `{{ expr }}` keeps the expression's native type.
+    func render(_ s: String, _ scope: VariableSource) throws -> Value {
+        guard Templar.hasDelimiters(s) else { return .string(s) }
+        let t = try env.template(s)
+        if let e = t.singleExpression {
+            let v = try e.evaluate(scope)
+            if case .undefined(let u) = v { throw TemplateError(kind: .undefined, message: u.description) }
+            return v
+        }
+        return .string(try t.render(scope))
+    }
+
+    /// Renders a template file's text (template module, lookup('template')).
+    func renderFile(_ source: String, name: String, _ scope: VariableSource) throws -> String {
+        try fileEnv.template(source, name: name).render(scope)
+    }
+
+    func evaluate(_ expression: String, _ scope: VariableSource) throws -> Value {
+        try env.expression(expression).evaluate(scope)
+    }
+
+    /// `when`, `changed_when`, `failed_when`, `until`, `assert that`: a bool, or a bare expression
+    /// (optionally wrapped in {{ }}).
+    func conditional(_ v: Value, _ scope: VariableSource) throws -> Bool {
+        switch v {
+        case .bool(let b): return b
+        case .none: return false
+        case .int, .double: return v.truthy
+        case .string(var s):
+            s = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            if s.isEmpty { return true }
+            if s.hasPrefix("{{") && s.hasSuffix("}}") && !s.dropFirst(2).contains("{{") {
+                s = String(s.dropFirst(2).dropLast(2))
+            } else if Templar.hasDelimiters(s) {
+                s = try render(s, scope).pythonStr
+            }
+            let result = try evaluate(s, scope)
+            return try truth(result, expression: s)
+        default:
+            return v.truthy
+        }
+    }
+
+    private func truth(_ v: Value, expression: String) throws -> Bool {
+        switch v {
+        case .undefined(let u): throw TemplateError(kind: .undefined, message: "The conditional check '\(expression)' failed. The error was: \(u)")
+        case .string(let s):
+            // A variable holding "false"/"no" reads as false, as Ansible's conditionals do.
+            switch s.lowercased() {
+            case "false", "no", "off", "0", "": return false
+            case "true", "yes", "on", "1": return true
+            default: return true
+            }
+        default: return v.truthy
+        }
+    }
+
+    /// Removes arguments whose value is the omit placeholder (at any depth of dicts).
+    static func removeOmitted(_ v: Value) -> Value? {
+        switch v {
+        case .string(let s) where s == omitToken: return nil
+        case .dict(var d):
+            for (k, val) in d { d[k] = removeOmitted(val) }
+            d = d.filter { _ in true }
+            return .dict(d)
+        case .list(let l): return .list(l.compactMap(removeOmitted))
+        default: return v
+        }
+    }
+}

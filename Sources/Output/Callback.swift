@@ -1,0 +1,25 @@
+import Foundation
+import Jinja
+import OrderedCollections
+
+/// What happened to one host in one task (or one loop item).
+public enum ResultStatus: String {
+    case ok, changed, failed, skipped, unreachable
+}
+
+public struct HostStats {
+    public var ok = 0, changed = 0, unreachable = 0, failed = 0, skipped = 0, rescued = 0, ignored = 0
+    public init() {}
+}
+
+/// Receives run events and presents them. The executor knows nothing of how they are shown.
+public protocol Callback: AnyObject {
+    func playStart(name: String)
+    func taskStart(name: String, isHandler: Bool, path: String?)
+    func hostResult(host: String, delegatedTo: String?, status: ResultStatus, result: OrderedDictionary<String, Value>,
+                    item: Value?, ignored: Bool, verbose: Bool)
+    func warning(_ message: String)
+    func message(_ text: String)
+    func recap(_ stats: [(String, HostStats)])
+    func noHostsMatched()
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Jinja
+import OrderedCollections
+
+/// The text output of ansible-playbook's default callback.
+public final class DefaultCallback: Callback {
+    let verbosity: Int
+    let color: Bool
+    let diff: Bool
+    let write: (String) -> Void
+    let lock = NSLock()
+    /// The banner of the task whose results have not been printed yet (printed lazily, so that tasks
+    /// skipped on every host still show their banner like Ansible does).
+    public init(verbosity: Int, color: Bool, diff: Bool, write: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
+        self.verbosity = verbosity
+        self.color = color
+        self.diff = diff
+        self.write = write
+    }
+
+    func out(_ s: String) {
+        lock.lock()
+        write(s + "\n")
+        lock.unlock()
+    }
+
+    func banner(_ msg: String) -> String {
+        "\n" + msg + " " + String(repeating: "*", count: max(3, 79 - msg.count))
+    }
+
+    func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+
+    public func playStart(name: String) { out(banner("PLAY [\(name)]")) }
+
+    public func taskStart(name: String, isHandler: Bool, path: String?) {
+        out(banner((isHandler ? "RUNNING HANDLER" : "TASK") + " [\(name)]"))
+        if verbosity >= 2, let path { out("task path: \(path)") }
+    }
+
+    public func hostResult(host: String, delegatedTo: String?, status: ResultStatus, result: OrderedDictionary<String, Value>,
+                           item: Value?, ignored: Bool, verbose: Bool) {
+        let who = delegatedTo.map { "[\(host) -> \($0)]" } ?? "[\(host)]"
+        var shown = result
+        for k in ["_ansible_no_log", "_ansible_verbose_always", "_ansible_item_label", "_ansible_delegated_vars"] { shown.removeValue(forKey: k) }
+        let label = item.map { " (item=\(labelText($0)))" } ?? ""
+        var text: String
+        var colorCode: String
+        switch status {
+        case .ok: text = "ok: \(who)\(label)"; colorCode = "0;32"
+        case .changed: text = "changed: \(who)\(label)"; colorCode = "0;33"
+        case .skipped: text = "skipping: \(who)\(label)"; colorCode = "0;36"
+        case .failed:
+            text = item != nil ? "failed: \(who)\(label)" : "fatal: \(who): FAILED!"; colorCode = "0;31"
+        case .unreachable: text = "fatal: \(who): UNREACHABLE!"; colorCode = "1;31"
+        }
+        if diff, let diffs = result["diff"]?.listValue {
+            for d in diffs { if let t = DiffText.render(d), !t.isEmpty { out(t) } }
+        }
+        let alwaysShow = status == .failed || status == .unreachable || verbose || verbosity >= 1
+        if alwaysShow && !(status == .skipped && verbosity < 1) {
+            shown.removeValue(forKey: "diff")
+            if status == .skipped || (item != nil && !(status == .failed)) { shown.removeValue(forKey: "invocation") }
+            text += " => " + JSONText.encode(.dict(shown))
+        }
+        out(paint(text, colorCode))
+        if ignored { out(paint("...ignoring", "0;36")) }
+    }
+
+    func labelText(_ v: Value) -> String {
+        switch v {
+        case .dict, .list: return JSONText.encode(v, indent: nil, sortKeys: false).replacingOccurrences(of: "\": ", with: "': ").replacingOccurrences(of: "\"", with: "'")
+        default: return v.pythonStr
+        }
+    }
+
+    public func warning(_ message: String) {
+        out(paint("[WARNING]: \(message)", "1;35"))
+    }
+
+    public func message(_ text: String) { out(text) }
+
+    public func noHostsMatched() { out("skipping: no hosts matched") }
+
+    public func recap(_ stats: [(String, HostStats)]) {
+        out(banner("PLAY RECAP"))
+        for (host, s) in stats {
+            func field(_ name: String, _ n: Int) -> String { (name + "=" + String(n)).padding(toLength: name.count + 1 + max(4, String(n).count), withPad: " ", startingAt: 0) }
+            let line = host.padding(toLength: max(26, host.count), withPad: " ", startingAt: 0) + " : " +
+                [field("ok", s.ok), field("changed", s.changed), field("unreachable", s.unreachable),
+                 field("failed", s.failed), field("skipped", s.skipped), field("rescued", s.rescued),
+                 field("ignored", s.ignored)].joined(separator: " ")
+            out(line)
+        }
+        out("")
+    }
+}
+
+/// Unified-diff text of a module's before/after.
+public enum DiffText {
+    public static func render(_ d: Value) -> String? {
+        guard case .dict(let dict) = d else { return nil }
+        if let prepared = dict["prepared"]?.stringValue { return prepared }
+        func text(_ v: Value?) -> String {
+            switch v {
+            case .string(let s)?: return s
+            case .dict?, .list?: return JSONText.encode(v!) + "\n"
+            default: return ""
+            }
+        }
+        let before = text(dict["before"]), after = text(dict["after"])
+        if before == after { return nil }
+        let bh = dict["before_header"]?.pythonStr ?? "before"
+        let ah = dict["after_header"]?.pythonStr ?? "after"
+        return unified(before, after, bh, ah)
+    }
+
+    /// A simple unified diff (whole-file hunk with context) via LCS on lines.
+    static func unified(_ a: String, _ b: String, _ ah: String, _ bh: String) -> String {
+        let x = a.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let y = b.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let n = x.count, m = y.count
+        var lcs = Array(repeating: Array(repeating: 0, count: m + 1), count: n + 1)
+        if n > 0 && m > 0 && n * m < 4_000_000 {
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                for j in stride(from: m - 1, through: 0, by: -1) {
+                    lcs[i][j] = x[i] == y[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
+                }
+            }
+        }
+        var lines = ["--- \(ah)", "+++ \(bh)", "@@ -1,\(n) +1,\(m) @@"]
+        var i = 0, j = 0
+        while i < n || j < m {
+            if i < n && j < m && x[i] == y[j] { lines.append(" " + x[i]); i += 1; j += 1 }
+            else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) { lines.append("+" + y[j]); j += 1 }
+            else { lines.append("-" + x[i]); i += 1 }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

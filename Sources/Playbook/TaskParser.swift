@@ -1,0 +1,332 @@
+import DataLoader
+import Foundation
+import Jinja
+import OrderedCollections
+
+/// Task keywords; any other key of a task is its action (module).
+let taskKeywords: Set<String> = [
+    "name", "action", "local_action", "args", "when", "loop", "loop_control", "register", "until", "retries",
+    "delay", "changed_when", "failed_when", "ignore_errors", "ignore_unreachable", "no_log", "notify", "listen",
+    "tags", "vars", "environment", "delegate_to", "delegate_facts", "run_once", "check_mode", "diff", "become",
+    "become_user", "become_method", "become_flags", "become_exe", "remote_user", "connection",
+    "any_errors_fatal", "debugger", "throttle", "timeout", "collections", "module_defaults", "async", "poll",
+    "port", "block", "rescue", "always",
+]
+
+/// Actions written free-form: `command: ls -l` keeps the text as `_raw_params`.
+let freeFormActions: Set<String> = ["command", "shell", "raw", "script", "include_tasks", "import_tasks", "include",
+                                    "include_vars", "meta", "import_playbook", "win_command", "win_shell", "add_host", "group_by"]
+/// Options that may follow a free-form command line as k=v (`command: make creates=out`).
+let rawParamOptions: Set<String> = ["creates", "removes", "chdir", "executable", "warn", "stdin", "stdin_add_newline", "strip_empty_ends", "argv", "file", "name"]
+
+/// Strips the collection prefix: "ansible.builtin.copy" -> "copy" for keyword checks.
+public func shortActionName(_ action: String) -> String {
+    let parts = action.split(separator: ".")
+    return parts.count >= 3 ? String(parts.last ?? "") : action
+}
+
+extension PlaybookLoader {
+    /// Parses a list of tasks (or blocks) written in `file`.
+    public func parseTasks(_ node: YAMLNode?, inherited: Inherited, dir: String, handlers: Bool = false) throws -> [TaskNode] {
+        guard let node else { return [] }
+        if case .scalar(let v, _) = node, v.isNone { return [] }
+        guard let items = node.items else {
+            throw SourceError("expected a list of tasks, got \(node.kindName)", at: node.mark)
+        }
+        var out: [TaskNode] = []
+        for item in items {
+            guard let entries = item.entries else {
+                throw SourceError("a task must be a mapping (name, module and keywords), got \(item.kindName)", at: item.mark)
+            }
+            let keys = Set(entries.map(\.key))
+            if keys.contains("block") {
+                out.append(.block(try parseBlock(item, inherited: inherited, dir: dir, handlers: handlers)))
+                continue
+            }
+            for bad in ["rescue", "always"] where keys.contains(bad) {
+                throw SourceError("'\(bad)' is only valid with 'block'", at: item.mark)
+            }
+            out += try parseTask(item, inherited: inherited, dir: dir, handler: handlers)
+        }
+        return out
+    }
+
+    func parseBlock(_ node: YAMLNode, inherited: Inherited, dir: String, handlers: Bool) throws -> Block {
+        var scope = inherited
+        try applyKeywords(node, to: &scope)
+        let name = node["name"]?.value.pythonStr
+        let body = try parseTasks(node["block"], inherited: scope, dir: dir, handlers: handlers)
+        let rescue = try parseTasks(node["rescue"], inherited: scope, dir: dir, handlers: handlers)
+        let always = try parseTasks(node["always"], inherited: scope, dir: dir, handlers: handlers)
+        for e in node.entries ?? [] where !taskKeywords.contains(e.key) {
+            throw SourceError("'\(e.key)' is not a valid attribute for a Block", at: e.keyMark)
+        }
+        return Block(name: name, body: body, rescue: rescue, always: always, mark: node.mark, inherited: scope)
+    }
+
+    /// Folds the inheritable keywords of a play, block, role or import into `scope`.
+    func applyKeywords(_ node: YAMLNode, to scope: inout Inherited, includeWhen: Bool = true) throws {
+        for e in node.entries ?? [] {
+            let v = e.value.value
+            switch e.key {
+            case "tags": scope.tags += try tagList(e.value)
+            case "when" where includeWhen: scope.when += conditions(v)
+            case "vars":
+                guard case .dict(let d) = v else {
+                    if v.isNone { continue }
+                    throw SourceError("'vars' must be a mapping, got \(e.value.kindName)", at: e.value.mark)
+                }
+                scope.vars.merge(d) { $1 }
+            case "environment": scope.environment.append(v)
+            case "become": scope.become = v
+            case "become_user": scope.becomeUser = v
+            case "become_method": scope.becomeMethod = v
+            case "become_flags": scope.becomeFlags = v
+            case "remote_user": scope.remoteUser = v
+            case "connection": scope.connection = v
+            case "ignore_errors": scope.ignoreErrors = v
+            case "ignore_unreachable": scope.ignoreUnreachable = v
+            case "no_log": scope.noLog = v
+            case "check_mode": scope.checkMode = v
+            case "diff": scope.diff = v
+            case "delegate_to": scope.delegateTo = v
+            case "run_once": scope.runOnce = v
+            case "any_errors_fatal": scope.anyErrorsFatal = v
+            default: break
+            }
+        }
+    }
+
+    func tagList(_ node: YAMLNode) throws -> [String] {
+        switch node.value {
+        case .string(let s): return s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        case .list(let l): return l.map(\.pythonStr)
+        case .int, .double, .bool: return [node.value.pythonStr]
+        case .none: return []
+        default: throw SourceError("tags must be a string or a list of strings", at: node.mark)
+        }
+    }
+
+    func conditions(_ v: Value) -> [Value] {
+        switch v {
+        case .list(let l): return l
+        case .none: return []
+        default: return [v]
+        }
+    }
+
+    /// One task; static imports expand into the tasks they import.
+    func parseTask(_ node: YAMLNode, inherited: Inherited, dir: String, handler: Bool) throws -> [TaskNode] {
+        let entries = node.entries ?? []
+        var actionEntries = entries.filter { !taskKeywords.contains($0.key) && !$0.key.hasPrefix("with_") }
+        var action: String
+        var args: Vars = [:]
+        var argsMark = node.mark
+        if let a = node["action"] ?? node["local_action"] {
+            guard actionEntries.isEmpty else {
+                throw SourceError("conflicting action statements: action, \(actionEntries[0].key)", at: actionEntries[0].keyMark)
+            }
+            (action, args) = try splitActionValue(a)
+            argsMark = a.mark
+        } else {
+            // `with_X` could be a misspelt module too, but Ansible treats every with_ key as a loop.
+            if actionEntries.count > 1 {
+                throw SourceError("conflicting action statements: \(actionEntries.map(\.key).joined(separator: ", "))", at: actionEntries[1].keyMark)
+            }
+            guard let entry = actionEntries.first else {
+                throw SourceError("no module/action detected in task", at: node.mark)
+            }
+            actionEntries.removeAll()
+            action = entry.key
+            argsMark = entry.value.mark
+            args = try actionArgs(action, entry.value)
+        }
+        if let extra = node["args"] {
+            guard case .dict(let d) = extra.value else {
+                throw SourceError("'args' must be a mapping", at: extra.mark)
+            }
+            args.merge(d) { $1 }
+        }
+        _ = argsMark
+        var scope = inherited
+        if node["local_action"] != nil { scope.delegateTo = "localhost" }
+        let short = shortActionName(action)
+
+        // Static imports: their keywords (incl. when and tags) apply to every imported task.
+        if short == "import_tasks" || short == "import_role" {
+            try applyKeywords(node, to: &scope)
+            if short == "import_tasks" {
+                guard let file = (args["_raw_params"] ?? args["file"])?.stringValue else {
+                    throw SourceError("import_tasks needs a file name", at: node.mark)
+                }
+                if file.contains("{{") {
+                    throw SourceError("import_tasks is static: its file name cannot use variables ('\(file)'); use include_tasks", at: node.mark)
+                }
+                let path = try resolveTaskFile(file, dir: dir, role: scope.role)
+                scope.vars.merge(args.filter { $0.key != "_raw_params" && $0.key != "file" }) { $1 }
+                return try parseTasks(try YAMLLoader.load(file: path), inherited: scope, dir: (path as NSString).deletingLastPathComponent, handlers: handler)
+            }
+            guard let name = args["name"]?.stringValue else { throw SourceError("import_role needs a name", at: node.mark) }
+            let role = try loadRole(name: name, params: [:], inherited: scope, baseDir: dir,
+                                    tasksFrom: args["tasks_from"]?.stringValue, varsFrom: args["vars_from"]?.stringValue,
+                                    defaultsFrom: args["defaults_from"]?.stringValue, handlersFrom: args["handlers_from"]?.stringValue,
+                                    mark: node.mark)
+            importedRoles.append(role)
+            return role.dependencies.flatMap { dependencyTasks($0) } + (handler ? role.handlers : role.tasks)
+        }
+
+        let task = Task(action: action, args: args, mark: node.mark, inherited: scope)
+        task.isHandler = handler
+        for e in entries {
+            task.keywords.insert(e.key)
+            let v = e.value.value
+            switch e.key {
+            case "name": task.name = v.isNone ? nil : v.pythonStr
+            case "when": task.when = conditions(v)
+            case "loop": task.loop = v; task.loopKind = "loop"
+            case "loop_control":
+                guard case .dict(let d) = v else { throw SourceError("loop_control must be a mapping", at: e.value.mark) }
+                task.loopControl = d
+            case "register": task.register = v.pythonStr
+            case "until": task.until = v
+            case "retries": task.retries = v
+            case "delay": task.delay = v
+            case "changed_when": task.changedWhen = v
+            case "failed_when": task.failedWhen = v
+            case "notify": task.notify = v.listValue?.map(\.pythonStr) ?? (v.isNone ? [] : [v.pythonStr])
+            case "listen": task.listen = v.listValue?.map(\.pythonStr) ?? (v.isNone ? [] : [v.pythonStr])
+            case "tags": task.ownTags = try tagList(e.value)
+            case "vars":
+                guard case .dict(let d) = v else {
+                    if v.isNone { continue }
+                    throw SourceError("'vars' must be a mapping, got \(e.value.kindName)", at: e.value.mark)
+                }
+                task.ownVars = d
+            case "environment": task.ownEnvironment = v
+            case "delegate_facts": task.delegateFacts = v
+            case "throttle": task.throttle = v
+            case "become": task.inherited.become = v
+            case "become_user": task.inherited.becomeUser = v
+            case "become_method": task.inherited.becomeMethod = v
+            case "become_flags": task.inherited.becomeFlags = v
+            case "remote_user": task.inherited.remoteUser = v
+            case "connection": task.inherited.connection = v
+            case "ignore_errors": task.inherited.ignoreErrors = v
+            case "ignore_unreachable": task.inherited.ignoreUnreachable = v
+            case "no_log": task.inherited.noLog = v
+            case "check_mode": task.inherited.checkMode = v
+            case "diff": task.inherited.diff = v
+            case "delegate_to": task.inherited.delegateTo = v
+            case "run_once": task.inherited.runOnce = v
+            case "any_errors_fatal": task.inherited.anyErrorsFatal = v
+            default:
+                if e.key.hasPrefix("with_") {
+                    task.loop = v
+                    task.loopKind = String(e.key.dropFirst(5))
+                }
+            }
+        }
+        return [.task(task)]
+    }
+
+    func dependencyTasks(_ role: RoleInstance) -> [TaskNode] {
+        role.dependencies.flatMap { dependencyTasks($0) } + role.tasks
+    }
+
+    /// `action: copy src=a dest=b` or `action: {module: copy, src: a}`.
+    func splitActionValue(_ node: YAMLNode) throws -> (String, Vars) {
+        switch node.value {
+        case .string(let s):
+            let trimmed = s.trimmingCharacters(in: .whitespaces)
+            let name = String(trimmed.prefix { !$0.isWhitespace })
+            let rest = String(trimmed.dropFirst(name.count)).trimmingCharacters(in: .whitespaces)
+            return (name, try actionArgs(name, .scalar(.string(rest), node.mark)))
+        case .dict(var d):
+            guard let module = d.removeValue(forKey: "module")?.stringValue else {
+                throw SourceError("'action' as a mapping needs a 'module' key", at: node.mark)
+            }
+            return (module, d)
+        default:
+            throw SourceError("'action' must be a string or a mapping", at: node.mark)
+        }
+    }
+
+    /// Module arguments from the value under the action key: a mapping, or a k=v / free-form string.
+    func actionArgs(_ action: String, _ node: YAMLNode) throws -> Vars {
+        let short = shortActionName(action)
+        switch node.value {
+        case .dict(let d): return d
+        case .none: return [:]
+        case .string(let s):
+            return try parseKeyValues(s, freeForm: freeFormActions.contains(short), rawOptions: short == "command" || short == "shell" || short == "raw" || short == "script" ? rawParamOptions : nil, mark: node.mark)
+        case .int, .double, .bool:
+            return ["_raw_params": .string(node.value.pythonStr)]
+        default:
+            throw SourceError("arguments of '\(action)' must be a mapping or a string, got \(node.kindName)", at: node.mark)
+        }
+    }
+
+    /// Splits `a=1 b='x y' rest` like Ansible's k=v parser. With `rawOptions`, only those keys are
+    /// options and everything else stays in `_raw_params`; for other free-form actions every k=v is an option.
+    func parseKeyValues(_ s: String, freeForm: Bool, rawOptions: Set<String>?, mark: SourceMark) throws -> Vars {
+        var out: Vars = [:]
+        var raw: [String] = []
+        for token in try splitArgs(s) {
+            if let eq = token.firstIndex(of: "="), !token.hasPrefix("{{") {
+                let key = String(token[..<eq])
+                let validKey = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+                if validKey && (rawOptions == nil || rawOptions!.contains(key)) {
+                    out[key] = .string(unquote(String(token[token.index(after: eq)...])))
+                    continue
+                }
+            }
+            raw.append(token)
+        }
+        if !raw.isEmpty {
+            guard freeForm else {
+                throw SourceError("this module takes key=value arguments, but got '\(raw.joined(separator: " "))'", at: mark)
+            }
+            out["_raw_params"] = .string(raw.joined(separator: " "))
+        }
+        return out
+    }
+
+    /// Splits on whitespace outside quotes and outside {{ }} / {% %}, keeping quotes in the tokens.
+    func splitArgs(_ s: String) throws -> [String] {
+        var tokens: [String] = []
+        var cur = ""
+        var quote: Character?
+        var depth = 0
+        let chars = Array(s)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
+            if let q = quote {
+                cur.append(c)
+                if c == "\\", let n = next { cur.append(n); i += 2; continue }
+                if c == q { quote = nil }
+            } else if (c == "{" && (next == "{" || next == "%")) {
+                depth += 1; cur.append(c); cur.append(next!); i += 2; continue
+            } else if depth > 0 && (c == "}" || c == "%") && next == "}" {
+                depth -= 1; cur.append(c); cur.append("}"); i += 2; continue
+            } else if depth == 0 && (c == " " || c == "\t" || c == "\n") {
+                if !cur.isEmpty { tokens.append(cur); cur = "" }
+            } else {
+                if (c == "'" || c == "\"") && depth == 0 { quote = c }
+                cur.append(c)
+            }
+            i += 1
+        }
+        if quote != nil { throw SourceError("unbalanced quotes in arguments: \(s)", at: nil) }
+        if !cur.isEmpty { tokens.append(cur) }
+        return tokens
+    }
+
+    func unquote(_ s: String) -> String {
+        if s.count >= 2, let f = s.first, f == s.last, f == "'" || f == "\"" {
+            return String(s.dropFirst().dropLast())
+        }
+        return s
+    }
+}
