@@ -25,6 +25,9 @@ public struct TemplateError: Error, CustomStringConvertible {
     public var line: Int?
     public var column: Int?
     public var description: String { message }
+    public init(kind: Kind, message: String, templateName: String? = nil, line: Int? = nil, column: Int? = nil) {
+        self.kind = kind; self.message = message; self.templateName = templateName; self.line = line; self.column = column
+    }
 }
 public final class Environment {
     public var options: EnvironmentOptions

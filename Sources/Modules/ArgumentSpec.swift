@@ -40,9 +40,12 @@ public struct ArgumentSpec {
     /// (option, value, options required when option == value)
     public var requiredIf: [(String, Value, [String])]
     public var requiredTogether: [[String]]
+    /// Modules such as set_fact take any key as data.
+    public var acceptsAnyOption = false
 
     public init(_ options: [Option], mutuallyExclusive: [[String]] = [], requiredOneOf: [[String]] = [],
-                requiredIf: [(String, Value, [String])] = [], requiredTogether: [[String]] = []) {
+                requiredIf: [(String, Value, [String])] = [], requiredTogether: [[String]] = [], acceptsAnyOption: Bool = false) {
+        self.acceptsAnyOption = acceptsAnyOption
         self.options = options
         self.mutuallyExclusive = mutuallyExclusive
         self.requiredOneOf = requiredOneOf
@@ -66,7 +69,10 @@ public struct ArgumentSpec {
         var unknown: [String] = []
         for (key, value) in raw {
             if key.hasPrefix("_ansible_") { continue }
-            guard let opt = byName[key] else { unknown.append(key); continue }
+            guard let opt = byName[key] else {
+                if acceptsAnyOption { out[key] = value } else { unknown.append(key) }
+                continue
+            }
             if value.isNone { continue }  // null means "not given", as Ansible
             out[opt.name] = try convert(value, to: opt.kind, elements: opt.elements, option: opt.name, module: module)
         }

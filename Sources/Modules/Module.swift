@@ -41,13 +41,18 @@ public final class ModuleContext {
     public let renderTemplate: (_ source: String, _ path: String) throws -> String
     /// Evaluates a bare Jinja expression with the task's variables (for `assert`, `debug var=`).
     public let evaluate: (_ expression: String) throws -> Value
+    /// Evaluates a conditional as `when:` does (bools, bare expressions).
+    public let conditional: (_ condition: Value) throws -> Bool
     /// Environment variables for commands (task `environment:`).
     public let environment: [String: String]
-    /// Sub-directory of `searchPaths` entries to prefer: "files" or "templates".
+    /// -v count, for modules whose output depends on it (debug's `verbosity`).
+    public let verbosity: Int
     public init(connection: Connection, host: String, checkMode: Bool, diffMode: Bool, become: Become?,
                 variables: VariableSource, searchPaths: [String], environment: [String: String] = [:],
                 renderTemplate: @escaping (_ source: String, _ path: String) throws -> String,
-                evaluate: @escaping (_ expression: String) throws -> Value) {
+                evaluate: @escaping (_ expression: String) throws -> Value,
+                conditional: @escaping (_ condition: Value) throws -> Bool = { $0.truthy },
+                verbosity: Int = 0) {
         self.connection = connection
         self.host = host
         self.checkMode = checkMode
@@ -58,6 +63,8 @@ public final class ModuleContext {
         self.environment = environment
         self.renderTemplate = renderTemplate
         self.evaluate = evaluate
+        self.conditional = conditional
+        self.verbosity = verbosity
     }
 
     /// Runs a shell command on the host with the task's privileges and environment.

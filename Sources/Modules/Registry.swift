@@ -1,7 +1,9 @@
 /// All modules by name and alias. Adding a module means adding its type here.
 public enum ModuleRegistry {
     public static let all: [Module.Type] = [
-        CommandModule.self, ShellModule.self,
+        CommandModule.self, ShellModule.self, RawModule.self,
+        DebugModule.self, SetFactModule.self, AssertModule.self, FailModule.self, PingModule.self, PauseModule.self,
+        SetupModule.self,
     ]
 
     private static let byName: [String: Module.Type] = {

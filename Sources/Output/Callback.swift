@@ -18,6 +18,8 @@ public protocol Callback: AnyObject {
     func taskStart(name: String, isHandler: Bool, path: String?)
     func hostResult(host: String, delegatedTo: String?, status: ResultStatus, result: OrderedDictionary<String, Value>,
                     item: Value?, ignored: Bool, verbose: Bool)
+    /// The final outcome of a task on a host (after loops), whether or not a line was shown.
+    func hostDone(host: String, status: ResultStatus, result: OrderedDictionary<String, Value>, ignored: Bool)
     func warning(_ message: String)
     func message(_ text: String)
     func recap(_ stats: [(String, HostStats)])

@@ -42,7 +42,7 @@ public final class DefaultCallback: Callback {
         let who = delegatedTo.map { "[\(host) -> \($0)]" } ?? "[\(host)]"
         var shown = result
         for k in ["_ansible_no_log", "_ansible_verbose_always", "_ansible_item_label", "_ansible_delegated_vars"] { shown.removeValue(forKey: k) }
-        let label = item.map { " (item=\(labelText($0)))" } ?? ""
+        let label = item.map { " => (item=\(labelText($0)))" } ?? ""
         var text: String
         var colorCode: String
         switch status {
@@ -50,7 +50,7 @@ public final class DefaultCallback: Callback {
         case .changed: text = "changed: \(who)\(label)"; colorCode = "0;33"
         case .skipped: text = "skipping: \(who)\(label)"; colorCode = "0;36"
         case .failed:
-            text = item != nil ? "failed: \(who)\(label)" : "fatal: \(who): FAILED!"; colorCode = "0;31"
+            text = item != nil ? "failed: \(who) (item=\(labelText(item!)))" : "fatal: \(who): FAILED!"; colorCode = "0;31"
         case .unreachable: text = "fatal: \(who): UNREACHABLE!"; colorCode = "1;31"
         }
         if diff, let diffs = result["diff"]?.listValue {
@@ -60,7 +60,11 @@ public final class DefaultCallback: Callback {
         if alwaysShow && !(status == .skipped && verbosity < 1) {
             shown.removeValue(forKey: "diff")
             if status == .skipped || (item != nil && !(status == .failed)) { shown.removeValue(forKey: "invocation") }
-            text += " => " + JSONText.encode(.dict(shown))
+            // Results print on one line, except with -vvv or for modules that always show (debug).
+            let indent: Int? = (verbose || verbosity > 2) ? 4 : nil
+            if verbose { shown.removeValue(forKey: "changed") }
+            text += " => "
+            text += JSONText.encode(.dict(shown), indent: indent)
         }
         out(paint(text, colorCode))
         if ignored { out(paint("...ignoring", "0;36")) }
@@ -72,6 +76,8 @@ public final class DefaultCallback: Callback {
         default: return v.pythonStr
         }
     }
+
+    public func hostDone(host: String, status: ResultStatus, result: OrderedDictionary<String, Value>, ignored: Bool) {}
 
     public func warning(_ message: String) {
         out(paint("[WARNING]: \(message)", "1;35"))

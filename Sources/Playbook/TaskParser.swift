@@ -233,6 +233,9 @@ extension PlaybookLoader {
         role.dependencies.flatMap { dependencyTasks($0) } + role.tasks
     }
 
+    /// A dependency's tasks, its own dependencies first (include_role at run time).
+    public func dependencyTaskNodes(_ role: RoleInstance) -> [TaskNode] { dependencyTasks(role) }
+
     /// `action: copy src=a dest=b` or `action: {module: copy, src: a}`.
     func splitActionValue(_ node: YAMLNode) throws -> (String, Vars) {
         switch node.value {

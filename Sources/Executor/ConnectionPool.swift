@@ -1,0 +1,54 @@
+import Foundation
+import Jinja
+import Playbook
+import Transport
+
+/// One open connection per host for the whole run, created on first use from the host's
+/// connection variables (ansible_connection, ansible_host, ansible_port, ansible_user...).
+final class ConnectionPool {
+    let options: RunOptions
+    private var open: [String: Connection] = [:]
+    private let lock = NSLock()
+
+    init(options: RunOptions) { self.options = options }
+
+    func connection(for host: String, scope: VarScope, task: Task?, templar: Templar) throws -> Connection {
+        lock.lock()
+        if let c = open[host] { lock.unlock(); return c }
+        lock.unlock()
+        func v(_ name: String) throws -> String? {
+            guard let value = try scope.lookup(name), !value.isNone else { return nil }
+            return value.pythonStr
+        }
+        let kind = try task?.inherited.connection.map { try templar.render($0.pythonStr, scope).pythonStr }
+            ?? options.connection ?? v("ansible_connection") ?? "ssh"
+        let connection: Connection
+        switch kind {
+        case "local":
+            connection = LocalConnection(host: host)
+        case "ssh", "paramiko", "smart", "libssh", "ansible.builtin.ssh":
+            connection = try makeSSH(host: host, lookup: v)
+        default:
+            throw TransportError.unreachable(host: host, message: "unsupported connection type '\(kind)' (swiftplay supports ssh and local)")
+        }
+        lock.lock()
+        open[host] = connection
+        lock.unlock()
+        return connection
+    }
+
+    func reset(_ host: String) {
+        lock.lock()
+        let c = open.removeValue(forKey: host)
+        lock.unlock()
+        c?.close()
+    }
+
+    func closeAll() {
+        lock.lock()
+        let all = open.values
+        open.removeAll()
+        lock.unlock()
+        for c in all { c.close() }
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Jinja
+import OrderedCollections
+import Playbook
+
+extension PlayRunner {
+    /// Runs tasks and blocks in order on the hosts that are still active (linear strategy: every
+    /// host finishes a task before the next starts). `rescuable`: a failure will be handled by an
+    /// enclosing block's rescue, so it does not count as a failed host yet.
+    func runNodes(_ nodes: [TaskNode], hosts: [String], rescuable: Bool) throws {
+        for node in nodes {
+            if stopPlay { return }
+            let active = hosts.filter { runner.state($0).active }
+            if active.isEmpty { return }
+            switch node {
+            case .task(let task): try runTask(task, hosts: active, rescuable: rescuable)
+            case .block(let block): try runBlock(block, hosts: active, rescuable: rescuable)
+            }
+        }
+    }
+
+    func runBlock(_ block: Block, hosts: [String], rescuable: Bool) throws {
+        let hasRescue = !block.rescue.isEmpty
+        try runNodes(block.body, hosts: hosts, rescuable: rescuable || hasRescue)
+        let failed = hosts.filter { runner.state($0).failed }
+        if hasRescue && !failed.isEmpty {
+            for h in failed {
+                let s = runner.state(h)
+                s.failed = false
+                s.pendingFailure = false
+                s.stats.rescued += 1
+            }
+            try runNodes(block.rescue, hosts: failed, rescuable: rescuable)
+        }
+        if !block.always.isEmpty {
+            // `always` runs on hosts that failed in the block too; they stay failed afterwards.
+            let stillFailed = hosts.filter { runner.state($0).failed && !runner.state($0).unreachable }
+            for h in stillFailed { runner.state(h).failed = false }
+            let alwaysHosts = hosts.filter { !runner.state($0).unreachable && !runner.state($0).ended }
+            try runNodes(block.always, hosts: alwaysHosts, rescuable: rescuable)
+            for h in stillFailed { runner.state(h).failed = true }
+        }
+    }
+
+    /// Records a host's failure in the recap and, with any_errors_fatal, stops the play.
+    func commitFailure(_ host: String) {
+        let s = runner.state(host)
+        if s.pendingFailure {
+            s.pendingFailure = false
+            s.stats.failed += 1
+            runner.anyFailed = true
+        }
+    }
+
+    /// Runs one task on the given hosts (in parallel, or once for run_once) and applies the outcome.
+    func runTask(_ task: Task, hosts: [String], rescuable: Bool = false) throws {
+        guard runner.tagFilter.shouldRun(task.tags) else { return }
+        if let start = runner.startAtTaskPending {
+            guard task.name == start || task.displayName == start else { return }
+            runner.startAtTaskPending = nil
+        }
+        let isMeta = shortActionName(task.action) == "meta"
+        if !isMeta {
+            let banner = try taskBanner(task, host: hosts.first)
+            callback.taskStart(name: banner, isHandler: task.isHandler, path: "\(task.mark.file):\(task.mark.line)")
+        }
+        let runOnce = try task.inherited.runOnce.map { try runner.templar.conditional($0, scope(host: hosts.first, task: task)) } ?? false
+        let targets = runOnce ? Array(hosts.prefix(1)) : hosts
+        var outcomes: [String: TaskOutcome] = [:]
+        let outcomesLock = NSLock()
+        try parallel(targets) { host in
+            let outcome = try TaskRunner(play: self, task: task, host: host).run()
+            outcomesLock.lock()
+            outcomes[host] = outcome
+            outcomesLock.unlock()
+        }
+        if runOnce, let first = targets.first, let outcome = outcomes[first] {
+            // run_once: the result (and registered variable) applies to every host of the batch.
+            for h in hosts.dropFirst() {
+                if let reg = task.register { runner.state(h).hostVars[reg] = .dict(outcome.result) }
+            }
+        }
+        for host in targets {
+            guard let outcome = outcomes[host] else { continue }
+            let s = runner.state(host)
+            if outcome.failed && !outcome.ignored {
+                s.failed = true
+                s.pendingFailure = true
+                s.lastFailedTask = task
+                s.lastFailedResult = outcome.result
+                if !rescuable { commitFailure(host) }
+            }
+        }
+        if isMeta, targets.contains(where: { outcomes[$0]?.result["_swiftplay_meta"]?.stringValue == "flush_handlers" }) {
+            try flushHandlers(batch)
+        }
+        try runIncludes(targets.compactMap { h in outcomes[h].map { (h, $0.included) } }, rescuable: rescuable)
+        // any_errors_fatal: one failure ends the play for every host.
+        let fatal = try task.inherited.anyErrorsFatal.map { try runner.templar.conditional($0, scope(host: nil, task: nil)) } ?? play.anyErrorsFatal
+        if fatal && !rescuable && targets.contains(where: { runner.state($0).failed }) {
+            for h in batch where runner.state(h).active { runner.state(h).failed = true }
+            stopPlay = true
+        }
+        if let pct = play.maxFailPercentage {
+            let failedCount = batch.filter { runner.state($0).failed || runner.state($0).unreachable }.count
+            if Double(failedCount) / Double(max(1, batch.count)) * 100 > pct { stopPlay = true }
+        }
+    }
+
+    /// Runs what include_tasks / include_role brought in; hosts that included the same file with
+    /// the same parameters run it together.
+    func runIncludes(_ perHost: [(String, [IncludedTasks])], rescuable: Bool) throws {
+        var order: [String] = []
+        var groups: [String: (IncludedTasks, [String])] = [:]
+        var maxCount = 0
+        for (_, incs) in perHost { maxCount = max(maxCount, incs.count) }
+        // The n-th include of each host (loops include once per item) runs in step across hosts.
+        for i in 0..<maxCount {
+            order.removeAll()
+            groups.removeAll()
+            for (host, incs) in perHost where i < incs.count {
+                let inc = incs[i]
+                if groups[inc.key] == nil { order.append(inc.key); groups[inc.key] = (inc, []) }
+                groups[inc.key]?.1.append(host)
+            }
+            for key in order {
+                guard let (inc, hosts) = groups[key] else { continue }
+                try runNodes(inc.nodes, hosts: hosts, rescuable: rescuable)
+            }
+        }
+    }
+
+    func registerIncludedRole(_ role: RoleInstance) {
+        lock.lock()
+        defer { lock.unlock() }
+        if !play.importedRoles.contains(where: { $0 === role }) && !play.roles.contains(where: { $0 === role }) {
+            play.importedRoles.append(role)
+            handlers = play.allHandlers.flatMap(\.allTasks)
+        }
+    }
+
+    func taskBanner(_ task: Task, host: String?) throws -> String {
+        guard let name = task.name else { return task.role.map { "\($0.name) : \(task.action)" } ?? task.action }
+        var shown = name
+        if Templar.hasDelimiters(name) {
+            // Names template with play-level variables only; failures leave the raw text.
+            shown = (try? runner.templar.render(name, scope(host: host, task: task)).pythonStr) ?? name
+        }
+        return task.role.map { "\($0.name) : \(shown)" } ?? shown
+    }
+
+    /// Runs the notified handlers, in definition order, on the hosts that notified them.
+    func flushHandlers(_ hosts: [String]) throws {
+        for handler in handlers {
+            let id = ObjectIdentifier(handler)
+            let targets = hosts.filter { h in
+                let s = runner.state(h)
+                return s.notified.contains(id) && (s.active || (options.forceHandlers || play.forceHandlers == true) && !s.unreachable)
+            }
+            for h in hosts { runner.state(h).notified.removeAll { $0 == id && targets.contains(h) } }
+            if targets.isEmpty { continue }
+            try runTask(handler, hosts: targets)
+        }
+    }
+
+    /// Marks the handlers a changed task notifies, by name (also "role : name") or listen topic.
+    func notify(_ names: [String], host: String, task: Task) throws {
+        let s = runner.state(host)
+        for raw in names {
+            let name = Templar.hasDelimiters(raw) ? try runner.templar.render(raw, scope(host: host, task: task)).pythonStr : raw
+            var found = false
+            for h in handlers {
+                let hname = h.name ?? ""
+                let roleName = h.role.map { "\($0.name) : \(hname)" }
+                if hname == name || roleName == name || h.listen.contains(name) {
+                    s.notify(ObjectIdentifier(h))
+                    found = true
+                }
+            }
+            if !found {
+                throw ExecutionError("The requested handler '\(name)' was not found in either the main handlers list nor in the listening handlers list", task: task, host: host)
+            }
+        }
+    }
+}

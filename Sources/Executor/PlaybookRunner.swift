@@ -1,0 +1,97 @@
+import DataLoader
+import Foundation
+import Inventory
+import Jinja
+import Modules
+import OrderedCollections
+import Output
+import Playbook
+import Templating
+import Transport
+
+/// Runs playbooks: the heart of `swiftplay`. Returns ansible-playbook's exit codes.
+public final class PlaybookRunner {
+    public enum ExitCode: Int32 {
+        case ok = 0, error = 1, hostsFailed = 2, unreachable = 4, parseError = 5, interrupted = 99
+    }
+
+    let options: RunOptions
+    let inventory: Inventory
+    let loader: PlaybookLoader
+    let callback: Callback
+    let templatingContext = TemplatingContext()
+    lazy var templar = Templar(context: templatingContext)
+    let tagFilter: TagFilter
+    var hostStates: [String: HostState] = [:]
+    let statesLock = NSLock()
+    let connections: ConnectionPool
+    var playbookDir = FileManager.default.currentDirectoryPath
+    /// Set by the first fatal error that stops the whole run (e.g. a syntax error in an include).
+    var anyUnreachable = false
+    var anyFailed = false
+    /// --start-at-task: tasks are skipped until one with this name is reached.
+    var startAtTaskPending: String?
+
+    public init(options: RunOptions, inventory: Inventory, callback: Callback) {
+        self.options = options
+        self.inventory = inventory
+        self.callback = callback
+        self.loader = PlaybookLoader(rolesPath: options.rolesPath, playbookPath: options.playbookPath)
+        self.tagFilter = TagFilter(tags: options.tags, skipTags: options.skipTags)
+        self.connections = ConnectionPool(options: options)
+        self.startAtTaskPending = options.startAtTask
+    }
+
+    /// Loads every playbook first (so a syntax error anywhere stops before anything runs), then runs.
+    public func run(playbooks: [String]) throws -> ExitCode {
+        var loaded: [(String, [Play])] = []
+        for path in playbooks {
+            let resolved = try loader.resolvePlaybook(path, relativeTo: FileManager.default.currentDirectoryPath, mark: nil)
+            let plays = try loader.loadPlaybook(resolved)
+            try Validation.check(plays)
+            loaded.append((resolved, plays))
+        }
+        if options.syntaxCheck {
+            for (path, _) in loaded { callback.message("\nplaybook: \(path)") }
+            return .ok
+        }
+        for w in inventory.warnings { callback.warning(w) }
+        for (path, plays) in loaded {
+            playbookDir = (path as NSString).deletingLastPathComponent
+            if options.listHosts || options.listTasks || options.listTags {
+                try Listing(runner: self).list(path: path, plays: plays)
+                continue
+            }
+            if options.verbosity >= 2 {
+                callback.message("\nPLAYBOOK: \((path as NSString).lastPathComponent) \(String(repeating: "*", count: 60))")
+                callback.message("\(plays.count) plays in \(path)")
+            }
+            for play in plays {
+                let keepGoing = try PlayRunner(runner: self, play: play).run()
+                if !keepGoing { break }
+            }
+        }
+        if options.listHosts || options.listTasks || options.listTags { return .ok }
+        let order = inventoryOrder(Array(hostStates.keys))
+        callback.recap(order.compactMap { h in hostStates[h].map { (h, $0.stats) } })
+        connections.closeAll()
+        if anyUnreachable { return .unreachable }
+        if anyFailed { return .hostsFailed }
+        return .ok
+    }
+
+    func state(_ host: String) -> HostState {
+        statesLock.lock()
+        defer { statesLock.unlock() }
+        if let s = hostStates[host] { return s }
+        let s = HostState(name: host)
+        hostStates[host] = s
+        return s
+    }
+
+    func inventoryOrder(_ hosts: [String]) -> [String] {
+        let all = inventory.hosts(matching: "all")
+        let index = Dictionary(all.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        return hosts.sorted { (index[$0] ?? Int.max, $0) < (index[$1] ?? Int.max, $1) }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Jinja
+import Playbook
+
+/// Everything the command line and config decide for one run.
+public struct RunOptions {
+    public var inventorySources: [String] = []
+    public var limit: String?
+    public var tags: [String] = []
+    public var skipTags: [String] = []
+    public var check = false
+    public var diff = false
+    public var extraVars: Vars = [:]
+    public var forks = 50
+    public var verbosity = 0
+    public var listHosts = false
+    public var listTasks = false
+    public var listTags = false
+    public var syntaxCheck = false
+    public var startAtTask: String?
+    public var step = false
+    public var become = false
+    public var becomeUser: String?
+    public var becomeMethod: String?
+    public var becomePassword: String?
+    public var remoteUser: String?
+    public var privateKey: String?
+    public var connectionPassword: String?
+    public var connection: String?
+    public var timeout: Int = 10
+    public var forceHandlers = false
+    public var hostKeyChecking = true
+    public var rolesPath: [String] = []
+    public var playbookPath: [String] = []
+    public var json = false
+    public var color = false
+    public var factCachePath: String?
+    public init() {}
+}

@@ -1,0 +1,215 @@
+import DataLoader
+import Foundation
+import Jinja
+import Modules
+import OrderedCollections
+import Playbook
+import Transport
+
+/// Tasks an include brought in for one host, with the include's variables.
+struct IncludedTasks {
+    var nodes: [TaskNode]
+    /// Identifies the same file and parameters, so hosts including the same thing run it together.
+    var key: String
+}
+
+extension TaskRunner {
+    /// Templates the arguments and runs the action: an engine action (include, meta, set_fact...)
+    /// or a module on the host's connection.
+    func execute(_ scope: VarScope) throws -> (Vars, [IncludedTasks]) {
+        let short = shortActionName(task.action)
+        switch short {
+        case "include_tasks", "include", "include_role", "import_role", "import_tasks":
+            return try include(short, scope)
+        case "include_vars":
+            return (try includeVars(scope), [])
+        case "meta":
+            return (try meta(scope), [])
+        default:
+            break
+        }
+        guard let module = ModuleRegistry.module(named: task.action) ?? ModuleRegistry.module(named: short) else {
+            throw ExecutionError("couldn't resolve module/action '\(task.action)'", task: task, host: host)
+        }
+        var args = try templateArgs(scope)
+        if module.freeForm == false, let raw = args.removeValue(forKey: "_raw_params"), raw.pythonStr.isEmpty == false {
+            throw ModuleError("this module does not take free-form arguments: '\(raw.pythonStr)'")
+        }
+        let validated = try module.spec.validate(args, module: module.name)
+        let context = try moduleContext(scope)
+        var result = try module.run(validated, context).values
+        if let facts = result["ansible_facts"]?.dictValue {
+            applyFacts(facts, cacheable: validated.bool("cacheable"), module: module.name)
+            if module.name == "set_fact" { result.removeValue(forKey: "ansible_facts") }
+        }
+        return (result, [])
+    }
+
+    /// Module arguments with every template rendered and omitted options removed.
+    func templateArgs(_ scope: VarScope) throws -> Vars {
+        let templated = try templar.template(.dict(task.args), scope)
+        guard case .dict(let d)? = Templar.removeOmitted(templated) else { return [:] }
+        return d
+    }
+
+    func applyFacts(_ facts: Vars, cacheable: Bool, module: String) {
+        let state = runner.state(factsHost)
+        if module == "set_fact" {
+            state.hostVars.merge(facts) { $1 }
+            if cacheable { state.facts.merge(facts) { $1 } }
+        } else {
+            state.facts.merge(facts) { $1 }
+        }
+    }
+
+    /// Facts go to the delegated host only with delegate_facts.
+    var factsHost: String {
+        if let d = delegatedHost, (try? task.delegateFacts.map { try templar.conditional($0, play.scope(host: host, task: task)) } ?? false) == true {
+            return d
+        }
+        return host
+    }
+
+    func moduleContext(_ scope: VarScope) throws -> ModuleContext {
+        let target = delegatedHost ?? host
+        let targetScope = target == host ? scope : play.scope(host: target, task: task)
+        let connection = try runner.connections.connection(for: target, scope: targetScope, task: task, templar: templar)
+        let check = try task.inherited.checkMode.map { try templar.conditional($0, scope) } ?? runner.options.check
+        let diff = try task.inherited.diff.map { try templar.conditional($0, scope) } ?? runner.options.diff
+        var search: [String] = []
+        if let role = task.role { search.append(role.path) }
+        search.append((task.mark.file as NSString).deletingLastPathComponent)
+        search.append(runner.playbookDir)
+        return ModuleContext(
+            connection: connection, host: host, checkMode: check, diffMode: diff, become: try become(scope),
+            variables: scope, searchPaths: search, environment: try environment(scope),
+            renderTemplate: { [templar] source, path in
+                let extra: Vars = ["template_path": .string(path), "template_fullpath": .string(path),
+                                   "template_host": .string(ProcessInfo.processInfo.hostName),
+                                   "template_uid": .string(NSUserName()),
+                                   "ansible_managed": "Ansible managed"]
+                return try templar.renderFile(source, name: path, scope.adding(extra))
+            },
+            evaluate: { [templar] expr in try templar.evaluate(expr, scope) },
+            conditional: { [templar] v in try templar.conditional(v, scope) },
+            verbosity: runner.options.verbosity)
+    }
+
+    func become(_ scope: VarScope) throws -> Become? {
+        func value(_ keyword: Value?, _ variable: String) throws -> Value? {
+            if let keyword { return try templar.template(keyword, scope) }
+            return try scope.lookup(variable)
+        }
+        let enabled = try task.inherited.become.map { try templar.conditional($0, scope) }
+            ?? (try scope.lookup("ansible_become").map { $0.truthy }) ?? runner.options.become
+        guard enabled else { return nil }
+        let user = try value(task.inherited.becomeUser, "ansible_become_user")?.pythonStr ?? runner.options.becomeUser ?? "root"
+        let method = try value(task.inherited.becomeMethod, "ansible_become_method")?.pythonStr ?? runner.options.becomeMethod ?? "sudo"
+        let flags = try value(task.inherited.becomeFlags, "ansible_become_flags")?.pythonStr
+        let password = try (scope.lookup("ansible_become_password") ?? scope.lookup("ansible_become_pass"))?.pythonStr ?? runner.options.becomePassword
+        return Become(method: method, user: user, password: password, flags: flags)
+    }
+
+    func environment(_ scope: VarScope) throws -> [String: String] {
+        var env: [String: String] = [:]
+        for e in task.inherited.environment + (task.ownEnvironment.map { [$0] } ?? []) {
+            guard case .dict(let d) = try templar.template(e, scope) else { continue }
+            for (k, v) in d { env[k] = v.pythonStr }
+        }
+        return env
+    }
+
+    // MARK: engine actions
+
+    func include(_ action: String, _ scope: VarScope) throws -> (Vars, [IncludedTasks]) {
+        var args = try templateArgs(scope)
+        var inherited = task.inherited
+        // An include's own `when` decides the include only; its vars pass to the included tasks.
+        inherited.vars.merge(task.ownVars) { $1 }
+        for name in [task.loopControl["loop_var"]?.pythonStr ?? "item", "ansible_loop_var", "ansible_loop"] {
+            if let v = scope.raw(name), task.loop != nil { inherited.vars[name] = v }
+        }
+        if let apply = args.removeValue(forKey: "apply")?.dictValue {
+            if let t = apply["tags"] { inherited.tags += t.listValue?.map(\.pythonStr) ?? [t.pythonStr] }
+            for (k, v) in apply where k != "tags" {
+                switch k {
+                case "become": inherited.become = v
+                case "become_user": inherited.becomeUser = v
+                case "ignore_errors": inherited.ignoreErrors = v
+                case "when": inherited.when += v.listValue ?? [v]
+                case "vars": if let d = v.dictValue { inherited.vars.merge(d) { $1 } }
+                default: break
+                }
+            }
+        } else {
+            // Without apply, the include's tags do not pass to the tasks it includes.
+            inherited.tags = task.inherited.tags.filter { _ in false }
+            inherited.tags = []
+        }
+        inherited.when = []
+        if action == "include_role" || action == "import_role" {
+            guard let name = args["name"]?.pythonStr else { throw ModuleError("include_role needs a name") }
+            let role = try runner.loader.loadRole(
+                name: name, params: [:], inherited: inherited, baseDir: runner.playbookDir,
+                tasksFrom: args["tasks_from"]?.stringValue, varsFrom: args["vars_from"]?.stringValue,
+                defaultsFrom: args["defaults_from"]?.stringValue, handlersFrom: args["handlers_from"]?.stringValue, mark: task.mark)
+            play.registerIncludedRole(role)
+            let nodes = role.dependencies.flatMap { runner.loader.dependencyTaskNodes($0) } + role.tasks
+            return (["changed": false, "include_role": .string(name)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)")])
+        }
+        guard let file = (args["_raw_params"] ?? args["file"])?.pythonStr else {
+            throw ModuleError("include_tasks needs a file name")
+        }
+        for (k, v) in args where k != "_raw_params" && k != "file" { inherited.vars[k] = v }
+        let dir = (task.mark.file as NSString).deletingLastPathComponent
+        let path = try runner.loader.resolveTaskFile(file, dir: dir, role: task.role)
+        let nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
+        return (["changed": false, "include": .string(file), "include_args": .dict(args)],
+                [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr)")])
+    }
+
+    func includeVars(_ scope: VarScope) throws -> Vars {
+        let args = try templateArgs(scope)
+        var files: [String] = []
+        let base: String = task.role.map { $0.path + "/vars" } ?? (task.mark.file as NSString).deletingLastPathComponent
+        func resolve(_ name: String) -> String {
+            if name.hasPrefix("/") { return name }
+            for c in [base + "/" + name, (task.mark.file as NSString).deletingLastPathComponent + "/" + name, runner.playbookDir + "/" + name]
+            where FileManager.default.fileExists(atPath: c) { return c }
+            return base + "/" + name
+        }
+        if let f = (args["_raw_params"] ?? args["file"])?.pythonStr { files.append(resolve(f)) }
+        if let d = args["dir"]?.pythonStr {
+            let dir = resolve(d)
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+            let exts = args["extensions"]?.listValue?.map(\.pythonStr) ?? ["yaml", "yml", "json"]
+            files += names.filter { exts.contains(($0 as NSString).pathExtension) }.map { dir + "/" + $0 }
+        }
+        var loaded: Vars = [:]
+        for f in files {
+            guard FileManager.default.fileExists(atPath: f) else { throw ModuleError("Could not find or access '\(f)'") }
+            loaded.merge(try runner.loader.loadVars(file: f)) { $1 }
+        }
+        if let name = args["name"]?.pythonStr { loaded = [name: .dict(loaded)] }
+        runner.state(host).includedVars.merge(loaded) { $1 }
+        return ["changed": false, "ansible_facts": .dict(loaded), "ansible_included_var_files": .list(files.map { .string($0) })]
+    }
+
+    func meta(_ scope: VarScope) throws -> Vars {
+        let args = try templateArgs(scope)
+        let what = (args["_raw_params"] ?? args["free_form"])?.pythonStr ?? ""
+        let state = runner.state(host)
+        switch what {
+        case "noop", "flush_handlers", "refresh_inventory": break  // flush is done by the play runner
+        case "end_play", "end_batch":
+            play.stopPlay = what == "end_play"
+            for h in play.batch { runner.state(h).ended = true }
+        case "end_host": state.ended = true
+        case "clear_facts": state.facts = [:]
+        case "clear_host_errors": for h in play.batch { runner.state(h).failed = false }
+        case "reset_connection": runner.connections.reset(host)
+        default: throw ModuleError("invalid meta action requested: \(what)")
+        }
+        return ["changed": false, "skipped": false, "_swiftplay_meta": .string(what)]
+    }
+}

@@ -1,0 +1,280 @@
+import DataLoader
+import Foundation
+import Jinja
+import Modules
+import OrderedCollections
+import Output
+import Playbook
+import Transport
+
+/// The outcome of one task on one host, after loops, retries and changed_when/failed_when.
+struct TaskOutcome {
+    var result: Vars
+    var failed: Bool { result["failed"]?.truthy ?? false }
+    var ignored = false
+    var unreachable = false
+    var skipped: Bool { result["skipped"]?.truthy ?? false }
+    var changed: Bool { result["changed"]?.truthy ?? false }
+    /// Tasks brought in by include_tasks / include_role, to run next on this host.
+    var included: [IncludedTasks] = []
+}
+
+/// Runs one task on one host: conditions, loops, until/retries, the action itself, and registers
+/// and reports the result.
+final class TaskRunner {
+    let play: PlayRunner
+    let task: Task
+    let host: String
+    var runner: PlaybookRunner { play.runner }
+    var templar: Templar { runner.templar }
+
+    init(play: PlayRunner, task: Task, host: String) {
+        self.play = play
+        self.task = task
+        self.host = host
+    }
+
+    func run() throws -> TaskOutcome {
+        let state = runner.state(host)
+        let scope = play.scope(host: host, task: task)
+        var outcome: TaskOutcome
+        do {
+            outcome = try runLoopOrOnce(scope)
+        } catch let e as TransportError {
+            outcome = TaskOutcome(result: ["unreachable": true, "changed": false, "msg": .string(e.description)])
+            outcome.unreachable = true
+        } catch let e as ExecutionError {
+            throw e
+        } catch {
+            outcome = TaskOutcome(result: ["failed": true, "changed": false, "msg": .string(failureMessage(error))])
+            report(outcome.result, item: nil, status: .failed, ignored: false)
+        }
+        if outcome.unreachable {
+            let ignore = try task.inherited.ignoreUnreachable.map { try templar.conditional($0, scope) } ?? false
+            report(outcome.result, item: nil, status: .unreachable, ignored: false)
+            if ignore {
+                outcome.result["skipped"] = true
+                state.stats.skipped += 1
+            } else {
+                state.unreachable = true
+                state.stats.unreachable += 1
+                runner.anyUnreachable = true
+            }
+            return outcome
+        }
+        if let reg = task.register { state.hostVars[reg] = .dict(outcome.result) }
+        defer {
+            let status: ResultStatus = outcome.failed ? .failed : (outcome.skipped ? .skipped : (outcome.changed ? .changed : .ok))
+            runner.callback.hostDone(host: host, status: status, result: outcome.result, ignored: outcome.ignored)
+        }
+        if outcome.failed {
+            outcome.ignored = try task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false
+            if outcome.ignored {
+                state.stats.ok += 1
+                state.stats.ignored += 1
+            }
+        } else if outcome.skipped {
+            state.stats.skipped += 1
+        } else {
+            state.stats.ok += 1
+            if outcome.changed {
+                state.stats.changed += 1
+                if !task.notify.isEmpty { try play.notify(task.notify, host: host, task: task) }
+            }
+        }
+        return outcome
+    }
+
+    /// A failed result's message for an error raised while preparing or running the task.
+    func failureMessage(_ error: Error) -> String {
+        if let t = error as? TemplateError, t.kind == .undefined {
+            return "The task includes an option with an undefined variable. The error was: \(t.description)"
+        }
+        return "\(error)"
+    }
+
+    // MARK: loops
+
+    func runLoopOrOnce(_ scope: VarScope) throws -> TaskOutcome {
+        guard let loop = task.loop else {
+            if let skip = try conditionFailed(scope) {
+                let r: Vars = ["changed": false, "skipped": true, "skip_reason": "Conditional result was False", "false_condition": skip]
+                report(r, item: nil, status: .skipped, ignored: false)
+                return TaskOutcome(result: r)
+            }
+            let (result, included) = try runWithRetries(scope, item: nil)
+            var outcome = TaskOutcome(result: result)
+            outcome.included = included
+            try reportFinal(outcome.result, item: nil, scope: scope)
+            return outcome
+        }
+        let items: [Value]
+        do {
+            items = try LoopItems.resolve(kind: task.loopKind ?? "loop", value: loop, scope: scope, runner: runner)
+        } catch {
+            // An undefined loop is fine when the task is skipped anyway (Ansible checks `when` first then).
+            if task.allWhen.isEmpty == false, (try? conditionFailed(scope)) != nil {
+                let r: Vars = ["changed": false, "skipped": true, "skip_reason": "Conditional result was False"]
+                report(r, item: nil, status: .skipped, ignored: false)
+                return TaskOutcome(result: r)
+            }
+            throw error
+        }
+        let control = try templar.template(.dict(task.loopControl), scope).dictValue ?? [:]
+        let loopVar = control["loop_var"]?.pythonStr ?? "item"
+        let indexVar = control["index_var"]?.stringValue
+        let extended = control["extended"]?.truthy ?? false
+        let pause = control["pause"]?.doubleValue ?? 0
+        var results: [Value] = []
+        var included: [IncludedTasks] = []
+        var anyChanged = false, anyFailed = false, allSkipped = !items.isEmpty
+        for (i, item) in items.enumerated() {
+            if i > 0 && pause > 0 { Thread.sleep(forTimeInterval: pause) }
+            var extra: Vars = [loopVar: item, "ansible_loop_var": .string(loopVar)]
+            if let indexVar { extra[indexVar] = .int(i) }
+            if extended {
+                extra["ansible_loop"] = .dict([
+                    "index": .int(i + 1), "index0": .int(i), "revindex": .int(items.count - i), "revindex0": .int(items.count - i - 1),
+                    "first": .bool(i == 0), "last": .bool(i == items.count - 1), "length": .int(items.count),
+                    "allitems": .list(items), "previtem": i > 0 ? items[i - 1] : .undefined(Undefined(name: "previtem")),
+                    "nextitem": i + 1 < items.count ? items[i + 1] : .undefined(Undefined(name: "nextitem")),
+                ])
+            }
+            if let indexVar { extra["ansible_index_var"] = .string(indexVar) }
+            let itemScope = scope.adding(extra)
+            let label = try control["label"].map { try templar.template($0, itemScope) } ?? item
+            var r: Vars
+            if let reason = try conditionFailed(itemScope) {
+                r = ["changed": false, "skipped": true, "skip_reason": "Conditional result was False", "false_condition": reason]
+                r[loopVar] = item
+                r["ansible_loop_var"] = .string(loopVar)
+                report(r, item: label, status: .skipped, ignored: false)
+            } else {
+                allSkipped = false
+                do {
+                    let (res, inc) = try runWithRetries(itemScope, item: item)
+                    r = res
+                    included += inc
+                } catch let e as TransportError { throw e } catch let e as ExecutionError { throw e } catch {
+                    r = ["failed": true, "changed": false, "msg": .string(failureMessage(error))]
+                }
+                r[loopVar] = item
+                r["ansible_loop_var"] = .string(loopVar)
+                if let indexVar { r[indexVar] = .int(i); r["ansible_index_var"] = .string(indexVar) }
+                if r["failed"]?.truthy == true { anyFailed = true }
+                if r["changed"]?.truthy == true { anyChanged = true }
+                let status: ResultStatus = r["failed"]?.truthy == true ? .failed : (r["skipped"]?.truthy == true ? .skipped : (r["changed"]?.truthy == true ? .changed : .ok))
+                let ignored = status == .failed ? (try task.inherited.ignoreErrors.map { try templar.conditional($0, itemScope) } ?? false) : false
+                report(r, item: label, status: status, ignored: false)
+                _ = ignored
+            }
+            results.append(.dict(r))
+        }
+        var agg: Vars = ["changed": .bool(anyChanged), "msg": "All items completed", "results": .list(results)]
+        if anyFailed {
+            agg["failed"] = true
+            agg["msg"] = "One or more items failed"
+        }
+        if allSkipped {
+            agg["skipped"] = true
+            agg["msg"] = "All items skipped"
+        }
+        if allSkipped || items.isEmpty {
+            report(["changed": false, "skipped_reason": "No items in the list"], item: nil, status: .skipped, ignored: false)
+            if items.isEmpty { agg["skipped"] = true; agg["skipped_reason"] = "No items in the list" }
+        } else if anyFailed {
+            let ignored = try task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false
+            report(agg, item: nil, status: .failed, ignored: ignored)
+        }
+        var outcome = TaskOutcome(result: agg)
+        outcome.included = included
+        return outcome
+    }
+
+    /// The first condition of `when` (inherited ones first) that is false, or nil when all hold.
+    func conditionFailed(_ scope: VarScope) throws -> Value? {
+        for cond in task.allWhen where try !templar.conditional(cond, scope) {
+            return cond
+        }
+        return nil
+    }
+
+    // MARK: retries and result evaluation
+
+    func runWithRetries(_ scope: VarScope, item: Value?) throws -> (Vars, [IncludedTasks]) {
+        guard let until = task.until else {
+            let (r, inc) = try execute(scope)
+            return (try evaluateResult(r, scope), inc)
+        }
+        let retries = max(1, try task.retries.map { try templar.template($0, scope).intValue ?? 3 } ?? 3)
+        let delay = try task.delay.map { try templar.template($0, scope).doubleValue ?? 5 } ?? 5
+        var attempt = 0
+        while true {
+            attempt += 1
+            let (raw, inc) = try execute(scope)
+            var r = try evaluateResult(raw, scope)
+            r["attempts"] = .int(attempt)
+            let withReg = task.register.map { scope.adding([$0: .dict(r)]) } ?? scope.adding([:])
+            let done = try templar.conditional(until, withReg)
+            if done { return (r, inc) }
+            // `retries: N` allows N retries after the first attempt, as Ansible counts them.
+            if attempt > retries {
+                r["failed"] = true
+                r["msg"] = r["msg"] ?? .string("Task failed after \(attempt) attempts")
+                return (r, inc)
+            }
+            runner.callback.message("FAILED - RETRYING: [\(host)]: \(try play.taskBanner(task, host: host)) (\(retries - attempt + 1) retries left).")
+            if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+        }
+    }
+
+    /// Applies changed_when and failed_when, with the registered name bound to the result.
+    func evaluateResult(_ raw: Vars, _ scope: VarScope) throws -> Vars {
+        var r = raw
+        if r["changed"] == nil { r["changed"] = false }
+        let register = task.register
+        let withReg = { (res: Vars) -> VarScope in
+            register.map { scope.adding([$0: .dict(res)]) } ?? scope.adding([:])
+        }
+        if let cw = task.changedWhen, r["skipped"]?.truthy != true {
+            let conds = cw.listValue ?? [cw]
+            r["changed"] = .bool(try conds.allSatisfy { try templar.conditional($0, withReg(r)) })
+        }
+        if let fw = task.failedWhen, r["skipped"]?.truthy != true {
+            let conds = fw.listValue ?? [fw]
+            let failed = try conds.contains { try templar.conditional($0, withReg(r)) }
+            r["failed_when_result"] = .bool(failed)
+            r["failed"] = .bool(failed)
+        }
+        return r
+    }
+
+    // MARK: output
+
+    func reportFinal(_ r: Vars, item: Value?, scope: VarScope) throws {
+        let status: ResultStatus = r["failed"]?.truthy == true ? .failed : (r["skipped"]?.truthy == true ? .skipped : (r["changed"]?.truthy == true ? .changed : .ok))
+        let ignored = status == .failed ? (try task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false) : false
+        report(r, item: item, status: status, ignored: ignored)
+    }
+
+    func report(_ r: Vars, item: Value?, status: ResultStatus, ignored: Bool) {
+        if shortActionName(task.action) == "meta" && status != .failed { return }
+        var shown = r
+        let noLog = (try? task.inherited.noLog.map { try templar.conditional($0, play.scope(host: host, task: task)) } ?? false) ?? false
+        if noLog {
+            shown = ["censored": "the output has been hidden due to the fact that 'no_log: true' was specified for this result",
+                     "changed": r["changed"] ?? false]
+            if let f = r["failed"] { shown["failed"] = f }
+        }
+        shown.removeValue(forKey: "_swiftplay_verbose")
+        let verbose = r["_swiftplay_verbose"]?.truthy ?? false
+        runner.callback.hostResult(host: host, delegatedTo: delegatedHost, status: status, result: shown,
+                                   item: item, ignored: ignored, verbose: verbose && !noLog)
+    }
+
+    var delegatedHost: String? {
+        guard let d = task.inherited.delegateTo else { return nil }
+        let name = (try? templar.render(d.pythonStr, play.scope(host: host, task: task)).pythonStr) ?? d.pythonStr
+        return name == host ? nil : name
+    }
+}
