@@ -1,0 +1,62 @@
+import Foundation
+
+/// How one command is wrapped for `become`, shared by every connection type.
+/// sudo runs with `-S` (password on stdin) and a random prompt that the session watches for on stderr;
+/// without a password it runs with `-n` so it fails at once instead of waiting for one.
+/// su needs a terminal to read a password, so it is only supported where no password is asked
+/// (connected as root, or pam rules that allow it).
+struct BecomePlan {
+    let method: String
+    let prompt: String
+    let password: String?
+    private let become: Become
+
+    init(_ become: Become, host: String) throws {
+        self.become = become
+        method = become.method
+        password = become.password
+        prompt = "[sudo via swiftplay, key=\(randomHex(12))] password:"
+        guard method == "sudo" || method == "su" else {
+            throw TransportError.becomeFailed(host: host, message: "Unsupported become method '\(method)': use sudo or su")
+        }
+        if method == "su", password != nil {
+            throw TransportError.becomeFailed(host: host, message: "become_method su with a password needs a terminal and is not supported; use sudo")
+        }
+    }
+
+    /// The command line that runs `inner` (a sh command line) as the become user.
+    func wrap(_ inner: String) -> String {
+        let flags = become.flags.map { " " + $0 } ?? ""
+        switch method {
+        case "su":
+            // Ansible's form: su FLAGS USER -c CMD, CMD run by the user's login shell.
+            return "su\(flags) \(shellQuote(become.user)) -c \(shellQuote(inner))"
+        default:
+            let mode = password == nil ? "-n" : "-S"
+            return "sudo -H \(mode) -p \(shellQuote(prompt))\(flags) -u \(shellQuote(become.user)) /bin/sh -c \(shellQuote(inner))"
+        }
+    }
+
+    /// Removes the password from text that may be shown (belt and braces: tools do not echo it).
+    func redact(_ text: String) -> String {
+        guard let password, !password.isEmpty else { return text }
+        return text.replacingOccurrences(of: password, with: "********")
+    }
+
+    var passwordRequiredMessage: String { "Missing \(method) password (the host asked for one and none was given)" }
+    var wrongPasswordMessage: String { "Incorrect \(method) password" }
+
+    /// The error for a become tool that exited without starting the command; `toolOutput` is its stderr
+    /// with our prompt removed (the password is never echoed: sudo -S does not echo).
+    func failureMessage(toolOutput raw: String) -> String {
+        let toolOutput = redact(raw)
+        if toolOutput.contains("a password is required") || toolOutput.contains("a terminal is required") {
+            return "Missing \(method) password: \(toolOutput)"
+        }
+        if toolOutput.contains("incorrect password") || toolOutput.contains("Sorry, try again") {
+            return "Incorrect \(method) password: \(toolOutput)"
+        }
+        let said = toolOutput.isEmpty ? "no output" : toolOutput
+        return "\(method) to user \(become.user) failed: \(said)"
+    }
+}

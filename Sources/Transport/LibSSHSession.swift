@@ -1,0 +1,307 @@
+import Foundation
+import CLibSSH
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// ssh_init once per process, before any session (swift_once makes this thread-safe).
+private let libsshInitialised: Bool = ssh_init() == 0
+
+/// One authenticated libssh session with one channel running `/bin/sh`. Not thread-safe: used by one
+/// thread at a time (separate sessions may run on separate threads).
+final class LibSSHSession: ShellStream {
+    private var session: ssh_session?
+    private var channel: ssh_channel?
+    /// The name used in messages: the inventory host name.
+    let label: String
+    /// Where we actually connected, for messages ("root@127.0.0.1:2201").
+    private(set) var endpoint = ""
+
+    init(options o: SSHOptions, label: String) throws {
+        self.label = label
+        guard libsshInitialised else { throw unreachable("libssh failed to initialise") }
+        guard let s = ssh_new() else { throw unreachable("libssh could not allocate a session") }
+        session = s
+        do {
+            try configure(s, o)
+            try connect(s, o)
+            try checkHostKey(s, o)
+            try authenticate(s, o)
+            try openShell(s)
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    func close() {
+        if let c = channel {
+            ssh_channel_free(c)   // also closes it; no round trip needed on teardown
+            channel = nil
+        }
+        if let s = session {
+            ssh_disconnect(s)
+            ssh_free(s)
+            session = nil
+        }
+    }
+
+    private func unreachable(_ message: String) -> TransportError {
+        .unreachable(host: label, message: message)
+    }
+
+    private func lastError(_ s: ssh_session) -> String {
+        ssh_get_error(UnsafeMutableRawPointer(s)).map { String(cString: $0) } ?? "unknown libssh error"
+    }
+
+    // MARK: - Connect
+
+    private func set(_ s: ssh_session, _ option: ssh_options_e, _ value: String) throws {
+        let rc = value.withCString { ssh_options_set(s, option, $0) }
+        if rc != SSH_OK { throw unreachable("invalid ssh option value '\(value)': \(lastError(s))") }
+    }
+
+    private func set(_ s: ssh_session, _ option: ssh_options_e, int value: Int32) {
+        var v = value
+        _ = ssh_options_set(s, option, &v)
+    }
+
+    private func configure(_ s: ssh_session, _ o: SSHOptions) throws {
+        try set(s, SSH_OPTIONS_HOST, o.host)
+        if let p = o.port { set(s, SSH_OPTIONS_PORT, int: Int32(clamping: p)) }
+        if let u = o.user { try set(s, SSH_OPTIONS_USER, u) }
+        // Config values only fill what the options above left unset (libssh semantics, like ssh -o).
+        let config = SSHOptions.expandTilde(o.sshConfigFile ?? "~/.ssh/config")
+        if FileManager.default.fileExists(atPath: config) {
+            if config.withCString({ ssh_options_parse_config(s, $0) }) != SSH_OK {
+                throw unreachable("cannot parse ssh config \(config): \(lastError(s))")
+            }
+        }
+        var processDefaultConfig = false   // do not let ssh_connect read ~/.ssh/config or /etc/ssh/ssh_config again
+        _ = ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &processDefaultConfig)
+        var timeout = CLong(max(1, o.connectTimeout))
+        _ = ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout)
+        set(s, SSH_OPTIONS_NODELAY, int: 1)
+        set(s, SSH_OPTIONS_STRICTHOSTKEYCHECK, int: 0)   // we check the key ourselves, with clear messages
+        try set(s, SSH_OPTIONS_KNOWNHOSTS, SSHOptions.expandTilde(o.knownHostsFile ?? "~/.ssh/known_hosts"))
+        if !o.useAgent {
+            try set(s, SSH_OPTIONS_IDENTITY_AGENT, "/nonexistent/swiftplay-no-agent")
+        } else if let sock = o.agentSocket {
+            try set(s, SSH_OPTIONS_IDENTITY_AGENT, sock)
+        }
+        if let jump = o.proxyJump {
+            try set(s, SSH_OPTIONS_PROXYCOMMAND, proxyCommand(jump: jump, o))
+        }
+        var host: UnsafeMutablePointer<CChar>?
+        var user: UnsafeMutablePointer<CChar>?
+        var port: UInt32 = 22
+        _ = ssh_options_get(s, SSH_OPTIONS_HOST, &host)
+        _ = ssh_options_get(s, SSH_OPTIONS_USER, &user)
+        _ = ssh_options_get_port(s, &port)
+        endpoint = "\(user.map { String(cString: $0) } ?? "?")@\(host.map { String(cString: $0) } ?? o.host):\(port)"
+        ssh_string_free_char(host)
+        ssh_string_free_char(user)
+    }
+
+    /// `ssh -W` through the jump host with the same keys and host key policy as the target.
+    private func proxyCommand(jump: String, _ o: SSHOptions) -> String {
+        var spec = jump
+        var args = ["ssh", "-W", "[%h]:%p", "-o", "BatchMode=yes"]
+        if let colon = spec.lastIndex(of: ":"), !spec.contains("]"), Int(spec[spec.index(after: colon)...]) != nil {
+            args += ["-p", String(spec[spec.index(after: colon)...])]
+            spec = String(spec[..<colon])
+        }
+        for key in o.privateKeyFiles { args += ["-i", SSHOptions.expandTilde(key)] }
+        args += ["-o", "UserKnownHostsFile=" + SSHOptions.expandTilde(o.knownHostsFile ?? "~/.ssh/known_hosts")]
+        args += ["-o", "StrictHostKeyChecking=" + (o.hostKeyChecking ? (o.acceptNewHostKeys ? "accept-new" : "yes") : "no")]
+        if let c = o.sshConfigFile { args += ["-F", SSHOptions.expandTilde(c)] }
+        args.append(spec)
+        return args.map(shellQuote).joined(separator: " ").replacingOccurrences(of: "'[%h]:%p'", with: "[%h]:%p")
+    }
+
+    private func connect(_ s: ssh_session, _ o: SSHOptions) throws {
+        if ssh_connect(s) != SSH_OK {
+            throw unreachable("cannot connect to \(endpoint): \(lastError(s))")
+        }
+        // Detect a peer that vanished without closing (host killed, network gone) within minutes.
+        let fd = ssh_get_fd(s)
+        if fd >= 0 {
+            var on: Int32 = 1, idle: Int32 = 30, interval: Int32 = 10, count: Int32 = 3
+            setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size))
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPIDLE, &idle, socklen_t(MemoryLayout<Int32>.size))
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPINTVL, &interval, socklen_t(MemoryLayout<Int32>.size))
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPCNT, &count, socklen_t(MemoryLayout<Int32>.size))
+        }
+    }
+
+    private func fingerprint(_ s: ssh_session) -> String {
+        var key: ssh_key?
+        guard ssh_get_server_publickey(s, &key) == SSH_OK, let key else { return "unknown key" }
+        defer { ssh_key_free(key) }
+        var hash: UnsafeMutablePointer<UInt8>?
+        var len = 0
+        guard ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &len) == 0, let hash else { return "unknown key" }
+        defer { var h: UnsafeMutablePointer<UInt8>? = hash; ssh_clean_pubkey_hash(&h) }
+        guard let fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, len) else { return "unknown key" }
+        defer { ssh_string_free_char(fp) }
+        let type = ssh_key_type_to_char(ssh_key_type(key)).map { String(cString: $0) } ?? "key"
+        return "\(type) \(String(cString: fp))"
+    }
+
+    private func checkHostKey(_ s: ssh_session, _ o: SSHOptions) throws {
+        guard o.hostKeyChecking else { return }
+        let file = SSHOptions.expandTilde(o.knownHostsFile ?? "~/.ssh/known_hosts")
+        switch ssh_session_is_known_server(s) {
+        case SSH_KNOWN_HOSTS_OK:
+            return
+        case SSH_KNOWN_HOSTS_CHANGED:
+            throw unreachable("host key verification failed: the host key of \(endpoint) has CHANGED (now \(fingerprint(s))); it does not match \(file). Possible man-in-the-middle attack, or the host was reinstalled: remove the old entry if you trust the new key")
+        case SSH_KNOWN_HOSTS_OTHER:
+            throw unreachable("host key verification failed: \(endpoint) offered a \(fingerprint(s)) but \(file) has a key of another type for it. Possible man-in-the-middle attack")
+        case SSH_KNOWN_HOSTS_UNKNOWN, SSH_KNOWN_HOSTS_NOT_FOUND:
+            if o.acceptNewHostKeys {
+                if ssh_session_update_known_hosts(s) != SSH_OK {
+                    throw unreachable("cannot add the host key of \(endpoint) to \(file): \(lastError(s))")
+                }
+                return
+            }
+            throw unreachable("host key verification failed: \(endpoint) is UNKNOWN, its key (\(fingerprint(s))) is not in \(file). Add it (e.g. ssh-keyscan) or disable host key checking")
+        default:
+            throw unreachable("host key verification failed for \(endpoint): cannot read \(file): \(lastError(s))")
+        }
+    }
+
+    // MARK: - Authentication
+
+    private func authenticate(_ s: ssh_session, _ o: SSHOptions) throws {
+        let success = Int32(SSH_AUTH_SUCCESS.rawValue)
+        var tried: [String] = []
+        if ssh_userauth_none(s, nil) == success { return }
+        let methods = ssh_userauth_list(s, nil)
+        let hasPublicKey = methods & Int32(SSH_AUTH_METHOD_PUBLICKEY) != 0
+        if hasPublicKey {
+            for file in o.privateKeyFiles {
+                let path = SSHOptions.expandTilde(file)
+                var key: ssh_key?
+                let rc = path.withCString { p in
+                    ssh_pki_import_privkey_file(p, o.privateKeyPassphrase, nil, nil, &key)
+                }
+                guard rc == SSH_OK, let key else {
+                    tried.append("key \(path) (cannot read it\(o.privateKeyPassphrase == nil ? "; encrypted keys need a passphrase" : ""))")
+                    continue
+                }
+                let auth = ssh_userauth_publickey(s, nil, key)
+                ssh_key_free(key)
+                if auth == success { return }
+                tried.append("key \(path)")
+            }
+            // Agent keys (if enabled) and IdentityFile entries from the ssh config / libssh defaults.
+            if ssh_userauth_publickey_auto(s, nil, o.privateKeyPassphrase) == success { return }
+            tried.append(o.useAgent ? "ssh-agent and default/config identities" : "default/config identities")
+        }
+        if let pw = o.password {
+            if methods & Int32(SSH_AUTH_METHOD_PASSWORD) != 0 {
+                if ssh_userauth_password(s, nil, pw) == success { return }
+                tried.append("password")
+            }
+            if methods & Int32(SSH_AUTH_METHOD_INTERACTIVE) != 0 {
+                if keyboardInteractive(s, password: pw) { return }
+                tried.append("keyboard-interactive")
+            }
+        }
+        let offered = describe(methods)
+        throw unreachable("authentication failed for \(endpoint) (server accepts: \(offered); tried: \(tried.isEmpty ? "nothing usable" : tried.joined(separator: ", ")))")
+    }
+
+    /// Answers every hidden prompt with the password (the usual single "Password:" prompt).
+    private func keyboardInteractive(_ s: ssh_session, password: String) -> Bool {
+        var rc = ssh_userauth_kbdint(s, nil, nil)
+        var rounds = 0
+        while rc == Int32(SSH_AUTH_INFO.rawValue), rounds < 5 {
+            rounds += 1
+            let n = ssh_userauth_kbdint_getnprompts(s)
+            for i in 0..<max(0, n) {
+                var echo: CChar = 0
+                _ = ssh_userauth_kbdint_getprompt(s, UInt32(i), &echo)
+                _ = ssh_userauth_kbdint_setanswer(s, UInt32(i), echo == 0 ? password : "")
+            }
+            rc = ssh_userauth_kbdint(s, nil, nil)
+        }
+        return rc == Int32(SSH_AUTH_SUCCESS.rawValue)
+    }
+
+    private func describe(_ methods: Int32) -> String {
+        var names: [String] = []
+        if methods & Int32(SSH_AUTH_METHOD_PUBLICKEY) != 0 { names.append("publickey") }
+        if methods & Int32(SSH_AUTH_METHOD_PASSWORD) != 0 { names.append("password") }
+        if methods & Int32(SSH_AUTH_METHOD_INTERACTIVE) != 0 { names.append("keyboard-interactive") }
+        if methods & Int32(SSH_AUTH_METHOD_GSSAPI_MIC) != 0 { names.append("gssapi") }
+        return names.isEmpty ? "none known" : names.joined(separator: ", ")
+    }
+
+    // MARK: - Shell channel
+
+    private func openShell(_ s: ssh_session) throws {
+        guard let c = ssh_channel_new(s) else { throw unreachable("cannot create a channel: \(lastError(s))") }
+        channel = c
+        guard ssh_channel_open_session(c) == SSH_OK else { throw unreachable("cannot open a session channel on \(endpoint): \(lastError(s))") }
+        guard ssh_channel_request_exec(c, "/bin/sh") == SSH_OK else { throw unreachable("cannot start /bin/sh on \(endpoint): \(lastError(s))") }
+    }
+
+    /// True when the connection still looks usable; processes pending packets without blocking,
+    /// so a connection closed by the server while idle is noticed here.
+    var isAlive: Bool {
+        guard let s = session, let c = channel else { return false }
+        if ssh_channel_poll(c, 0) == SSH_ERROR { return false }
+        return ssh_is_connected(s) != 0 && ssh_channel_is_open(c) != 0 && ssh_channel_is_eof(c) == 0
+    }
+
+    func write(_ data: Data) throws {
+        guard let s = session, let c = channel else { throw StreamClosed(reason: "not connected") }
+        try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
+            guard let base = buf.baseAddress else { return }
+            var off = 0
+            while off < buf.count {
+                let n = min(buf.count - off, 1 << 16)
+                let w = ssh_channel_write(c, base + off, UInt32(n))
+                if w <= 0 { throw StreamClosed(reason: "write failed: \(lastError(s))") }
+                off += Int(w)
+            }
+        }
+    }
+
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+
+    func read(timeoutMs: Int32) throws -> (stdout: Data, stderr: Data) {
+        guard let s = session, let c = channel else { throw StreamClosed(reason: "not connected") }
+        var out = Data(), err = Data()
+        var waited = false
+        while true {
+            for isErr in [Int32(0), 1] {
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { ssh_channel_read_nonblocking(c, $0.baseAddress, UInt32($0.count), isErr) }
+                    if n > 0 {
+                        if isErr == 1 { err.append(contentsOf: buffer[0..<Int(n)]) } else { out.append(contentsOf: buffer[0..<Int(n)]) }
+                        if n < Int32(buffer.count) { break }
+                    } else if n == 0 {
+                        break
+                    } else {
+                        if !out.isEmpty || !err.isEmpty { return (out, err) }
+                        throw StreamClosed(reason: ssh_channel_is_eof(c) != 0 ? "the remote shell exited" : "connection lost: \(lastError(s))")
+                    }
+                }
+            }
+            if !out.isEmpty || !err.isEmpty || waited { break }
+            if ssh_channel_is_eof(c) != 0 || ssh_channel_is_open(c) == 0 {
+                throw StreamClosed(reason: "the remote shell exited")
+            }
+            // Nothing buffered in libssh: sleep on the socket until the server sends something.
+            var p = pollfd(fd: ssh_get_fd(s), events: Int16(POLLIN), revents: 0)
+            _ = poll(&p, 1, timeoutMs)
+            waited = true
+        }
+        return (out, err)
+    }
+}
