@@ -10,7 +10,7 @@ extension ConnectionPool {
         o.user = try lookup("ansible_user") ?? lookup("ansible_ssh_user") ?? options.remoteUser
         o.password = try lookup("ansible_password") ?? lookup("ansible_ssh_pass") ?? options.connectionPassword
         if let key = try lookup("ansible_ssh_private_key_file") ?? lookup("ansible_private_key_file") ?? options.privateKey {
-            o.privateKeyFiles = [SSHOptions.expandTilde(key)]
+            o.privateKeyFiles = [(key as NSString).expandingTildeInPath]
         }
         o.connectTimeout = try lookup("ansible_ssh_timeout").flatMap { Int($0) } ?? options.timeout
         o.hostKeyChecking = try lookup("ansible_host_key_checking").flatMap { Arguments.boolean(.string($0)) }
@@ -48,7 +48,7 @@ extension ConnectionPool {
             case "-o": if let n = next { setting(n); i += 1 }
             case "-J": if let n = next { o.proxyJump = n; i += 1 }
             case "-F": if let n = next { o.sshConfigFile = n; i += 1 }
-            case "-i": if let n = next { o.privateKeyFiles.append(SSHOptions.expandTilde(n)); i += 1 }
+            case "-i": if let n = next { o.privateKeyFiles.append((n as NSString).expandingTildeInPath); i += 1 }
             case "-p": if let n = next, let p = Int(n) { o.port = p; i += 1 }
             default: if w.hasPrefix("-o") { setting(String(w.dropFirst(2))) }
             }
