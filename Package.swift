@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.0.0"),
     ],
     targets: [
         // Jinja2 engine: no dependency on the rest of swiftplay.
@@ -27,7 +29,12 @@ let package = Package(
         // Ansible's filters, tests and lookups on top of Jinja.
         .target(name: "Templating", dependencies: ["Jinja", "DataLoader", "CCrypt"]),
         .target(name: "Output", dependencies: ["Jinja"]),
-        .target(name: "Modules", dependencies: ["Jinja", "Transport", "Templating", "DataLoader"]),
+        .target(name: "Modules", dependencies: [
+            "Jinja", "Transport", "Templating", "DataLoader", "CCrypt",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
         .target(name: "Executor", dependencies: ["Jinja", "DataLoader", "Inventory", "Playbook", "Transport", "Templating", "Modules", "Output"]),
         .executableTarget(name: "swiftplay", dependencies: ["Executor", "Inventory", "Playbook", "Output", "DataLoader", "Jinja", "Modules", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"]),
