@@ -47,7 +47,8 @@ final class TaskRunner {
             throw e
         } catch {
             outcome = TaskOutcome(result: ["failed": true, "changed": false, "msg": .string(failureMessage(error))])
-            report(outcome.result, item: nil, status: .failed, ignored: false)
+            let ignored = (try? task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false) ?? false
+            report(outcome.result, item: nil, status: .failed, ignored: ignored)
         }
         if outcome.unreachable {
             let ignore = try task.inherited.ignoreUnreachable.map { try templar.conditional($0, scope) } ?? false
