@@ -8,5 +8,9 @@ public enum AnsibleFilters {
         DataFilters.install(into: env)
         CollectionFilters.install(into: env)
         RegexFilters.install(into: env)
+        HashFilters.install(into: env)
+        PathFilters.install(into: env)
+        TextFilters.install(into: env)
+        TimeFilters.install(into: env)
     }
 }
