@@ -41,9 +41,9 @@ struct PythonJSONEncoder {
                 try write(d[keys[i]] ?? .none, level: level + 1, into: &out)
             }
         case .undefined(let u):
-            throw TemplatingError(plugin, "cannot serialize an undefined value: \(u.description)")
+            throw pluginError(plugin, "cannot serialize an undefined value: \(u.description)")
         case .callable(let c):
-            throw TemplatingError(plugin, "cannot serialize function \(c.name) to JSON")
+            throw pluginError(plugin, "cannot serialize function \(c.name) to JSON")
         case .object(let o):
             if let keys = o.keys {
                 var d = OrderedDictionary<String, Value>()
@@ -113,8 +113,8 @@ struct JSONReader {
         return v
     }
 
-    private func error(_ what: String) -> TemplatingError {
-        TemplatingError(plugin, "invalid JSON: \(what) at character \(pos)")
+    private func error(_ what: String) -> TemplateError {
+        pluginError(plugin, "invalid JSON: \(what) at character \(pos)")
     }
 
     private mutating func skipSpace() {

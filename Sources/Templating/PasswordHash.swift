@@ -31,37 +31,37 @@ enum PasswordHash {
         let plugin = "password_hash"
         let name = aliases[type] ?? type
         guard let scheme = schemes[name] else {
-            throw TemplatingError(plugin, "\(type) is not in the list of supported algorithms: \(aliases.keys.sorted().joined(separator: ", "))")
+            throw pluginError(plugin, "\(type) is not in the list of supported algorithms: \(aliases.keys.sorted().joined(separator: ", "))")
         }
         var saltText = salt ?? randomSalt(saltSize ?? scheme.saltSize)
         guard saltText.allSatisfy({ saltAlphabet.contains($0) }) else {
-            throw TemplatingError(plugin, "invalid characters in salt: only ./0-9A-Za-z are allowed")
+            throw pluginError(plugin, "invalid characters in salt: only ./0-9A-Za-z are allowed")
         }
         var setting: String
         if name == "bcrypt" {
-            guard saltText.count == 22 else { throw TemplatingError(plugin, "bcrypt salt must be exactly 22 characters, got \(saltText.count)") }
+            guard saltText.count == 22 else { throw pluginError(plugin, "bcrypt salt must be exactly 22 characters, got \(saltText.count)") }
             // The last salt character only carries 2 bits: clear the unused ones as passlib does.
             if let last = saltText.last, let i = bcryptAlphabet.firstIndex(of: last) {
                 saltText = String(saltText.dropLast()) + String(bcryptAlphabet[i & ~0xF])
             }
             let cost = rounds ?? 12
-            guard (4...31).contains(cost) else { throw TemplatingError(plugin, "bcrypt rounds must be between 4 and 31, got \(cost)") }
+            guard (4...31).contains(cost) else { throw pluginError(plugin, "bcrypt rounds must be between 4 and 31, got \(cost)") }
             let id = ident ?? "2b"
-            guard ["2", "2a", "2b", "2y"].contains(id) else { throw TemplatingError(plugin, "invalid bcrypt ident '\(id)'") }
+            guard ["2", "2a", "2b", "2y"].contains(id) else { throw pluginError(plugin, "invalid bcrypt ident '\(id)'") }
             setting = "$\(id)$" + (cost < 10 ? "0\(cost)" : "\(cost)") + "$" + saltText
         } else {
             guard saltText.count <= scheme.maxSaltSize else {
-                throw TemplatingError(plugin, "salt too large: \(name) takes at most \(scheme.maxSaltSize) characters")
+                throw pluginError(plugin, "salt too large: \(name) takes at most \(scheme.maxSaltSize) characters")
             }
             setting = "$\(scheme.prefix)$"
             if let r = rounds ?? scheme.defaultRounds {
-                guard (1000...999_999_999).contains(r) else { throw TemplatingError(plugin, "rounds must be between 1000 and 999999999, got \(r)") }
+                guard (1000...999_999_999).contains(r) else { throw pluginError(plugin, "rounds must be between 1000 and 999999999, got \(r)") }
                 setting += "rounds=\(r)$"
             }
             setting += saltText
         }
         guard let out = crypt(secret, setting: setting) else {
-            throw TemplatingError(plugin, "could not hash the secret with \(name)")
+            throw pluginError(plugin, "could not hash the secret with \(name)")
         }
         return out
     }

@@ -15,7 +15,7 @@ struct PythonRegex {
         do {
             regex = try NSRegularExpression(pattern: PythonRegex.translate(pattern), options: options)
         } catch {
-            throw TemplatingError(plugin, "invalid regular expression '\(pattern)'")
+            throw pluginError(plugin, "invalid regular expression '\(pattern)'")
         }
     }
 
@@ -96,25 +96,25 @@ struct PythonRegex {
         var chars = Array(template)[...]
         while let c = chars.popFirst() {
             guard c == "\\" else { out.append(c); continue }
-            guard let n = chars.popFirst() else { throw TemplatingError(plugin, "bad escape (end of pattern) in replacement") }
+            guard let n = chars.popFirst() else { throw pluginError(plugin, "bad escape (end of pattern) in replacement") }
             switch n {
             case "0"..."9":
                 var digits = String(n)
                 if let d = chars.first, d.isASCII, d.isNumber { digits.append(d); chars.removeFirst() }
-                guard let i = Int(digits), i <= m.groupCount else { throw TemplatingError(plugin, "invalid group reference \(digits)") }
+                guard let i = Int(digits), i <= m.groupCount else { throw pluginError(plugin, "invalid group reference \(digits)") }
                 out += m.group(i) ?? ""
             case "g":
                 guard chars.first == "<", let close = chars.firstIndex(of: ">") else {
-                    throw TemplatingError(plugin, "missing group name after \\g in replacement")
+                    throw pluginError(plugin, "missing group name after \\g in replacement")
                 }
                 let name = String(chars[chars.index(after: chars.startIndex)..<close])
                 chars = chars[chars.index(after: close)...]
                 if let i = Int(name) {
-                    guard i <= m.groupCount else { throw TemplatingError(plugin, "invalid group reference \(i)") }
+                    guard i <= m.groupCount else { throw pluginError(plugin, "invalid group reference \(i)") }
                     out += m.group(i) ?? ""
                 } else {
                     guard m.result.range(withName: name).location != NSNotFound || regexHasGroup(name) else {
-                        throw TemplatingError(plugin, "unknown group name '\(name)'")
+                        throw pluginError(plugin, "unknown group name '\(name)'")
                     }
                     out += m.group(named: name) ?? ""
                 }
@@ -127,7 +127,7 @@ struct PythonRegex {
             case "b": out += "\u{08}"
             case "\\": out += "\\"
             default:
-                if n.isASCII && n.isLetter { throw TemplatingError(plugin, "bad escape \\\(n) in replacement") }
+                if n.isASCII && n.isLetter { throw pluginError(plugin, "bad escape \\\(n) in replacement") }
                 out += "\\" + String(n)
             }
         }

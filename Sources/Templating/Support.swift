@@ -2,16 +2,10 @@ import Foundation
 import Jinja
 import OrderedCollections
 
-/// An error raised by one of Ansible's filters, tests or lookups. The message always names the
-/// plugin so that a failing task says which part of the expression was wrong.
-public struct TemplatingError: Error, CustomStringConvertible {
-    public var plugin: String
-    public var message: String
-    public init(_ plugin: String, _ message: String) {
-        self.plugin = plugin
-        self.message = message
-    }
-    public var description: String { "\(plugin): \(message)" }
+/// The error every Ansible filter, test and lookup raises: a runtime template error whose
+/// message starts with the plugin's name, so a failing task says which part was wrong.
+func pluginError(_ plugin: String, _ message: String) -> TemplateError {
+    TemplateError(kind: .runtime, message: "\(plugin): \(message)")
 }
 
 /// Positional and keyword arguments of one filter/test/lookup call, with Python-like binding:
@@ -35,7 +29,7 @@ struct Arguments {
 
     func required(_ index: Int, _ name: String) throws -> Value {
         guard let v = value(index, name) else {
-            throw TemplatingError(plugin, "missing required argument '\(name)'")
+            throw pluginError(plugin, "missing required argument '\(name)'")
         }
         return v
     }
@@ -54,12 +48,12 @@ struct Arguments {
     func int(_ index: Int, _ name: String, default def: Int? = nil) throws -> Int? {
         guard let v = value(index, name), !v.isNone else { return def }
         guard let i = v.intValue else {
-            throw TemplatingError(plugin, "'\(name)' must be an integer, got \(v.typeName) \(v.pythonRepr)")
+            throw pluginError(plugin, "'\(name)' must be an integer, got \(v.typeName) \(v.pythonRepr)")
         }
         return i
     }
 
-    func fail(_ message: String) -> TemplatingError { TemplatingError(plugin, message) }
+    func fail(_ message: String) -> TemplateError { pluginError(plugin, message) }
 }
 
 extension Environment {
@@ -88,7 +82,7 @@ extension Value {
             if let keys = o.keys { return keys.map { .string($0) } }
         default: break
         }
-        throw TemplatingError(plugin, "expected a list, got \(typeName)")
+        throw pluginError(plugin, "expected a list, got \(typeName)")
     }
 
     /// Text form used where Python calls `to_text`/`str()` on the input.

@@ -109,9 +109,9 @@ struct YAMLEmitter {
                 scalar(o.stringValue, isString: true, root: root, simpleKey: simpleKey)
             }
         case .undefined(let u):
-            throw TemplatingError(plugin, "cannot serialize an undefined value: \(u.description)")
+            throw pluginError(plugin, "cannot serialize an undefined value: \(u.description)")
         case .callable(let c):
-            throw TemplatingError(plugin, "cannot represent function \(c.name) in YAML")
+            throw pluginError(plugin, "cannot represent function \(c.name) in YAML")
         case .none: scalar("null", isString: false, root: root, simpleKey: simpleKey)
         case .bool(let b): scalar(b ? "true" : "false", isString: false, root: root, simpleKey: simpleKey)
         case .int(let i): scalar(String(i), isString: false, root: root, simpleKey: simpleKey)
