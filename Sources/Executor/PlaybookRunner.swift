@@ -40,6 +40,7 @@ public final class PlaybookRunner {
         self.tagFilter = TagFilter(tags: options.tags, skipTags: options.skipTags)
         self.connections = ConnectionPool(options: options)
         self.startAtTaskPending = options.startAtTask
+        configureTemplating()
     }
 
     /// Loads every playbook first (so a syntax error anywhere stops before anything runs), then runs.

@@ -76,13 +76,9 @@ extension TaskRunner {
         let connection = try runner.connections.connection(for: target, scope: targetScope, task: task, templar: templar)
         let check = try task.inherited.checkMode.map { try templar.conditional($0, scope) } ?? runner.options.check
         let diff = try task.inherited.diff.map { try templar.conditional($0, scope) } ?? runner.options.diff
-        var search: [String] = []
-        if let role = task.role { search.append(role.path) }
-        search.append((task.mark.file as NSString).deletingLastPathComponent)
-        search.append(runner.playbookDir)
         return ModuleContext(
             connection: connection, host: host, checkMode: check, diffMode: diff, become: try become(scope),
-            variables: scope, searchPaths: search, environment: try environment(scope),
+            variables: scope, searchPaths: searchPaths, environment: try environment(scope),
             renderTemplate: { [templar] source, path in
                 let extra: Vars = ["template_path": .string(path), "template_fullpath": .string(path),
                                    "template_host": .string(ProcessInfo.processInfo.hostName),

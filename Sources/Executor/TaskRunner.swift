@@ -35,8 +35,21 @@ final class TaskRunner {
     }
 
     func run() throws -> TaskOutcome {
-        let state = runner.state(host)
         let scope = play.scope(host: host, task: task)
+        return try CurrentTask(scope: scope, searchPaths: searchPaths).activate { try run(scope) }
+    }
+
+    /// Controller directories for `src` files and lookups: the role, the task file's directory, the playbook's.
+    var searchPaths: [String] {
+        var search: [String] = []
+        if let role = task.role { search.append(role.path) }
+        search.append((task.mark.file as NSString).deletingLastPathComponent)
+        search.append(runner.playbookDir)
+        return search
+    }
+
+    private func run(_ scope: VarScope) throws -> TaskOutcome {
+        let state = runner.state(host)
         var outcome: TaskOutcome
         do {
             outcome = try runLoopOrOnce(scope)
