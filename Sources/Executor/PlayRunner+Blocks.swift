@@ -29,6 +29,11 @@ extension PlayRunner {
                 s.failed = false
                 s.pendingFailure = false
                 s.stats.rescued += 1
+                // The rescue sees what failed, as ansible_failed_task / ansible_failed_result.
+                if let t = s.lastFailedTask {
+                    s.hostVars["ansible_failed_task"] = ["name": .string(t.name ?? ""), "action": .string(t.action)]
+                    s.hostVars["ansible_failed_result"] = .dict(s.lastFailedResult)
+                }
             }
             try runNodes(block.rescue, hosts: failed, rescuable: rescuable)
         }
@@ -125,6 +130,7 @@ extension PlayRunner {
             }
             for key in order {
                 guard let (inc, hosts) = groups[key] else { continue }
+                if let file = inc.file { callback.message("included: \(file) for \(hosts.joined(separator: ", "))") }
                 try runNodes(inc.nodes, hosts: hosts, rescuable: rescuable)
             }
         }

@@ -11,6 +11,8 @@ struct IncludedTasks {
     var nodes: [TaskNode]
     /// Identifies the same file and parameters, so hosts including the same thing run it together.
     var key: String
+    /// The included file, shown as "included: FILE for HOSTS" (nil for roles).
+    var file: String?
 }
 
 extension TaskRunner {
@@ -151,7 +153,7 @@ extension TaskRunner {
                 defaultsFrom: args["defaults_from"]?.stringValue, handlersFrom: args["handlers_from"]?.stringValue, mark: task.mark)
             play.registerIncludedRole(role)
             let nodes = role.dependencies.flatMap { runner.loader.dependencyTaskNodes($0) } + role.tasks
-            return (["changed": false, "include_role": .string(name)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)")])
+            return (["changed": false, "include_role": .string(name)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)", file: nil)])
         }
         guard let file = (args["_raw_params"] ?? args["file"])?.pythonStr else {
             throw ModuleError("include_tasks needs a file name")
@@ -161,7 +163,7 @@ extension TaskRunner {
         let path = try runner.loader.resolveTaskFile(file, dir: dir, role: task.role)
         let nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
         return (["changed": false, "include": .string(file), "include_args": .dict(args)],
-                [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr)")])
+                [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr)", file: path)])
     }
 
     func includeVars(_ scope: VarScope) throws -> Vars {

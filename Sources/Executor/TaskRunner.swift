@@ -272,7 +272,9 @@ final class TaskRunner {
     }
 
     func report(_ r: Vars, item: Value?, status: ResultStatus, ignored: Bool) {
-        if shortActionName(task.action) == "meta" && status != .failed { return }
+        // Engine actions show no result line of their own (includes print "included: ..." instead).
+        let silent: Set<String> = ["meta", "include_tasks", "include", "include_role", "import_role", "import_tasks"]
+        if silent.contains(shortActionName(task.action)) && status != .failed && status != .skipped { return }
         var shown = r
         let noLog = (try? task.inherited.noLog.map { try templar.conditional($0, play.scope(host: host, task: task)) } ?? false) ?? false
         if noLog {

@@ -63,9 +63,17 @@ public final class DefaultCallback: Callback {
             // Results print on one line, except with -vvv or for modules that always show (debug).
             let indent: Int? = (verbose || verbosity > 2) ? 4 : nil
             if verbose { shown.removeValue(forKey: "changed") }
+            shown.removeValue(forKey: "failed")
+            if item != nil, let loopVar = shown["ansible_loop_var"]?.stringValue {
+                // The item is already in the line's label.
+                for k in [loopVar, "ansible_loop_var", "ansible_index_var", "ansible_loop"] { shown.removeValue(forKey: k) }
+                if let iv = result["ansible_index_var"]?.stringValue { shown.removeValue(forKey: iv) }
+            }
             text += " => "
             text += JSONText.encode(.dict(shown), indent: indent)
         }
+        // ansible-playbook leaves a space after a skipped item's label.
+        if status == .skipped && item != nil && !alwaysShow { text += " " }
         out(paint(text, colorCode))
         if ignored { out(paint("...ignoring", "0;36")) }
     }
