@@ -40,8 +40,22 @@ private struct LiteralParser {
         skipSpace()
         guard let node = parseExpression() else { return nil }
         skipSpace()
+        var result = node.value
+        if peek() == "," {
+            // `1, 2` and `x,` are tuples even without parentheses.
+            var items = [result]
+            while peek() == "," {
+                i += 1
+                skipSpace()
+                guard let c = peek(), c != "\n", c != "\r" else { break }
+                guard let next = parseExpression() else { return nil }
+                items.append(next.value)
+                skipSpace()
+            }
+            result = .list(items)
+        }
         while let c = peek(), c == "\n" || c == "\r" { i += 1; skipSpace() }
-        return atEnd ? node.value : nil
+        return atEnd ? result : nil
     }
 
     mutating func skipSpace() {

@@ -22,7 +22,8 @@ final class AnsibleComparisonTests: XCTestCase {
         "all", "*", "web", "web:dbs", "web,dbs", "web:!dbs", "web:&dbs", "prod:!web", "!web", "&web",
         "web[0]", "web[1:3]", "web[-1]", "web[2:]", "web[1-2]", "web[20]", "~db-[ab]", "~(web|loose)0?[12]", "web0*", "db-?",
         "nonexistent", "localhost", "127.0.0.1", "loose*:&ungrouped", "ungrouped", "al*", "s[1:10:4]", "h1:2222",
-        "later,web01,dbs[0]", "prod:!dbs:&web", "[bad",
+        "later,web01,dbs[0]", "prod:!dbs:&web", "[bad", "~web", "web*:&prod:!web02", "web[0:0]", "dbs[1:]",
+        "db-[a-b]", "web[z-a]*", "*[!0-9]", "lh", "prod",
     ]
 
     static let patternsB = ["all", "*.example.com", "replicas:web", "other:&web", "web[0:1]", "all:!db", "db", "localhost", "empty"]
@@ -32,6 +33,8 @@ final class AnsibleComparisonTests: XCTestCase {
             Case(name: "rich INI", files: ["hosts": Fixtures.richINI], sources: ["hosts"], patterns: patternsA,
                  limits: [("all", "web[0:1]"), ("web", "dbs"), ("all", "@limit.txt"), ("all", "!web")]),
             Case(name: "nested YAML", files: ["inv.yml": Fixtures.nestedYAML], sources: ["inv.yml"], patterns: patternsB),
+            Case(name: "literals", files: ["lit.ini": Fixtures.literals], sources: ["lit.ini"],
+                 patterns: ["lit", "dash-group", "lit2:!l1", "~l[12]", "élan", "l?", "[!l]*"]),
             Case(name: "JSON", files: ["inv.json": Fixtures.json], sources: ["inv.json"], patterns: ["all", "j"]),
             Case(name: "priorities", files: ["prio.ini": Fixtures.priorities], sources: ["prio.ini"], patterns: ["all", "c", "b:&a"]),
             Case(name: "directory with vars", files: Fixtures.directoryTree, sources: ["inv"], playbookDir: "pb",
@@ -47,7 +50,9 @@ final class AnsibleComparisonTests: XCTestCase {
         guard let inventoryBin = Self.findAnsibleInventory() else {
             throw XCTSkip("ansible-inventory not found (set ANSIBLE_INVENTORY_BIN or add it to PATH)")
         }
-        let ansibleBin = (inventoryBin as NSString).deletingLastPathComponent + "/ansible"
+        guard let python = Self.interpreter(of: inventoryBin) else {
+            throw XCTSkip("cannot tell which Python runs \(inventoryBin)")
+        }
         var checked = 0
         for c in Self.cases {
             var files = c.files
@@ -67,14 +72,9 @@ final class AnsibleComparisonTests: XCTestCase {
             compareStructure(c.name, ansible, ours)
             try compareVars(c.name, ansible, ours, playbookDir: playbookDir)
 
-            for pattern in c.patterns {
-                try comparePattern(c.name, ansibleBin, sources, pattern, limit: nil, ours, cwd: dir)
-                checked += 1
-            }
-            for (pattern, limit) in c.limits {
-                try comparePattern(c.name, ansibleBin, sources, pattern, limit: limit, ours, cwd: dir)
-                checked += 1
-            }
+            let queries = c.patterns.map { ($0, nil as String?) } + c.limits.map { ($0.pattern, $0.limit as String?) }
+            try comparePatterns(c.name, python: python, sources, queries, ours, cwd: dir)
+            checked += queries.count
         }
         print("compared \(Self.cases.count) inventories and \(checked) patterns with \(inventoryBin)")
     }
@@ -105,23 +105,56 @@ final class AnsibleComparisonTests: XCTestCase {
         }
     }
 
-    private func comparePattern(_ name: String, _ ansibleBin: String, _ sources: [String], _ pattern: String, limit: String?,
-                                _ ours: Inventory, cwd: String) throws {
-        var args = sources.flatMap { ["-i", $0] } + [pattern, "--list-hosts"]
-        if let limit { args += ["--limit", limit] }
-        let (status, out, err) = try Self.run(ansibleBin, args, cwd: cwd)
-        let label = "\(name): pattern '\(pattern)'" + (limit.map { " --limit '\($0)'" } ?? "")
+    /// Asks Ansible's InventoryManager (one Python process per inventory, for speed) for each pattern's
+    /// hosts, and compares with ours; where Ansible raises, ours must throw.
+    private func comparePatterns(_ name: String, python: [String], _ sources: [String], _ queries: [(String, String?)],
+                                 _ ours: Inventory, cwd: String) throws {
+        let request = try JSONSerialization.data(withJSONObject: [
+            "sources": sources,
+            "queries": queries.map { [$0.0 as Any, $0.1.map { $0 as Any } ?? NSNull()] },
+        ])
+        let (status, out, err) = try Self.run(python[0], python.dropFirst() + ["-c", Self.listHostsScript, String(decoding: request, as: UTF8.self)], cwd: cwd)
+        XCTAssertEqual(status, 0, "\(name): python helper failed: \(err)")
+        let answers = try YAMLLoader.load(text: out, file: "list-hosts output")?.value.listValue ?? []
+        XCTAssertEqual(answers.count, queries.count, "\(name): answers")
         let previous = FileManager.default.currentDirectoryPath
         FileManager.default.changeCurrentDirectoryPath(cwd)
         defer { FileManager.default.changeCurrentDirectoryPath(previous) }
-        if status != 0 {
-            XCTAssertThrowsError(try ours.hosts(matching: pattern, limit: limit), "\(label): ansible failed with \(err)")
-            return
+        for ((pattern, limit), answer) in zip(queries, answers) {
+            let label = "\(name): pattern '\(pattern)'" + (limit.map { " --limit '\($0)'" } ?? "")
+            if let error = answer["error"] {
+                XCTAssertThrowsError(try ours.hosts(matching: pattern, limit: limit), "\(label): Ansible raised \(error)")
+            } else {
+                let theirs = answer.listValue?.compactMap { $0.stringValue } ?? []
+                XCTAssertEqual(try ours.hosts(matching: pattern, limit: limit), theirs, label)
+            }
         }
-        let theirs = out.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.dropFirst()
-        // Without --limit the CLI turns pattern errors into "no hosts", like our non-throwing variant.
-        let mine = limit == nil ? ours.hosts(matching: pattern) : try ours.hosts(matching: pattern, limit: limit)
-        XCTAssertEqual(mine, Array(theirs), label)
+    }
+
+    /// Prints, as JSON, InventoryManager.list_hosts(pattern) under each --limit, or the error raised.
+    static let listHostsScript = """
+    import json, sys
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.inventory.manager import InventoryManager
+    req = json.loads(sys.argv[1])
+    im = InventoryManager(DataLoader(), req["sources"])
+    out = []
+    for pattern, limit in req["queries"]:
+        try:
+            im.subset(limit)
+            out.append([h if isinstance(h, str) else h.name for h in im.list_hosts(pattern)])
+        except Exception as e:
+            out.append({"error": str(e)})
+        im.subset(None)
+    print(json.dumps(out))
+    """
+
+    /// The Python interpreter of an ansible-inventory script, from its `#!` line.
+    static func interpreter(of script: String) -> [String]? {
+        guard let text = try? String(contentsOfFile: script, encoding: .utf8), text.hasPrefix("#!"),
+              let line = text.split(separator: "\n").first else { return nil }
+        let words = line.dropFirst(2).split(separator: " ").map(String.init)
+        return words.isEmpty ? nil : words
     }
 
     static func findAnsibleInventory() -> String? {

@@ -65,6 +65,7 @@ enum Fixtures {
             nested: {a: 1, b: [x, y]}
         db:
           hosts: dbhost
+          children: solo
           children:
             replicas:
               hosts:
@@ -80,6 +81,25 @@ enum Fixtures {
         shared: other
         ansible_group_priority: 2
     """
+
+    /// Odd but valid INI values and names.
+    static let literals = #"""
+    [lit]
+    l1 a="1, 2" b=True, c=u'abc' d=b'xyz' e=r'\n' f=1_000 g=.5 h=5. i=-0x10 j="'a' 'b'" k="[1, [2, {'k': (3,)}]]"
+    l2 a="{1: 'a'}" b=[ c="'\u00e9'" d='it''s' e="x\"y" f=None g=set() h=... i=--1 j=-(1) k=0o17 l=0b101 m=1+2 n=f'x'
+    l3 o=\u00e9 p="'tab\there'" q="'''tri'''" r=café s="{'a': None, 'b': [True, False]}" t="()" u="(1)" v=1.5e3
+    élan
+    host-with-dash x=y=z
+    [lit:vars]
+    k==v
+    y=  spaced  
+    z="double"
+    n=- 5
+    [dash-group]
+    l1
+    [lit2:children]
+    dash-group
+    """#
 
     static let json = """
     {"all": {"children": {"j": {"hosts": {"jh1": {"n": 1.5, "b": true, "s": "str", "nul": null}, "jh2": null},
