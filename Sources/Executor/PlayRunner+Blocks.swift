@@ -115,24 +115,30 @@ extension PlayRunner {
     /// Runs what include_tasks / include_role brought in; hosts that included the same file with
     /// the same parameters run it together.
     func runIncludes(_ perHost: [(String, [IncludedTasks])], rescuable: Bool) throws {
-        var order: [String] = []
-        var groups: [String: (IncludedTasks, [String])] = [:]
-        var maxCount = 0
-        for (_, incs) in perHost { maxCount = max(maxCount, incs.count) }
-        // The n-th include of each host (loops include once per item) runs in step across hosts.
+        // First what was included ("included: FILE for HOSTS => (item=X)"), then the tasks:
+        // the n-th include of each host (loops include once per item) runs in step across hosts,
+        // and hosts that included the same thing run it together.
+        var rounds: [[(IncludedTasks, [String])]] = []
+        let maxCount = perHost.map { $0.1.count }.max() ?? 0
         for i in 0..<maxCount {
-            order.removeAll()
-            groups.removeAll()
+            var order: [String] = []
+            var groups: [String: (IncludedTasks, [String])] = [:]
             for (host, incs) in perHost where i < incs.count {
                 let inc = incs[i]
                 if groups[inc.key] == nil { order.append(inc.key); groups[inc.key] = (inc, []) }
                 groups[inc.key]?.1.append(host)
             }
-            for key in order {
-                guard let (inc, hosts) = groups[key] else { continue }
-                if let file = inc.file { callback.message("included: \(file) for \(hosts.joined(separator: ", "))") }
-                try runNodes(inc.nodes, hosts: hosts, rescuable: rescuable)
+            rounds.append(order.compactMap { groups[$0] })
+        }
+        for round in rounds {
+            for (inc, hosts) in round {
+                guard let what = inc.file else { continue }
+                let item = inc.item.map { " => (item=\($0.pythonStr))" } ?? ""
+                callback.message("included: \(what) for \(hosts.joined(separator: ", "))\(item)")
             }
+        }
+        for round in rounds {
+            for (inc, hosts) in round { try runNodes(inc.nodes, hosts: hosts, rescuable: rescuable) }
         }
     }
 
@@ -146,7 +152,13 @@ extension PlayRunner {
     }
 
     func taskBanner(_ task: Task, host: String?) throws -> String {
-        guard let name = task.name else { return task.role.map { "\($0.name) : \(task.action)" } ?? task.action }
+        guard let name = task.name else {
+            let short = shortActionName(task.action)
+            if short == "include_role" || short == "import_role", let role = task.args["name"]?.stringValue {
+                return "\(task.action) : \(role)"
+            }
+            return task.role.map { "\($0.name) : \(task.action)" } ?? task.action
+        }
         var shown = name
         if Templar.hasDelimiters(name) {
             // Names template with play-level variables only; failures leave the raw text.

@@ -11,8 +11,10 @@ struct IncludedTasks {
     var nodes: [TaskNode]
     /// Identifies the same file and parameters, so hosts including the same thing run it together.
     var key: String
-    /// The included file, shown as "included: FILE for HOSTS" (nil for roles).
+    /// What "included: WHAT for HOSTS" names: the file, or the role.
     var file: String?
+    /// The loop item of the include, shown after the hosts.
+    var item: Value?
 }
 
 extension TaskRunner {
@@ -153,7 +155,7 @@ extension TaskRunner {
                 defaultsFrom: args["defaults_from"]?.stringValue, handlersFrom: args["handlers_from"]?.stringValue, mark: task.mark)
             play.registerIncludedRole(role)
             let nodes = role.dependencies.flatMap { runner.loader.dependencyTaskNodes($0) } + role.tasks
-            return (["changed": false, "include_role": .string(name)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)", file: nil)])
+            return (["changed": false, "include_role": .string(name)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)", file: name, item: loopItem(scope))])
         }
         guard let file = (args["_raw_params"] ?? args["file"])?.pythonStr else {
             throw ModuleError("include_tasks needs a file name")
@@ -163,7 +165,15 @@ extension TaskRunner {
         let path = try runner.loader.resolveTaskFile(file, dir: dir, role: task.role)
         let nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
         return (["changed": false, "include": .string(file), "include_args": .dict(args)],
-                [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr)", file: path)])
+                [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr)", file: path, item: loopItem(scope))])
+    }
+
+    /// The current loop item (label), when the include runs in a loop.
+    func loopItem(_ scope: VarScope) -> Value? {
+        guard task.loop != nil else { return nil }
+        let loopVar = task.loopControl["loop_var"]?.pythonStr ?? "item"
+        if let label = task.loopControl["label"], let v = try? templar.template(label, scope) { return v }
+        return scope.raw(loopVar)
     }
 
     func includeVars(_ scope: VarScope) throws -> Vars {

@@ -76,7 +76,7 @@ final class TaskRunner {
             }
             return outcome
         }
-        if let reg = task.register { state.hostVars[reg] = .dict(outcome.result) }
+        if let reg = task.register { state.hostVars[reg] = .dict(TaskRunner.publicResult(outcome.result)) }
         defer {
             let status: ResultStatus = outcome.failed ? .failed : (outcome.skipped ? .skipped : (outcome.changed ? .changed : .ok))
             runner.callback.hostDone(host: host, status: status, result: outcome.result, ignored: outcome.ignored)
@@ -97,6 +97,18 @@ final class TaskRunner {
             }
         }
         return outcome
+    }
+
+    /// A result without swiftplay's internal display keys, as registered variables see it.
+    static func publicResult(_ r: Vars) -> Vars {
+        var out = r.filter { !$0.key.hasPrefix("_swiftplay") }
+        if case .list(let items)? = out["results"] {
+            out["results"] = .list(items.map { item in
+                if case .dict(let d) = item { return .dict(publicResult(d)) }
+                return item
+            })
+        }
+        return out
     }
 
     /// A failed result's message for an error raised while preparing or running the task.

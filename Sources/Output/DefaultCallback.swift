@@ -62,7 +62,8 @@ public final class DefaultCallback: Callback {
             if status == .skipped || (item != nil && !(status == .failed)) { shown.removeValue(forKey: "invocation") }
             // Results print on one line, except with -vvv or for modules that always show (debug).
             let indent: Int? = (verbose || verbosity > 2) ? 4 : nil
-            if verbose { shown.removeValue(forKey: "changed") }
+            // debug and assert results show only their message (Ansible hides changed on success).
+            if verbose && status == .ok { for k in ["changed", "skipped", "invocation", "skip_reason"] { shown.removeValue(forKey: k) } }
             shown.removeValue(forKey: "failed")
             if item != nil, let loopVar = shown["ansible_loop_var"]?.stringValue {
                 // The item is already in the line's label.
@@ -78,12 +79,8 @@ public final class DefaultCallback: Callback {
         if ignored { out(paint("...ignoring", "0;36")) }
     }
 
-    func labelText(_ v: Value) -> String {
-        switch v {
-        case .dict, .list: return JSONText.encode(v, indent: nil, sortKeys: false).replacingOccurrences(of: "\": ", with: "': ").replacingOccurrences(of: "\"", with: "'")
-        default: return v.pythonStr
-        }
-    }
+    /// How an item appears in "(item=...)": Python's str() of the value.
+    func labelText(_ v: Value) -> String { v.pythonStr }
 
     public func hostDone(host: String, status: ResultStatus, result: OrderedDictionary<String, Value>, ignored: Bool) {}
 
