@@ -65,7 +65,10 @@ extension PlayRunner {
             runner.startAtTaskPending = nil
         }
         let isMeta = shortActionName(task.action) == "meta"
-        if !isMeta {
+        if isMeta && (task.args["_raw_params"]?.stringValue == "flush_handlers") {
+            // ansible-playbook shows a flush_handlers banner once per host.
+            for _ in hosts { callback.taskStart(name: "meta", isHandler: false, path: nil) }
+        } else if !isMeta {
             let banner = try taskBanner(task, host: hosts.first)
             callback.taskStart(name: banner, isHandler: task.isHandler, path: "\(task.mark.file):\(task.mark.line)")
         }

@@ -77,6 +77,8 @@ final class TaskRunner {
             return outcome
         }
         if let reg = task.register { state.hostVars[reg] = .dict(TaskRunner.publicResult(outcome.result)) }
+        // meta tasks do not count in the recap.
+        if shortActionName(task.action) == "meta" && !outcome.failed { return outcome }
         defer {
             let status: ResultStatus = outcome.failed ? .failed : (outcome.skipped ? .skipped : (outcome.changed ? .changed : .ok))
             runner.callback.hostDone(host: host, status: status, result: outcome.result, ignored: outcome.ignored)
@@ -90,7 +92,10 @@ final class TaskRunner {
         } else if outcome.skipped {
             state.stats.skipped += 1
         } else {
-            state.stats.ok += 1
+            // A looped include counts once per included file, as ansible-playbook counts it.
+            let short = shortActionName(task.action)
+            let perItem = task.loop != nil && (short == "include_tasks" || short == "include")
+            state.stats.ok += perItem ? max(1, outcome.included.count) : 1
             if outcome.changed {
                 state.stats.changed += 1
                 if !task.notify.isEmpty { try play.notify(task.notify, host: host, task: task) }
@@ -146,7 +151,9 @@ final class TaskRunner {
             }
             throw error
         }
-        let control = try templar.template(.dict(task.loopControl), scope).dictValue ?? [:]
+        // The label is templated per item; the other loop_control keys once.
+        var control = try templar.template(.dict(task.loopControl.filter { $0.key != "label" }), scope).dictValue ?? [:]
+        control["label"] = task.loopControl["label"]
         let loopVar = control["loop_var"]?.pythonStr ?? "item"
         let indexVar = control["index_var"]?.stringValue
         let extended = control["extended"]?.truthy ?? false
@@ -294,7 +301,6 @@ final class TaskRunner {
                      "changed": r["changed"] ?? false]
             if let f = r["failed"] { shown["failed"] = f }
         }
-        shown.removeValue(forKey: "_swiftplay_verbose")
         let verbose = r["_swiftplay_verbose"]?.truthy ?? false
         runner.callback.hostResult(host: host, delegatedTo: delegatedHost, status: status, result: shown,
                                    item: item, ignored: ignored, verbose: verbose && !noLog)

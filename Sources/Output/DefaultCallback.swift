@@ -62,8 +62,11 @@ public final class DefaultCallback: Callback {
             if status == .skipped || (item != nil && !(status == .failed)) { shown.removeValue(forKey: "invocation") }
             // Results print on one line, except with -vvv or for modules that always show (debug).
             let indent: Int? = (verbose || verbosity > 2) ? 4 : nil
-            // debug and assert results show only their message (Ansible hides changed on success).
-            if verbose && status == .ok { for k in ["changed", "skipped", "invocation", "skip_reason"] { shown.removeValue(forKey: k) } }
+            // Modules name keys that are data, not worth showing (debug shows only its message).
+            if status == .ok || status == .changed, let hidden = result["_swiftplay_hide"]?.listValue {
+                for k in hidden { shown.removeValue(forKey: k.pythonStr) }
+            }
+            shown = shown.filter { !$0.key.hasPrefix("_swiftplay") }
             shown.removeValue(forKey: "failed")
             if item != nil, let loopVar = shown["ansible_loop_var"]?.stringValue {
                 // The item is already in the line's label.

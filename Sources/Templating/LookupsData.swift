@@ -50,7 +50,13 @@ enum DataLookups {
                 skip = flags["skip_missing"].map { DataFilters.toBool($0).truthy } ?? skip
             }
             let r = try DataFilters.subelements(terms[0], Arguments(args.plugin, [terms[1], .bool(skip)], [:]))
-            return (r.listValue ?? []).map { .list($0.listValue ?? []) }
+            // Unlike the filter, the lookup leaves the sub-list out of the parent item (Ansible pops it).
+            let path = terms[1].text.components(separatedBy: ".")
+            return (r.listValue ?? []).map { pair in
+                var parts = pair.listValue ?? []
+                if let parent = parts.first { parts[0] = removing(path, from: parent) }
+                return .list(parts)
+            }
         }
         p["random_choice"] = { terms, _, _, _ in
             guard let pick = terms.randomElement() else { return [] }
@@ -209,4 +215,15 @@ enum PrintfFormat {
         guard used else { throw args.fail("bad formatting string: \(fmt)") }
         return out
     }
+}
+
+/// `value` without the key at `path` (a.b.c): the lookup form of subelements drops the sub-list.
+private func removing(_ path: [String], from value: Value) -> Value {
+    guard case .dict(var d) = value, let first = path.first else { return value }
+    if path.count == 1 {
+        d.removeValue(forKey: first)
+    } else if let inner = d[first] {
+        d[first] = removing(Array(path.dropFirst()), from: inner)
+    }
+    return .dict(d)
 }
