@@ -63,48 +63,67 @@ public final class LocalConnection: Connection {
     }
 }
 
-/// A local /bin/sh child. Its stdin is a socket (send with MSG_NOSIGNAL: a dead shell gives an error,
-/// not SIGPIPE); stdout and stderr are pipes read with poll.
+/// A local /bin/sh child, spawned directly so that its death is seen at once with waitpid (Foundation's
+/// Process may report it running while its children still hold the pipes). Its stdin is a socket (send
+/// with MSG_NOSIGNAL: a dead shell gives an error, not SIGPIPE); stdout and stderr are pipes read with poll.
 final class LocalShellStream: ShellStream {
-    private let process = Process()
+    private var pid: pid_t = 0
+    private var exited = false
     private let input: Int32
-    private let out: FileHandle
-    private let err: FileHandle
+    private let out: Int32
+    private let err: Int32
 
     init() throws {
-        var fds: [Int32] = [0, 0]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else {
-            throw StreamClosed(reason: "socketpair failed: \(String(cString: strerror(errno)))")
+        var sock: [Int32] = [-1, -1], o: [Int32] = [-1, -1], e: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sock) == 0,
+              pipe(&o) == 0, pipe(&e) == 0 else {
+            let why = String(cString: strerror(errno))
+            for fd in sock + o + e where fd >= 0 { Glibc.close(fd) }
+            throw StreamClosed(reason: "cannot create pipes: \(why)")
         }
-        input = fds[0]
-        let childIn = FileHandle(fileDescriptor: fds[1], closeOnDealloc: true)
-        let o = Pipe(), e = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.standardInput = childIn
-        process.standardOutput = o
-        process.standardError = e
-        out = o.fileHandleForReading
-        err = e.fileHandleForReading
-        do {
-            try process.run()
-        } catch {
-            Glibc.close(input)
-            throw StreamClosed(reason: "cannot run /bin/sh: \(error)")
+        // Only the child's 0/1/2 may stay open in it (a leaked write end would hide its EOF).
+        for fd in o + e { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, sock[1], 0)
+        posix_spawn_file_actions_adddup2(&actions, o[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, e[1], 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), nil]
+        defer { argv.forEach { free($0) } }
+        let rc = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        Glibc.close(sock[1]); Glibc.close(o[1]); Glibc.close(e[1])
+        input = sock[0]; out = o[0]; err = e[0]
+        if rc != 0 {
+            Glibc.close(input); Glibc.close(out); Glibc.close(err)
+            throw StreamClosed(reason: "cannot run /bin/sh: \(String(cString: strerror(rc)))")
         }
-        try? childIn.close()
-        try? o.fileHandleForWriting.close()
-        try? e.fileHandleForWriting.close()
     }
 
-    var isRunning: Bool { process.isRunning }
+    var isRunning: Bool {
+        if exited { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+        return !exited
+    }
+
+    private var closed = false
 
     func terminate() {
-        Glibc.close(input)   // EOF ends the shell
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        guard !closed else { return }
+        closed = true
+        Glibc.close(input)   // EOF ends an idle shell
+        Glibc.close(out)
+        Glibc.close(err)
+        if isRunning {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            exited = true
+        }
     }
 
-    deinit { if process.isRunning { terminate() } }
+    deinit { terminate() }
 
     func write(_ data: Data) throws {
         try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
@@ -122,12 +141,12 @@ final class LocalShellStream: ShellStream {
     }
 
     func read(timeoutMs: Int32) throws -> (stdout: Data, stderr: Data) {
-        var fds = [pollfd(fd: out.fileDescriptor, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: err.fileDescriptor, events: Int16(POLLIN), revents: 0)]
+        var fds = [pollfd(fd: out, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: err, events: Int16(POLLIN), revents: 0)]
         let r = poll(&fds, 2, timeoutMs)
         if r <= 0 {
             // A dead shell whose children still hold the pipes open gives no EOF: check it directly.
-            if !process.isRunning { throw StreamClosed(reason: "/bin/sh exited") }
+            if !isRunning { throw StreamClosed(reason: "/bin/sh exited") }
             return (Data(), Data())
         }
         var result = [Data(), Data()]

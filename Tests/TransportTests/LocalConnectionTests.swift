@@ -49,7 +49,9 @@ final class LocalConnectionTests: XCTestCase {
         let c = LocalConnection(host: "localhost")
         defer { c.close() }
         // Kill the session shell ($$ is its pid, also inside the command's subshell).
+        let t0 = Date()
         XCTAssertThrowsError(try c.run("kill -9 $$; sleep 5"))
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 3, "a dead shell must be noticed without waiting for its children")
         XCTAssertEqual(try c.run("echo again").stdoutText, "again\n")
     }
 
