@@ -86,7 +86,7 @@ done
 chroot "$root" chown -R tester:tester /home/tester/.ssh
 chroot "$root" chown -R nopass:nopass /home/nopass/.ssh
 
-echo "build-image.sh: importing $TARBALL as $IMAGE" >&2
+echo "build-image.sh: importing the customised root filesystem as $IMAGE" >&2
 "$DOCKER" import -c 'CMD ["/sbin/init"]' -c "LABEL swiftplay.recipe=$RECIPE" -c 'ENV container=docker' \
     - "$IMAGE" < <(tar -C "$root" -c .) >/dev/null
 echo "build-image.sh: built $IMAGE" >&2
