@@ -136,7 +136,12 @@ struct Parser {
             return .doExpr(e)
         case "break", "continue":
             pos += 1
-            guard tagStack.contains("for") else { throw error("'\(tok.value)' outside of a loop", tok) }
+            guard tagStack.contains("for") else {
+                // Jinja reports this from its compiler, as a runtime error.
+                var e = error("'\(tok.value)' outside of a loop", tok)
+                e.kind = .runtime
+                throw e
+            }
             try expectBlockEnd()
             return tok.value == "break" ? .breakLoop : .continueLoop
         default:
