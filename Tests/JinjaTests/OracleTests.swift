@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Jinja
+import Jinja
 
 /// Differential tests: every case in Tests/jinja-oracle/cases must render exactly as Python's
 /// jinja2 does. Expected results come from running oracle.py when python3 with jinja2 is available,
