@@ -82,13 +82,15 @@ struct SourceLoader {
     /// False when the first significant line shows the text cannot be a YAML mapping (an INI section
     /// header or a line without a colon), which spares large INI files a YAML parse.
     static func mayBeYAMLMapping(_ text: String) -> Bool {
-        for line in INIParser.lines(of: text) {
-            let t = line.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty || t.hasPrefix("#") { continue }
-            if t.hasPrefix("[") || t.hasPrefix(";") { return false }
-            return t.contains(":") || t.hasPrefix("{") || t.hasPrefix("?") || t.hasPrefix("---") || t.hasPrefix("%")
+        var answer = false
+        Text.forEachLine(text) { line in
+            let t = line.stripped
+            if t.isEmpty || t.hasPrefix("#") { return true }
+            answer = !(t.hasPrefix("[") || t.hasPrefix(";"))
+                && (t.contains(":") || t.hasPrefix("{") || t.hasPrefix("?") || t.hasPrefix("---") || t.hasPrefix("%"))
+            return false
         }
-        return false
+        return answer
     }
 
     /// `host1,host2:22,` adds hosts to `ungrouped`; ranges are not expanded here.
@@ -96,7 +98,7 @@ struct SourceLoader {
         data.currentSource = (list, nil)
         defer { data.currentSource = nil }
         for part in list.split(separator: ",") {
-            let text = part.trimmingCharacters(in: .whitespaces)
+            let text = part.stripped
             guard !text.isEmpty else { continue }
             let (host, port) = HostAddress.parse(text, allowRanges: false) ?? (text, nil)
             if data.hosts[host] == nil {
