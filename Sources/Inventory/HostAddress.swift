@@ -59,16 +59,25 @@ enum HostAddress {
     /// or `_`; each label may contain `[a:b]` ranges (numeric or one letter).
     static func isHostname(_ s: String) -> Bool {
         guard !s.isEmpty else { return false }
-        for label in s.split(separator: ".", omittingEmptySubsequences: false) {
+        for label in s.unicodeScalars.split(separator: ".", omittingEmptySubsequences: false) {
             guard isLabel(Array(label)) else { return false }
         }
         return true
     }
 
-    private static func isLabel(_ chars: [Character]) -> Bool {
+    /// Python's `\w`: letters, digits and underscore, in any script.
+    static func isWordCharacter(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F: return true
+        case 0..<0x80: return false
+        default: return c.properties.isAlphabetic || c.properties.numericType != nil
+        }
+    }
+
+    private static func isLabel(_ chars: [Unicode.Scalar]) -> Bool {
         guard !chars.isEmpty else { return false }
         var i = 0
-        var last: Character = " "
+        var last: Unicode.Scalar = " "
         while i < chars.count {
             let c = chars[i]
             if c == "[" {
@@ -77,8 +86,7 @@ enum HostAddress {
                 last = "]"
                 continue
             }
-            let word = c == "_" || c.isLetter || c.isNumber
-            guard word || (c == "-" && i > 0) else { return false }
+            guard isWordCharacter(c) || (c == "-" && i > 0) else { return false }
             last = c
             i += 1
         }
@@ -86,9 +94,11 @@ enum HostAddress {
     }
 
     /// Index after a valid `[x:y]` or `[x:y:step]` range starting at `start`.
-    private static func rangeEnd(_ chars: [Character], from start: Int) -> Int? {
+    private static func rangeEnd(_ chars: [Unicode.Scalar], from start: Int) -> Int? {
         guard let close = chars[start...].firstIndex(of: "]") else { return nil }
-        let parts = chars[(start + 1)..<close].split(separator: ":", omittingEmptySubsequences: false).map { String($0) }
+        let parts = chars[(start + 1)..<close].split(separator: ":", omittingEmptySubsequences: false).map { part in
+            String(String.UnicodeScalarView(part))
+        }
         guard parts.count == 2 || parts.count == 3 else { return nil }
         let numeric = parts[0].isAllDigits && parts[1].isAllDigits
         let letters = parts[0].isSingleASCIILetter && parts[1].isSingleASCIILetter

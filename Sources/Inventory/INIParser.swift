@@ -40,18 +40,15 @@ struct INIParser {
         var state = State.hosts
         var pending = PendingList()
 
-        for (index, rawLine) in Self.lines(of: text).enumerated() {
+        for (index, rawLine) in Text.lines(of: text).enumerated() {
             let lineNumber = index + 1
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = rawLine.stripped
             guard let first = line.first, first != "#", first != ";" else { continue }
-            let column = (rawLine.distance(from: rawLine.startIndex, to: rawLine.firstIndex { !$0.isWhitespace } ?? rawLine.startIndex)) + 1
-            let mark = SourceMark(file: file, line: lineNumber, column: column)
+            // Errors point at the offending word when it can be found, else at the line's start.
             func fail(_ message: String, at token: String? = nil) -> SourceError {
-                var m = mark
-                if let token, let r = rawLine.range(of: token) {
-                    m.column = rawLine.distance(from: rawLine.startIndex, to: r.lowerBound) + 1
-                }
-                return SourceError(message, at: m)
+                let start = token.flatMap { rawLine.range(of: $0)?.lowerBound } ?? rawLine.firstIndex { !$0.isWhitespace } ?? rawLine.startIndex
+                let column = rawLine.distance(from: rawLine.startIndex, to: start) + 1
+                return SourceError(message, at: SourceMark(file: file, line: lineNumber, column: column))
             }
 
             do {
@@ -85,8 +82,8 @@ struct INIParser {
                     try parseHostLine(line, group: group, fail: fail)
                 case .vars:
                     guard let eq = line.firstIndex(of: "=") else { throw fail("Expected key=value, got: \(line)") }
-                    let key = line[..<eq].trimmingCharacters(in: .whitespaces)
-                    let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+                    let key = line[..<eq].stripped
+                    let value = line[line.index(after: eq)...].stripped
                     try data.setVariable(group, key, Self.typedValue(value))
                 case .children:
                     guard let child = Self.groupName(line) else { throw fail("Expected group name, got: \(line)") }
@@ -138,10 +135,10 @@ struct INIParser {
         }
         guard let pattern = words.first else { throw fail("Expected a host definition, got: \(line)", nil) }
         let (names, port) = try Self.expandHostPattern(pattern)
-        if pattern.trimmingCharacters(in: .whitespaces).hasSuffix(":") && port == nil {
+        if port == nil && pattern.hasSuffix(":") {
             throw fail("Invalid host pattern '\(pattern)' supplied, ending in ':' is not allowed, this character is reserved to provide a port.", pattern)
         }
-        if names.contains(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) {
+        if pattern.first == "-" && names.contains(where: { $0.stripped == "---" }) {
             throw fail("Invalid host pattern '\(pattern)' supplied, '---' is normally a sign this is a YAML file.", pattern)
         }
         var vars: [(String, Value)] = []
@@ -200,13 +197,5 @@ struct INIParser {
         let trailing = line[end...].drop { $0.isWhitespace }
         guard !name.isEmpty, trailing.isEmpty || trailing.first == "#" else { return nil }
         return name
-    }
-
-    /// Lines split like Python's str.splitlines.
-    static func lines(of text: String) -> [Substring] {
-        text.split(omittingEmptySubsequences: false) { c in
-            c == "\n" || c == "\r\n" || c == "\r" || c == "\u{0B}" || c == "\u{0C}" || c == "\u{1C}" || c == "\u{1D}"
-                || c == "\u{1E}" || c == "\u{85}" || c == "\u{2028}" || c == "\u{2029}"
-        }
     }
 }

@@ -26,6 +26,9 @@ public final class Inventory {
     private var implicitLocalhost: Host?
     private var groupHostsCache: [String: [String]] = [:]
     private var hostGroupsCache: [String: [String]] = [:]
+    /// Each group's ancestors, and its place in vars precedence; groups do not change after loading.
+    private var ancestors: [String: [String]] = [:]
+    var precedenceRank: [String: Int] = [:]
     var patternCache: [String: [String]] = [:]
 
     /// Reads the sources in order: files, directories (every file inside, skipping hidden files,
@@ -53,6 +56,14 @@ public final class Inventory {
         } else {
             data.warn("No inventory was parsed, only implicit localhost is available")
         }
+        for name in data.groups.keys { ancestors[name] = data.ancestors(of: name) }
+        // Vars of shallower groups apply first; then lower priority; then by name.
+        let ordered = data.groups.values.sorted { a, b in
+            if a.depth != b.depth { return a.depth < b.depth }
+            if a.priority != b.priority { return a.priority < b.priority }
+            return a.name.unicodeScalars.lexicographicallyPrecedes(b.name.unicodeScalars)
+        }
+        for (rank, group) in ordered.enumerated() { precedenceRank[group.name] = rank }
     }
 
     /// The host of that name; for localhost, 127.0.0.1 or ::1 outside the inventory, the implicit
@@ -127,7 +138,7 @@ public final class Inventory {
         var out: [String] = []
         var seen: Set<String> = []
         for g in host.groups {
-            for name in [g] + data.ancestors(of: g) where !seen.contains(name) {
+            for name in [g] + (ancestors[g] ?? []) where !seen.contains(name) {
                 seen.insert(name)
                 out.append(name)
             }

@@ -52,26 +52,29 @@ struct SourceLoader {
             throw SourceError("TOML inventories are not supported; use INI or YAML", at: SourceMark(file: path, line: 1, column: 1))
         }
         let text = try YAMLLoader.read(path)
-        // YAML first (for files that may be YAML), then INI, as Ansible's plugin order has it.
-        var yamlFailure: YAMLInventoryParser.NotInventory?
+        // YAML first (for files that may be YAML), then INI, as Ansible's plugin order has it. When both
+        // fail, the YAML error is the useful one if the file was meant as YAML: it has a YAML extension
+        // or parsed as a mapping.
+        var yamlError: SourceError?
+        var meantAsYAML = !ext.isEmpty
         if ["yml", "yaml", "json"].contains(ext) || (ext.isEmpty && Self.mayBeYAMLMapping(text)) {
             do {
                 let root = try YAMLLoader.load(text: text, file: path)
+                meantAsYAML = meantAsYAML || root?.entries != nil
                 let entries = try YAMLInventoryParser.check(root, file: path)
                 try YAMLInventoryParser(data: data, file: path).parse(entries)
                 return
             } catch let failure as YAMLInventoryParser.NotInventory {
-                yamlFailure = failure
+                yamlError = failure.error
+                meantAsYAML = meantAsYAML || failure.looksLikeYAMLInventory
             } catch let error as SourceError {
-                // A YAML syntax error in a .yml file, or a YAML inventory of the wrong shape.
-                let meantAsYAML = !ext.isEmpty || (try? YAMLLoader.load(text: text, file: path))?.entries != nil
-                yamlFailure = .init(error: error, looksLikeYAMLInventory: meantAsYAML)
+                yamlError = error
             }
         }
         do {
             try INIParser(data: data, file: path).parse(text: text)
         } catch let iniError as SourceError {
-            if let yamlFailure, yamlFailure.looksLikeYAMLInventory { throw yamlFailure.error }
+            if let yamlError, meantAsYAML { throw yamlError }
             throw iniError
         }
     }
@@ -79,13 +82,15 @@ struct SourceLoader {
     /// False when the first significant line shows the text cannot be a YAML mapping (an INI section
     /// header or a line without a colon), which spares large INI files a YAML parse.
     static func mayBeYAMLMapping(_ text: String) -> Bool {
-        for line in INIParser.lines(of: text) {
-            let t = line.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty || t.hasPrefix("#") { continue }
-            if t.hasPrefix("[") || t.hasPrefix(";") { return false }
-            return t.contains(":") || t.hasPrefix("{") || t.hasPrefix("?") || t.hasPrefix("---") || t.hasPrefix("%")
+        var answer = false
+        Text.forEachLine(text) { line in
+            let t = line.stripped
+            if t.isEmpty || t.hasPrefix("#") { return true }
+            answer = !(t.hasPrefix("[") || t.hasPrefix(";"))
+                && (t.contains(":") || t.hasPrefix("{") || t.hasPrefix("?") || t.hasPrefix("---") || t.hasPrefix("%"))
+            return false
         }
-        return false
+        return answer
     }
 
     /// `host1,host2:22,` adds hosts to `ungrouped`; ranges are not expanded here.
@@ -93,7 +98,7 @@ struct SourceLoader {
         data.currentSource = (list, nil)
         defer { data.currentSource = nil }
         for part in list.split(separator: ",") {
-            let text = part.trimmingCharacters(in: .whitespaces)
+            let text = part.stripped
             guard !text.isEmpty else { continue }
             let (host, port) = HostAddress.parse(text, allowRanges: false) ?? (text, nil)
             if data.hosts[host] == nil {

@@ -45,10 +45,6 @@ extension Inventory {
 
     /// The host's groups other than `all`, in the order their vars apply: by depth, priority, name.
     func sortedGroups(of host: String) -> [String] {
-        allGroups(of: host).filter { $0 != "all" }.compactMap { data.groups[$0] }.sorted { a, b in
-            if a.depth != b.depth { return a.depth < b.depth }
-            if a.priority != b.priority { return a.priority < b.priority }
-            return Array(a.name.unicodeScalars.map(\.value)).lexicographicallyPrecedes(b.name.unicodeScalars.map(\.value))
-        }.map(\.name)
+        allGroups(of: host).filter { $0 != "all" }.sorted { (precedenceRank[$0] ?? 0) < (precedenceRank[$1] ?? 0) }
     }
 }

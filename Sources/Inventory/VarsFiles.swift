@@ -20,12 +20,12 @@ final class VarsFiles {
     func vars(baseDir: String, kind: String, name: String) throws -> OrderedDictionary<String, Value> {
         // Names that look like absolute paths (chroot hosts) are skipped, as in Ansible.
         guard !name.isEmpty, !name.hasPrefix("/") else { return [:] }
-        let dir = (baseDir as NSString).appendingPathComponent(kind)
-        let key = dir + "\u{0}" + name
+        let dir = baseDir.hasSuffix("/") ? baseDir + kind : baseDir + "/" + kind
         lock.lock()
         defer { lock.unlock() }
-        if let cached = cache[key] { return cached }
         guard isDirectory(dir) else { return [:] }
+        let key = dir + "\u{0}" + name
+        if let cached = cache[key] { return cached }
         var result = OrderedDictionary<String, Value>()
         for file in Self.findFiles(in: dir, name: name) {
             for (k, v) in try load(file) { result[k] = v }

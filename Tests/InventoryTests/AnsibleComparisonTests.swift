@@ -105,6 +105,67 @@ final class AnsibleComparisonTests: XCTestCase {
         }
     }
 
+    /// Files Ansible cannot parse as inventory (with ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED it fails).
+    static let malformed: [(file: String, text: String)] = [
+        ("hosts", "[g]\nh\n[g:children]\nbad name here\n"),
+        ("hosts", "[g:children]\nnope\n"),
+        ("hosts", "[g:vars]\nx=1\n"),
+        ("hosts", "[web]\nweb[1:]\n"),
+        ("hosts", "[web]\nweb[01:100]\n"),
+        ("hosts", "[web]\nweb[c:a]\n"),
+        ("hosts", "[web]\nweb[a:1]\n"),
+        ("hosts", "[web]\nweb[1:5:0]\n"),
+        ("hosts", "[web]\nhost:\n"),
+        ("hosts", "[bad section\n"),
+        ("hosts", "[web:unknown]\nh\n"),
+        ("hosts", "[web ]\nh\n"),
+        ("hosts", "h1 novalue\n"),
+        ("hosts", "h1 x=\"unclosed\n"),
+        ("hosts", "[a:children]\nb\n[b:children]\na\n"),
+        ("hosts", "[g]\nh\n[g:vars]\njustaword\n"),
+        ("hosts", "[g]\nh\n[g:vars]\nansible_group_priority=high\n"),
+        ("hosts", "---\n[web]\nh\n"),
+        ("inv.yml", "all:\n  hosts:\n    - a\n    - b\n"),
+        ("inv.yml", "all:\n  hosts:\n    a: [1]\n"),
+        ("inv.yml", "all:\n  hosts: {a: 1\n"),
+        ("inv.yml", "all:\n  children:\n    g:\n      hosts:\n        web[1:]:\n"),
+        ("inv.yml", "- a\n- b\n"),
+        ("inv.yml", "all:\n  children:\n    g:\n      children:\n        g:\n"),
+        ("inv.json", "{\"all\": {\"hosts\": [}"),
+    ]
+
+    /// Odd files Ansible accepts (possibly with warnings).
+    static let accepted: [(file: String, text: String)] = [
+        ("inv.yml", ""),
+        ("inv.yml", "all:\n  foo: bar\n  hosts:\n    a:\n"),
+        ("inv.yml", "x: 5\nall:\n  hosts:\n    a:\n"),
+        ("hosts", "# only a comment\n"),
+        ("hosts", "[web]\nweb[5:1]\n"),
+        ("hosts", "---\nall:\n  hosts:\n    a:\n"),
+        ("inv.yml", "[web]\nh1\n"),
+    ]
+
+    func testErrorsAgainstAnsible() throws {
+        guard let inventoryBin = Self.findAnsibleInventory() else {
+            throw XCTSkip("ansible-inventory not found (set ANSIBLE_INVENTORY_BIN or add it to PATH)")
+        }
+        for (file, text) in Self.malformed + Self.accepted {
+            let dir = try makeTree([file: text])
+            let path = dir + "/" + file
+            let (status, _, err) = try Self.run(inventoryBin, ["-i", path, "--list"], cwd: dir,
+                                               env: ["ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "True"])
+            let label = "\(file): \(text.debugDescription)"
+            do {
+                _ = try Inventory(sources: [path])
+                XCTAssertEqual(status, 0, "\(label): we accept it, Ansible does not: \(err)")
+            } catch {
+                XCTAssertNotEqual(status, 0, "\(label): we reject it (\(error)), Ansible accepts it")
+                XCTAssertTrue("\(error)".hasPrefix(path + ":"), "\(label): error names no position: \(error)")
+                print("\(label)\n  -> \(String(describing: error).split(separator: "\n").first ?? "")")
+            }
+        }
+    }
+
     /// Asks Ansible's InventoryManager (one Python process per inventory, for speed) for each pattern's
     /// hosts, and compares with ours; where Ansible raises, ours must throw.
     private func comparePatterns(_ name: String, python: [String], _ sources: [String], _ queries: [(String, String?)],
@@ -167,13 +228,14 @@ final class AnsibleComparisonTests: XCTestCase {
         return nil
     }
 
-    static func run(_ binary: String, _ args: [String], cwd: String) throws -> (Int32, String, String) {
+    static func run(_ binary: String, _ args: [String], cwd: String, env extra: [String: String] = [:]) throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = args
         process.currentDirectoryURL = URL(fileURLWithPath: cwd)
         var env = ProcessInfo.processInfo.environment
         env["ANSIBLE_NOCOLOR"] = "1"
+        env.merge(extra) { $1 }
         process.environment = env
         let outPipe = Pipe()
         let errPipe = Pipe()

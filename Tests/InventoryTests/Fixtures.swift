@@ -65,7 +65,6 @@ enum Fixtures {
             nested: {a: 1, b: [x, y]}
         db:
           hosts: dbhost
-          children: solo
           children:
             replicas:
               hosts:
@@ -73,6 +72,7 @@ enum Fixtures {
                   ansible_host: 10.0.0.1
         empty:
     other:
+      children: solo
       hosts:
         web1:
           extra: 017
