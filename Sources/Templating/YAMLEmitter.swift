@@ -22,15 +22,15 @@ struct YAMLEmitter {
     private var whitespace = true
     private var indention = true
     private var flowLevel = 0
-    private var openEnded = false
 
     init(plugin: String) { self.plugin = plugin }
 
+    /// Ansible dumps through libyaml (CSafeDumper), which, unlike pure-Python PyYAML, does not end
+    /// a document holding a lone plain scalar with "...": neither do we.
     mutating func dump(_ v: Value) throws -> String {
         if explicitStart { writeRaw("---"); whitespace = false }
         try node(v, root: true, inSequence: false, inMapping: false, simpleKey: false)
         writeLineBreak()
-        if openEnded { writeRaw("..."); writeLineBreak() }
         return out
     }
 
@@ -62,7 +62,6 @@ struct YAMLEmitter {
         whitespace = ws
         indention = indention && ind
         writeRaw(data)
-        openEnded = false
     }
 
     private mutating func increaseIndent(flow: Bool, indentless: Bool = false) {
@@ -182,6 +181,9 @@ struct YAMLEmitter {
     // MARK: scalars
 
     private mutating func scalar(_ text: String, isString: Bool, root: Bool, simpleKey: Bool) {
+        // Continuation lines of a folded scalar sit one step deeper than its parent.
+        increaseIndent(flow: true)
+        defer { popIndent() }
         let a = ScalarAnalysis(text, allowUnicode: allowUnicode)
         // A plain string that would read back as another type (yes, 1.0, null, ~...) needs quotes.
         let plainKeepsType = !isString || YAMLResolver.isPlainString(text)
@@ -189,7 +191,6 @@ struct YAMLEmitter {
             && (flowLevel > 0 ? a.allowFlowPlain : a.allowBlockPlain)
         if canPlain {
             writePlain(text, split: !simpleKey)
-            if root { openEnded = true }
         } else if a.allowSingleQuoted && !(simpleKey && a.multiline) {
             writeSingleQuoted(text, split: !simpleKey)
         } else {
