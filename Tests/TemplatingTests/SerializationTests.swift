@@ -38,7 +38,8 @@ final class SerializationTests: TemplatingTestCase {
 
     func testToYAML() {
         XCTAssertEqual(render("{{ d | to_yaml }}", ["d": data]), "a: {n: null, t: true}\nb: [1, 2.5, x]\nu: é\n")
-        XCTAssertEqual(render("{{ 'abc' | to_yaml }}"), "abc\n...\n")
+        // Ansible dumps with libyaml, which ends a lone plain scalar without "...".
+        XCTAssertEqual(render("{{ 'abc' | to_yaml }}"), "abc\n")
         XCTAssertEqual(render("{{ ['yes', '1', '', 'a: b', '- x', 'ok'] | to_yaml }}"), "['yes', '1', '', 'a: b', '- x', ok]\n")
     }
 
