@@ -50,7 +50,13 @@ enum DataLookups {
                 skip = flags["skip_missing"].map { DataFilters.toBool($0).truthy } ?? skip
             }
             let r = try DataFilters.subelements(terms[0], Arguments(args.plugin, [terms[1], .bool(skip)], [:]))
-            return (r.listValue ?? []).map { .list($0.listValue ?? []) }
+            // Unlike the filter, the lookup's item.0 is the parent without the list it iterates.
+            let path = terms[1].text.components(separatedBy: ".")
+            return (r.listValue ?? []).map { pair in
+                let p = pair.listValue ?? []
+                guard p.count == 2 else { return .list(p) }
+                return .list([removing(path, from: p[0]), p[1]])
+            }
         }
         p["random_choice"] = { terms, _, _, _ in
             guard let pick = terms.randomElement() else { return [] }
@@ -87,6 +93,17 @@ enum DataLookups {
             }
             return out.map { .string($0) }
         }
+    }
+
+    /// A copy of `value` without the dict entry at `path` (a.b.c removes c from value[a][b]).
+    static func removing(_ path: [String], from value: Value) -> Value {
+        guard case .dict(var d) = value, let first = path.first else { return value }
+        if path.count == 1 {
+            d.removeValue(forKey: first)
+        } else if let inner = d[first] {
+            d[first] = removing(Array(path.dropFirst()), from: inner)
+        }
+        return .dict(d)
     }
 
     /// The sequence lookup's arguments: `start=1 end=5 stride=1 format=%d` or `[start-]end[/stride][:format]`.
