@@ -176,7 +176,10 @@ enum DataLookups {
             var last: Int
             if let c = count {
                 if c == 0 { return [] }
-                last = start + (c - 1) * stride
+                let (span, o1) = (c - 1).multipliedReportingOverflow(by: stride)
+                let (l, o2) = start.addingReportingOverflow(span)
+                guard !o1, !o2 else { throw args.fail("sequence is too long") }
+                last = l
             } else if let e = end {
                 last = e
             } else {
@@ -189,7 +192,9 @@ enum DataLookups {
             var i = start
             while stride > 0 ? i <= last : i >= last {
                 out.append(.string(try PrintfFormat.format(format, i, args)))
-                i += stride
+                let (next, overflow) = i.addingReportingOverflow(stride)
+                if overflow { break }
+                i = next
             }
             return out
         }

@@ -101,3 +101,20 @@ final class DataFilterTests: TemplatingTestCase {
         assertFails("'x' | log", containing: "log() can only be used on numbers")
     }
 }
+
+/// Hostile inputs must produce errors, never traps.
+final class RobustnessTests: TemplatingTestCase {
+    func testExtremeInputsFailCleanly() {
+        assertFails("'100000 YB' | human_to_bytes", containing: "too large")
+        assertFails("'%Y' | strftime(1e300)", containing: "Invalid value for epoch value")
+        assertFails("9223372036854775807 | random(-9223372036854775807)", containing: "range too large")
+        assertFails("query('sequence', 'start=9223372036854775800 count=9223372036854775807')", containing: "too long")
+        XCTAssertEqual(eval("query('sequence', 'start=9223372036854775806 end=9223372036854775807')")?.listValue?.count, 2)
+        assertFails("'x' | comment(prefix_count='many')", containing: "integers")
+        assertFails("'{\"a\": [1, }' | from_json", containing: "invalid JSON")
+        assertFails("'\\\\ud800' | from_json", containing: "invalid JSON")
+        assertFails("{'a': nope} | to_json", containing: "undefined")
+        assertFails("[] | random", containing: "empty sequence")
+        XCTAssertEqual(eval("'x' | to_nice_json(indent=-3)"), .string("\"x\""))
+    }
+}
