@@ -38,7 +38,7 @@ struct YAMLEmitter {
 
     private mutating func writeRaw(_ s: String) {
         out += s
-        column += s.count
+        column += s.unicodeScalars.count  // libyaml counts code points
     }
 
     private mutating func writeLineBreak() {
@@ -119,6 +119,11 @@ struct YAMLEmitter {
         }
     }
 
+    /// Keys up to 128 characters on one line can be written as `key: value`.
+    static func isSimpleKey(_ k: String) -> Bool {
+        k.count < 128 && !k.contains(where: { $0 == "\n" || $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}" })
+    }
+
     static func floatText(_ d: Double) -> String {
         if d.isNaN { return ".nan" }
         if d.isInfinite { return d < 0 ? "-.inf" : ".inf" }
@@ -148,8 +153,15 @@ struct YAMLEmitter {
         for (i, (k, v)) in pairs.enumerated() {
             if i > 0 { writeIndicator(",", needWhitespace: false) }
             if column > width { writeIndent() }
-            scalar(k, isString: true, root: false, simpleKey: true)
-            writeIndicator(":", needWhitespace: false)
+            if YAMLEmitter.isSimpleKey(k) {
+                scalar(k, isString: true, root: false, simpleKey: true)
+                writeIndicator(":", needWhitespace: false)
+            } else {
+                writeIndicator("?", needWhitespace: true)
+                scalar(k, isString: true, root: false, simpleKey: false)
+                if column > width { writeIndent() }
+                writeIndicator(":", needWhitespace: true)
+            }
             try node(v, root: false, inSequence: false, inMapping: true, simpleKey: false)
         }
         popIndent()
@@ -171,8 +183,16 @@ struct YAMLEmitter {
         increaseIndent(flow: false)
         for (k, v) in pairs {
             writeIndent()
-            scalar(k, isString: true, root: false, simpleKey: true)
-            writeIndicator(":", needWhitespace: false)
+            if YAMLEmitter.isSimpleKey(k) {
+                scalar(k, isString: true, root: false, simpleKey: true)
+                writeIndicator(":", needWhitespace: false)
+            } else {
+                // Long or multi-line keys are written as explicit "? key" / ": value" pairs.
+                writeIndicator("?", needWhitespace: true, indention: true)
+                scalar(k, isString: true, root: false, simpleKey: false)
+                writeIndent()
+                writeIndicator(":", needWhitespace: true, indention: true)
+            }
             try node(v, root: false, inSequence: false, inMapping: true, simpleKey: false)
         }
         popIndent()
@@ -205,7 +225,7 @@ struct YAMLEmitter {
         if !whitespace { writeRaw(" ") }
         whitespace = false
         indention = false
-        let chars = Array(text)
+        let chars = text.unicodeScalars.map(Character.init)
         var spaces = false
         var start = 0
         var end = 0
@@ -233,7 +253,7 @@ struct YAMLEmitter {
 
     private mutating func writeSingleQuoted(_ text: String, split: Bool) {
         writeIndicator("'", needWhitespace: true)
-        let chars = Array(text)
+        let chars = text.unicodeScalars.map(Character.init)
         var spaces = false
         var breaks = false
         var start = 0
@@ -283,49 +303,36 @@ struct YAMLEmitter {
 
     private mutating func writeDoubleQuoted(_ text: String, split: Bool) {
         writeIndicator("\"", needWhitespace: true)
-        let chars = Array(text)
-        var start = 0
-        var end = 0
-        while end <= chars.count {
-            let ch: Character? = end < chars.count ? chars[end] : nil
-            let needsEscape: Bool = {
-                guard let c = ch else { return true }
-                if c == "\"" || c == "\\" { return true }
-                if c == "\u{FEFF}" { return true }
-                return !ScalarAnalysis.isPrintable(c, allowUnicode: allowUnicode) || c == "\n" || c == "\u{85}"
-                    || c == "\u{2028}" || c == "\u{2029}"
-            }()
-            if needsEscape {
-                if start < end {
-                    writeRaw(String(chars[start..<end]))
-                    start = end
-                }
-                if let c = ch {
-                    let data: String
-                    if let e = YAMLEmitter.escapes[c] {
-                        data = "\\" + e
-                    } else if let v = c.unicodeScalars.first?.value {
-                        data = v <= 0xFF ? String(format: "\\x%02X", v) : v <= 0xFFFF ? String(format: "\\u%04X", v) : String(format: "\\U%08X", v)
-                    } else {
-                        data = ""
+        let chars = text.unicodeScalars.map(Character.init)
+        var spaces = false
+        for (i, c) in chars.enumerated() {
+            let isBreak = c == "\n" || c == "\r" || c == "\u{85}" || c == "\u{2028}" || c == "\u{2029}"
+            if !ScalarAnalysis.isPrintable(c, allowUnicode: allowUnicode) || c == "\u{FEFF}" || isBreak || c == "\"" || c == "\\" {
+                if let e = YAMLEmitter.escapes[c] {
+                    writeRaw("\\" + e)
+                } else {
+                    for u in c.unicodeScalars {
+                        let x = u.value
+                        writeRaw(x <= 0xFF ? String(format: "\\x%02X", x) : x <= 0xFFFF ? String(format: "\\u%04X", x) : String(format: "\\U%08X", x))
                     }
-                    writeRaw(data)
-                    start = end + 1
                 }
-            }
-            if let c = ch, end > 0, end < chars.count - 1, c == " " || start >= end,
-               column + (end - start) > width, split {
-                writeRaw(String(chars[start..<end]) + "\\")
-                if start < end { start = end }
-                writeIndent()
-                whitespace = false
-                indention = false
-                if start < chars.count, chars[start] == " " {
-                    writeRaw("\\")
+                spaces = false
+            } else if c == " " {
+                // Fold at a single space once past the width; a following space is kept by escaping.
+                if split && !spaces && column > width && i != 0 && i != chars.count - 1 {
+                    writeIndent()
+                    if i + 1 < chars.count, chars[i + 1] == " " { writeRaw("\\") }
+                } else {
+                    writeRaw(" ")
                 }
+                spaces = true
+            } else {
+                writeRaw(String(c))
+                spaces = false
             }
-            end += 1
         }
+        whitespace = false
+        indention = false
         writeIndicator("\"", needWhitespace: false)
     }
 }
@@ -344,11 +351,12 @@ struct ScalarAnalysis {
         if v == 0x0A || (0x20...0x7E).contains(v) { return true }
         if v == 0x85 { return true }
         guard allowUnicode else { return false }
-        return (0xA0...0xD7FF).contains(v) || ((0xE000...0xFFFD).contains(v) && v != 0xFEFF) || (0x10000...0x10FFFF).contains(v)
+        // libyaml (which Ansible dumps with) treats characters beyond the BMP as non-printable.
+        return (0xA0...0xD7FF).contains(v) || ((0xE000...0xFFFD).contains(v) && v != 0xFEFF)
     }
 
     init(_ text: String, allowUnicode: Bool) {
-        let chars = Array(text)
+        let chars = text.unicodeScalars.map(Character.init)
         if chars.isEmpty {
             empty = true
             allowFlowPlain = false
