@@ -44,6 +44,11 @@ def main():
     for case in cases:
         templar = Templar(loader=loader, variables=case.get('vars', {}))
         try:
+            if case.get('engine') == 'jmespath':
+                # json_query lives in community.general; it is jmespath.search on plain data.
+                import jmespath
+                out.append({'value': to_plain(jmespath.search(case['vars']['q'], case['vars']['d']))})
+                continue
             value = templar.template(trust_as_template('{{ ' + case['expr'] + ' }}'))
             out.append({'value': to_plain(value)})
         except Exception as e:  # any failure is a result to compare, not a crash
