@@ -28,6 +28,17 @@ final class PathTextTimeTests: TemplatingTestCase {
         XCTAssertEqual(eval("w | win_splitdrive | list", ["w": "C:\\Users"]), json(#"["C:", "\\Users"]"#))
     }
 
+    func testFileglobUrldecodeNow() throws {
+        let dir = try tempDir()
+        try "1".write(toFile: dir + "/a.txt", atomically: true, encoding: .utf8)
+        try "2".write(toFile: dir + "/b.txt", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/c.txt", withIntermediateDirectories: true)
+        XCTAssertEqual(eval("p | fileglob", ["p": .string(dir + "/*.txt")]), .list([.string(dir + "/a.txt"), .string(dir + "/b.txt")]))
+        XCTAssertEqual(eval("'a%20b+c%2F' | urldecode"), .string("a b c/"))
+        XCTAssertEqual(eval("now(fmt='%Y')")?.stringValue?.count, 4)
+        XCTAssertEqual(eval("now(utc=True).year")?.intValue ?? 0 >= 2024, true)
+    }
+
     func testQuoteCommentURL() {
         XCTAssertEqual(render("echo {{ 'it\\'s a file' | quote }}"), "echo 'it'\"'\"'s a file'")
         XCTAssertEqual(eval("'safe-word_1.txt' | quote"), .string("safe-word_1.txt"))
