@@ -17,7 +17,7 @@ extension Environment {
 
     /// What accessing anything on an undefined value gives: an error, or the same undefined when chaining.
     private func chain(_ u: Undefined, _ v: Value) throws -> Value {
-        if options.undefined == .lenient { throw undefinedError(u) }
+        if options.undefined == .lenient || u.alwaysLenient { throw undefinedError(u) }
         return v
     }
 

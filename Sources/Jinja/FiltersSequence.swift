@@ -95,7 +95,7 @@ enum SequenceFilters {
         f["items"] = { v, _, _, env in
             switch v {
             case .undefined(let u):
-                if env.options.undefined == .strict { throw env.undefinedError(u) }
+                if env.isStrict(u) { throw env.undefinedError(u) }
                 return .list([])
             case .dict(let d): return .list(d.map { .tuple([.string($0.key), $0.value]) })
             case .object(let o):

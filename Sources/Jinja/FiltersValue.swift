@@ -25,7 +25,7 @@ enum ValueFilters {
         f["attr"] = { v, a, k, env in
             guard let nameV = FilterArgs(a, k, "attr").get(0, "name") else { throw TemplateError.type("attr() missing required argument 'name'") }
             let name = try env.str(nameV)
-            if case .undefined(let u) = v, env.options.undefined == .lenient { throw env.undefinedError(u) }
+            if case .undefined(let u) = v, env.options.undefined == .lenient || u.alwaysLenient { throw env.undefinedError(u) }
             if case .undefined = v { return v }
             return env.attribute(v, name) ?? .undefined(Undefined(name: name, hint: "\(Value.reprString(v.isNone ? "None" : "\(v.typeName) object")) has no attribute \(Value.reprString(name))"))
         }
@@ -43,7 +43,7 @@ enum ValueFilters {
             case .double: return v
             case .string(let s): return parseFloat(s).map(Value.double) ?? def
             case .undefined(let u):
-                if env.options.undefined == .strict { throw env.undefinedError(u) }
+                if env.isStrict(u) { throw env.undefinedError(u) }
                 return def
             default: return def
             }
@@ -115,7 +115,7 @@ enum ValueFilters {
             if let d = parseFloat(s), d.isFinite, abs(d) < 9.2e18 { return .int(Int(d)) }
             return nil
         case .undefined(let u):
-            if env.options.undefined == .strict { throw env.undefinedError(u) }
+            if env.isStrict(u) { throw env.undefinedError(u) }
             return nil
         default: return nil
         }

@@ -190,7 +190,9 @@ struct Lexer {
             dataLine = line
             dataCol = col
         }
-        tokens.append(Token(kind: .eof, value: "", line: line, column: col))
+        // Like Jinja, report the end of input at the line where the last token started.
+        let last = tokens.last
+        tokens.append(Token(kind: .eof, value: "", line: last?.line ?? 1, column: last?.column ?? 1))
     }
 
     private var rawStripAfter = false
@@ -209,7 +211,6 @@ struct Lexer {
         guard startsWith("%}", at: i) else { return false }
         i += 2
         advance(to: i)
-        if !stripInside, options.trimBlocks, at(pos) == 10 { advance(to: pos + 1) }
         // Find "{%[-+]? endraw [-+]?%}".
         var j = pos
         while let t = nextTagStart(from: j) {

@@ -2,6 +2,9 @@ import Foundation
 
 /// Python semantics for conversions and operators, with the environment's undefined policy applied.
 extension Environment {
+    /// Whether using this undefined value (printing, iterating, comparing) is an error.
+    func isStrict(_ u: Undefined) -> Bool { options.undefined == .strict && !u.alwaysLenient }
+
     func undefinedError(_ u: Undefined) -> TemplateError {
         TemplateError(kind: .undefined, message: u.description)
     }
@@ -11,7 +14,7 @@ extension Environment {
         switch v {
         case .string(let s): return s
         case .undefined(let u):
-            if options.undefined == .strict { throw undefinedError(u) }
+            if isStrict(u) { throw undefinedError(u) }
             return ""
         default: return v.pythonStr
         }
@@ -19,7 +22,7 @@ extension Environment {
 
     /// Python truthiness, failing on undefined in strict mode.
     public func truth(_ v: Value) throws -> Bool {
-        if case .undefined(let u) = v, options.undefined == .strict { throw undefinedError(u) }
+        if case .undefined(let u) = v, isStrict(u) { throw undefinedError(u) }
         return v.truthy
     }
 
@@ -30,7 +33,7 @@ extension Environment {
         case .dict(let d): return d.keys.map { .string($0) }
         case .string(let s): return s.map { .string(String($0)) }
         case .undefined(let u):
-            if options.undefined == .strict { throw undefinedError(u) }
+            if isStrict(u) { throw undefinedError(u) }
             return []
         case .object(let o):
             if let m = o as? Markup { return m.text.map { .string(String($0)) } }
@@ -48,7 +51,7 @@ extension Environment {
         case .dict(let d): return d.count
         case .string(let s): return s.count
         case .undefined(let u):
-            if options.undefined == .strict { throw undefinedError(u) }
+            if isStrict(u) { throw undefinedError(u) }
             return 0
         case .object(let o):
             if let m = o as? Markup { return m.text.count }
@@ -231,10 +234,8 @@ extension Environment {
     }
 
     func equals(_ l: Value, _ r: Value) throws -> Bool {
-        if options.undefined == .strict {
-            if case .undefined(let u) = l { throw undefinedError(u) }
-            if case .undefined(let u) = r { throw undefinedError(u) }
-        }
+        if case .undefined(let u) = l, isStrict(u) { throw undefinedError(u) }
+        if case .undefined(let u) = r, isStrict(u) { throw undefinedError(u) }
         switch (l, r) {
         case (.object(let a), _): if let m = a as? Markup { return Value.string(m.text) == r }
         case (_, .object(let b)): if let m = b as? Markup { return l == Value.string(m.text) }
@@ -244,7 +245,7 @@ extension Environment {
     }
 
     func contains(_ container: Value, _ item: Value) throws -> Bool {
-        if case .undefined(let u) = item, options.undefined == .strict { throw undefinedError(u) }
+        if case .undefined(let u) = item, isStrict(u) { throw undefinedError(u) }
         switch try containerValue(container) {
         case .string(let s):
             guard case .string(let sub) = try plain(item) else {
@@ -272,7 +273,7 @@ extension Environment {
     private func containerValue(_ v: Value) throws -> Value {
         switch v {
         case .undefined(let u):
-            if options.undefined == .strict { throw undefinedError(u) }
+            if isStrict(u) { throw undefinedError(u) }
             return v
         case .object(let o):
             if let m = o as? Markup { return .string(m.text) }

@@ -74,7 +74,8 @@ struct Parser {
     }
 
     /// Parses statements until one of `endTags` opens a block tag; leaves the tag name as current token.
-    private mutating func parseBody(endTags: Set<String>) throws -> [Stmt] {
+    /// `endTags` is in the order Jinja lists them in "looking for" messages.
+    private mutating func parseBody(endTags: [String]) throws -> [Stmt] {
         var body: [Stmt] = []
         while true {
             let t = current
@@ -96,7 +97,7 @@ struct Parser {
                 body.append(try parseStatement())
             case .eof:
                 if endTags.isEmpty { return body }
-                let expected = endTags.sorted().map { "'\($0)'" }.joined(separator: " or ")
+                let expected = endTags.map { "'\($0)'" }.joined(separator: " or ")
                 var msg = "Unexpected end of template. Jinja was looking for the following tags: \(expected)."
                 if let inner = tagStack.last { msg += " The innermost block that needs to be closed is '\(inner)'." }
                 throw error(msg)
@@ -136,7 +137,12 @@ struct Parser {
             return .doExpr(e)
         case "break", "continue":
             pos += 1
-            guard tagStack.contains("for") else { throw error("'\(tok.value)' outside of a loop", tok) }
+            guard tagStack.contains("for") else {
+                // Jinja reports this from its compiler, as a runtime error.
+                var e = error("'\(tok.value)' outside of a loop", tok)
+                e.kind = .runtime
+                throw e
+            }
             try expectBlockEnd()
             return tok.value == "break" ? .breakLoop : .continueLoop
         default:
@@ -151,11 +157,11 @@ struct Parser {
 
     /// Parses a body up to `end<tag>`, also accepting the intermediate tags given; returns the body
     /// and the name of the tag that ended it (the tag token is consumed, block end is not).
-    private mutating func subBody(_ tag: String, also: Set<String> = []) throws -> ([Stmt], String) {
+    private mutating func subBody(_ tag: String, tags: [String]? = nil) throws -> ([Stmt], String) {
         if tagStack.count > Parser.maxNesting { throw error("blocks nested too deeply") }
         tagStack.append(tag)
         defer { tagStack.removeLast() }
-        let body = try parseBody(endTags: also.union(["end" + tag]))
+        let body = try parseBody(endTags: tags ?? ["end" + tag])
         let end = next().value
         return (body, end)
     }
@@ -166,7 +172,7 @@ struct Parser {
         var cond = try parseTuple(withCondexpr: true)
         try expectBlockEnd()
         while true {
-            let (body, end) = try subBody("if", also: ["elif", "else"])
+            let (body, end) = try subBody("if", tags: ["elif", "else", "endif"])
             branches.append((cond, body))
             if end == "elif" {
                 cond = try parseTuple(withCondexpr: true)
@@ -194,7 +200,7 @@ struct Parser {
         if skipName("if") { filter = try parseExpression() }
         let recursive = skipName("recursive")
         try expectBlockEnd()
-        let (body, end) = try subBody("for", also: ["else"])
+        let (body, end) = try subBody("for", tags: ["endfor", "else"])
         var otherwise: [Stmt] = []
         if end == "else" {
             try expectBlockEnd()

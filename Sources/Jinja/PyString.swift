@@ -40,9 +40,8 @@ enum PyString {
             while i < cs.count, isSpace(cs[i]) { i += 1 }
             if i >= cs.count { break }
             if maxsplit >= 0 && parts.count == maxsplit {
-                var end = cs.count
-                while end > i, isSpace(cs[end - 1]) { end -= 1 }
-                parts.append(string(cs[i..<end]))
+                // The remainder keeps its trailing whitespace, as in Python.
+                parts.append(string(cs[i...]))
                 break
             }
             let start = i
@@ -73,9 +72,7 @@ enum PyString {
             while i > 0, isSpace(cs[i - 1]) { i -= 1 }
             if i == 0 { break }
             if parts.count == maxsplit {
-                var start = 0
-                while start < i, isSpace(cs[start]) { start += 1 }
-                parts.insert(string(cs[start..<i]), at: 0)
+                parts.insert(string(cs[..<i]), at: 0)
                 break
             }
             let end = i

@@ -301,7 +301,7 @@ final class Runtime {
                 s.vars[p.name] = .undefined(Undefined(name: p.name, hint: "parameter \(Value.reprString(p.name)) was not provided"))
             }
         }
-        if def.usesVarargs { s.vars["varargs"] = .list(args.count > params.count ? Array(args[params.count...]) : []) }
+        if def.usesVarargs { s.vars["varargs"] = .tuple(args.count > params.count ? Array(args[params.count...]) : []) }
         if let caller = kw.removeValue(forKey: "caller") {
             if !def.usesCaller && !lenientArgs { throw TemplateError.type("macro '\(def.name)' takes no keyword argument 'caller'") }
             s.vars["caller"] = caller
@@ -448,7 +448,9 @@ final class Runtime {
         case .conditional(let test, let then, let otherwise, let line):
             if try env.truth(eval(test, s)) { return try eval(then, s) }
             if let o = otherwise { return try eval(o, s) }
-            return .undefined(Undefined(name: "", hint: "the inline if-expression on line \(line) evaluated to false and no else section was defined."))
+            var u = Undefined(name: "", hint: "the inline if-expression on line \(line) evaluated to false and no else section was defined.")
+            u.alwaysLenient = true
+            return .undefined(u)
         case .call(let callee, let args, let line):
             return try located(line) { try evalCall(callee, args, s) }
         case .filter(let input, let name, let args, let line):

@@ -30,7 +30,7 @@ enum BuiltinTests {
         t["sequence"] = { v, _, _, env in
             switch v {
             case .string, .list, .tuple, .dict: return true
-            case .undefined: return env.options.undefined != .strict
+            case .undefined(let u): return !env.isStrict(u)
             case .object(let o): return o is Markup
             default: return false
             }
@@ -39,7 +39,7 @@ enum BuiltinTests {
             switch v {
             case .string, .list, .tuple, .dict: return true
             case .undefined(let u):
-                if env.options.undefined == .strict { throw env.undefinedError(u) }
+                if env.isStrict(u) { throw env.undefinedError(u) }
                 return true
             case .object(let o): return o is Markup || o.keys != nil
             default: return false
