@@ -118,3 +118,22 @@ final class RobustnessTests: TemplatingTestCase {
         XCTAssertEqual(eval("'x' | to_nice_json(indent=-3)"), .string("\"x\""))
     }
 }
+
+/// The executor's templar runs Jinja with strict undefined: Ansible filters that exist to handle
+/// undefined values must still receive them.
+final class StrictUndefinedTests: TemplatingTestCase {
+    override func makeEnv() -> Environment {
+        var options = EnvironmentOptions()
+        options.undefined = .strict
+        let e = Environment(options: options)
+        AnsibleExtensions.install(into: e, context: context)
+        return e
+    }
+
+    func testMandatoryAndLookupsUnderStrictUndefined() {
+        assertFails("nope | mandatory('please set nope')", containing: "please set nope")
+        assertFails("nope | mandatory", containing: "Mandatory variable 'nope' not defined.")
+        XCTAssertEqual(eval("query('items', [1, 2])"), json("[1, 2]"))
+        XCTAssertEqual(eval("{'a': 1} | combine({'b': 2}) | to_json"), .string(#"{"a": 1, "b": 2}"#))
+    }
+}
