@@ -12,5 +12,6 @@ public enum AnsibleFilters {
         PathFilters.install(into: env)
         TextFilters.install(into: env)
         TimeFilters.install(into: env)
+        MiscFilters.install(into: env)
     }
 }

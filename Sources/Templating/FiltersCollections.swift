@@ -100,9 +100,15 @@ enum CollectionFilters {
         switch input {
         case .int(let end):
             guard step != 0 else { throw args.fail("step must not be zero") }
-            let count = step > 0 ? (end - start + step - 1) / step : (start - end - step - 1) / -step
-            guard count > 0 else { throw args.fail("empty range for randrange(\(start), \(end), \(step))") }
-            return .int(start + step * randomIndex(count, seed: seed))
+            // Python's randrange(start, end, step), in wider arithmetic so extreme bounds cannot trap.
+            let span = step > 0 ? Double(end) - Double(start) : Double(start) - Double(end)
+            let count = (span / Double(abs(step))).rounded(.up)
+            guard count >= 1 else { throw args.fail("empty range for randrange(\(start), \(end), \(step))") }
+            guard count < Double(Int.max) else { throw args.fail("range too large") }
+            let (offset, o1) = step.multipliedReportingOverflow(by: randomIndex(Int(count), seed: seed))
+            let (value, o2) = start.addingReportingOverflow(offset)
+            guard !o1, !o2 else { throw args.fail("range too large") }
+            return .int(value)
         case .list, .tuple, .string, .dict:
             if args.value(0, "start") != nil || args.value(1, "step") != nil {
                 throw args.fail("start and step can only be used with integer values")

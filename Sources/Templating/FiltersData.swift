@@ -75,6 +75,10 @@ enum DataFilters {
             if let msg = try args.string(0, "msg") { throw args.fail(msg) }
             throw args.fail("Mandatory variable '\(u.name)' not defined.")
         }
+        env.addFilter("json_query") { input, args, _ in
+            guard case .string(let expr) = try args.required(0, "expr") else { throw args.fail("the query must be a string") }
+            return try JMESPath.search(expr, input)
+        }
         env.addFilter("split") { input, args, _ in
             let s = input.text
             guard let sep = try args.string(0, "separator") else {

@@ -14,7 +14,7 @@ enum TimeFilters {
         env.addFilter("strftime") { input, args, _ in
             var seconds = Date().timeIntervalSince1970
             if let s = args.value(0, "second"), !s.isNone {
-                guard let d = s.doubleValue else { throw args.fail("Invalid value for epoch value (\(s.text))") }
+                guard let d = s.doubleValue, d.isFinite, abs(d) < 1e15 else { throw args.fail("Invalid value for epoch value (\(s.text))") }
                 seconds = d
             }
             return .string(formatTime(input.text, epoch: seconds, utc: args.bool(1, "utc", default: false)))
@@ -67,7 +67,10 @@ enum TimeFilters {
         guard let number = Double(numberPart), unitPart.allSatisfy({ $0.isASCII && $0.isLetter }) else {
             throw args.fail("human_to_bytes() can't interpret following string: \(text)")
         }
-        guard let unit = unitPart.isEmpty ? defaultUnit : unitPart else { return Int((number).rounded(.toNearestOrEven)) }
+        guard let unit = unitPart.isEmpty ? defaultUnit : unitPart else {
+            guard let n = Int(exactly: number.rounded(.toNearestOrEven)) else { throw args.fail("\(text) is too large") }
+            return n
+        }
         guard let key = unit.first.map({ String($0).uppercased() }), let limit = sizeRanges.first(where: { $0.0 == key })?.1 else {
             throw args.fail("human_to_bytes() failed to convert \(text) (unit = \(unit)). The suffix must be one of \(sizeRanges.map(\.0).joined(separator: ", "))")
         }
@@ -77,7 +80,9 @@ enum TimeFilters {
             let expect = key == "B" ? "expect \(unitClass) or \(unitName)" : "expect \(key)\(unitClass) or \(key)"
             throw args.fail("human_to_bytes() failed to convert \(text). Value is not a valid string (\(expect))")
         }
-        return Int((number * limit).rounded(.toNearestOrEven))
+        let bytes = (number * limit).rounded(.toNearestOrEven)
+        guard let result = Int(exactly: bytes) else { throw args.fail("\(text) is too large to count in bytes") }
+        return result
     }
 }
 

@@ -50,12 +50,12 @@ enum DataLookups {
                 skip = flags["skip_missing"].map { DataFilters.toBool($0).truthy } ?? skip
             }
             let r = try DataFilters.subelements(terms[0], Arguments(args.plugin, [terms[1], .bool(skip)], [:]))
-            // Unlike the filter, the lookup leaves the sub-list out of the parent item (Ansible pops it).
+            // Unlike the filter, the lookup's item.0 is the parent without the list it iterates.
             let path = terms[1].text.components(separatedBy: ".")
             return (r.listValue ?? []).map { pair in
-                var parts = pair.listValue ?? []
-                if let parent = parts.first { parts[0] = removing(path, from: parent) }
-                return .list(parts)
+                let p = pair.listValue ?? []
+                guard p.count == 2 else { return .list(p) }
+                return .list([removing(path, from: p[0]), p[1]])
             }
         }
         p["random_choice"] = { terms, _, _, _ in
@@ -93,6 +93,17 @@ enum DataLookups {
             }
             return out.map { .string($0) }
         }
+    }
+
+    /// A copy of `value` without the dict entry at `path` (a.b.c removes c from value[a][b]).
+    static func removing(_ path: [String], from value: Value) -> Value {
+        guard case .dict(var d) = value, let first = path.first else { return value }
+        if path.count == 1 {
+            d.removeValue(forKey: first)
+        } else if let inner = d[first] {
+            d[first] = removing(Array(path.dropFirst()), from: inner)
+        }
+        return .dict(d)
     }
 
     /// The sequence lookup's arguments: `start=1 end=5 stride=1 format=%d` or `[start-]end[/stride][:format]`.
@@ -165,7 +176,10 @@ enum DataLookups {
             var last: Int
             if let c = count {
                 if c == 0 { return [] }
-                last = start + (c - 1) * stride
+                let (span, o1) = (c - 1).multipliedReportingOverflow(by: stride)
+                let (l, o2) = start.addingReportingOverflow(span)
+                guard !o1, !o2 else { throw args.fail("sequence is too long") }
+                last = l
             } else if let e = end {
                 last = e
             } else {
@@ -178,7 +192,9 @@ enum DataLookups {
             var i = start
             while stride > 0 ? i <= last : i >= last {
                 out.append(.string(try PrintfFormat.format(format, i, args)))
-                i += stride
+                let (next, overflow) = i.addingReportingOverflow(stride)
+                if overflow { break }
+                i = next
             }
             return out
         }
@@ -215,15 +231,4 @@ enum PrintfFormat {
         guard used else { throw args.fail("bad formatting string: \(fmt)") }
         return out
     }
-}
-
-/// `value` without the key at `path` (a.b.c): the lookup form of subelements drops the sub-list.
-private func removing(_ path: [String], from value: Value) -> Value {
-    guard case .dict(var d) = value, let first = path.first else { return value }
-    if path.count == 1 {
-        d.removeValue(forKey: first)
-    } else if let inner = d[first] {
-        d[first] = removing(Array(path.dropFirst()), from: inner)
-    }
-    return .dict(d)
 }

@@ -54,9 +54,11 @@ enum PasswordHash {
                 throw pluginError(plugin, "salt too large: \(name) takes at most \(scheme.maxSaltSize) characters")
             }
             setting = "$\(scheme.prefix)$"
-            if let r = rounds ?? scheme.defaultRounds {
+            // md5_crypt has a fixed cost: rounds do not apply to it.
+            if name != "md5_crypt", let r = rounds ?? scheme.defaultRounds {
                 guard (1000...999_999_999).contains(r) else { throw pluginError(plugin, "rounds must be between 1000 and 999999999, got \(r)") }
-                setting += "rounds=\(r)$"
+                // 5000 is the sha-crypt default, which the hash format leaves implicit.
+                if r != 5000 { setting += "rounds=\(r)$" }
             }
             setting += saltText
         }

@@ -9,7 +9,8 @@ func pluginError(_ plugin: String, _ message: String) -> TemplateError {
 }
 
 /// Positional and keyword arguments of one filter/test/lookup call, with Python-like binding:
-/// `args.value(0, "name")` is the first positional argument or the keyword `name`.
+/// `args.value(0, "name")` is the first positional argument or the keyword `name`; an index of
+/// -1 makes an argument keyword-only.
 struct Arguments {
     let plugin: String
     let positional: [Value]

@@ -22,15 +22,15 @@ struct YAMLEmitter {
     private var whitespace = true
     private var indention = true
     private var flowLevel = 0
-    private var openEnded = false
 
     init(plugin: String) { self.plugin = plugin }
 
+    /// Ansible dumps through libyaml (CSafeDumper), which, unlike pure-Python PyYAML, does not end
+    /// a document holding a lone plain scalar with "...": neither do we.
     mutating func dump(_ v: Value) throws -> String {
         if explicitStart { writeRaw("---"); whitespace = false }
         try node(v, root: true, inSequence: false, inMapping: false, simpleKey: false)
         writeLineBreak()
-        if openEnded { writeRaw("..."); writeLineBreak() }
         return out
     }
 
@@ -38,7 +38,7 @@ struct YAMLEmitter {
 
     private mutating func writeRaw(_ s: String) {
         out += s
-        column += s.count
+        column += s.unicodeScalars.count  // libyaml counts code points
     }
 
     private mutating func writeLineBreak() {
@@ -62,7 +62,6 @@ struct YAMLEmitter {
         whitespace = ws
         indention = indention && ind
         writeRaw(data)
-        openEnded = false
     }
 
     private mutating func increaseIndent(flow: Bool, indentless: Bool = false) {
@@ -120,6 +119,11 @@ struct YAMLEmitter {
         }
     }
 
+    /// Keys up to 128 characters on one line can be written as `key: value`.
+    static func isSimpleKey(_ k: String) -> Bool {
+        k.count < 128 && !k.contains(where: { $0 == "\n" || $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}" })
+    }
+
     static func floatText(_ d: Double) -> String {
         if d.isNaN { return ".nan" }
         if d.isInfinite { return d < 0 ? "-.inf" : ".inf" }
@@ -149,8 +153,15 @@ struct YAMLEmitter {
         for (i, (k, v)) in pairs.enumerated() {
             if i > 0 { writeIndicator(",", needWhitespace: false) }
             if column > width { writeIndent() }
-            scalar(k, isString: true, root: false, simpleKey: true)
-            writeIndicator(":", needWhitespace: false)
+            if YAMLEmitter.isSimpleKey(k) {
+                scalar(k, isString: true, root: false, simpleKey: true)
+                writeIndicator(":", needWhitespace: false)
+            } else {
+                writeIndicator("?", needWhitespace: true)
+                scalar(k, isString: true, root: false, simpleKey: false)
+                if column > width { writeIndent() }
+                writeIndicator(":", needWhitespace: true)
+            }
             try node(v, root: false, inSequence: false, inMapping: true, simpleKey: false)
         }
         popIndent()
@@ -172,8 +183,16 @@ struct YAMLEmitter {
         increaseIndent(flow: false)
         for (k, v) in pairs {
             writeIndent()
-            scalar(k, isString: true, root: false, simpleKey: true)
-            writeIndicator(":", needWhitespace: false)
+            if YAMLEmitter.isSimpleKey(k) {
+                scalar(k, isString: true, root: false, simpleKey: true)
+                writeIndicator(":", needWhitespace: false)
+            } else {
+                // Long or multi-line keys are written as explicit "? key" / ": value" pairs.
+                writeIndicator("?", needWhitespace: true, indention: true)
+                scalar(k, isString: true, root: false, simpleKey: false)
+                writeIndent()
+                writeIndicator(":", needWhitespace: true, indention: true)
+            }
             try node(v, root: false, inSequence: false, inMapping: true, simpleKey: false)
         }
         popIndent()
@@ -182,6 +201,9 @@ struct YAMLEmitter {
     // MARK: scalars
 
     private mutating func scalar(_ text: String, isString: Bool, root: Bool, simpleKey: Bool) {
+        // Continuation lines of a folded scalar sit one step deeper than its parent.
+        increaseIndent(flow: true)
+        defer { popIndent() }
         let a = ScalarAnalysis(text, allowUnicode: allowUnicode)
         // A plain string that would read back as another type (yes, 1.0, null, ~...) needs quotes.
         let plainKeepsType = !isString || YAMLResolver.isPlainString(text)
@@ -189,7 +211,6 @@ struct YAMLEmitter {
             && (flowLevel > 0 ? a.allowFlowPlain : a.allowBlockPlain)
         if canPlain {
             writePlain(text, split: !simpleKey)
-            if root { openEnded = true }
         } else if a.allowSingleQuoted && !(simpleKey && a.multiline) {
             writeSingleQuoted(text, split: !simpleKey)
         } else {
@@ -204,7 +225,7 @@ struct YAMLEmitter {
         if !whitespace { writeRaw(" ") }
         whitespace = false
         indention = false
-        let chars = Array(text)
+        let chars = text.unicodeScalars.map(Character.init)
         var spaces = false
         var start = 0
         var end = 0
@@ -232,7 +253,7 @@ struct YAMLEmitter {
 
     private mutating func writeSingleQuoted(_ text: String, split: Bool) {
         writeIndicator("'", needWhitespace: true)
-        let chars = Array(text)
+        let chars = text.unicodeScalars.map(Character.init)
         var spaces = false
         var breaks = false
         var start = 0
@@ -282,49 +303,36 @@ struct YAMLEmitter {
 
     private mutating func writeDoubleQuoted(_ text: String, split: Bool) {
         writeIndicator("\"", needWhitespace: true)
-        let chars = Array(text)
-        var start = 0
-        var end = 0
-        while end <= chars.count {
-            let ch: Character? = end < chars.count ? chars[end] : nil
-            let needsEscape: Bool = {
-                guard let c = ch else { return true }
-                if c == "\"" || c == "\\" { return true }
-                if c == "\u{FEFF}" { return true }
-                return !ScalarAnalysis.isPrintable(c, allowUnicode: allowUnicode) || c == "\n" || c == "\u{85}"
-                    || c == "\u{2028}" || c == "\u{2029}"
-            }()
-            if needsEscape {
-                if start < end {
-                    writeRaw(String(chars[start..<end]))
-                    start = end
-                }
-                if let c = ch {
-                    let data: String
-                    if let e = YAMLEmitter.escapes[c] {
-                        data = "\\" + e
-                    } else if let v = c.unicodeScalars.first?.value {
-                        data = v <= 0xFF ? String(format: "\\x%02X", v) : v <= 0xFFFF ? String(format: "\\u%04X", v) : String(format: "\\U%08X", v)
-                    } else {
-                        data = ""
+        let chars = text.unicodeScalars.map(Character.init)
+        var spaces = false
+        for (i, c) in chars.enumerated() {
+            let isBreak = c == "\n" || c == "\r" || c == "\u{85}" || c == "\u{2028}" || c == "\u{2029}"
+            if !ScalarAnalysis.isPrintable(c, allowUnicode: allowUnicode) || c == "\u{FEFF}" || isBreak || c == "\"" || c == "\\" {
+                if let e = YAMLEmitter.escapes[c] {
+                    writeRaw("\\" + e)
+                } else {
+                    for u in c.unicodeScalars {
+                        let x = u.value
+                        writeRaw(x <= 0xFF ? String(format: "\\x%02X", x) : x <= 0xFFFF ? String(format: "\\u%04X", x) : String(format: "\\U%08X", x))
                     }
-                    writeRaw(data)
-                    start = end + 1
                 }
-            }
-            if let c = ch, end > 0, end < chars.count - 1, c == " " || start >= end,
-               column + (end - start) > width, split {
-                writeRaw(String(chars[start..<end]) + "\\")
-                if start < end { start = end }
-                writeIndent()
-                whitespace = false
-                indention = false
-                if start < chars.count, chars[start] == " " {
-                    writeRaw("\\")
+                spaces = false
+            } else if c == " " {
+                // Fold at a single space once past the width; a following space is kept by escaping.
+                if split && !spaces && column > width && i != 0 && i != chars.count - 1 {
+                    writeIndent()
+                    if i + 1 < chars.count, chars[i + 1] == " " { writeRaw("\\") }
+                } else {
+                    writeRaw(" ")
                 }
+                spaces = true
+            } else {
+                writeRaw(String(c))
+                spaces = false
             }
-            end += 1
         }
+        whitespace = false
+        indention = false
         writeIndicator("\"", needWhitespace: false)
     }
 }
@@ -343,11 +351,12 @@ struct ScalarAnalysis {
         if v == 0x0A || (0x20...0x7E).contains(v) { return true }
         if v == 0x85 { return true }
         guard allowUnicode else { return false }
-        return (0xA0...0xD7FF).contains(v) || ((0xE000...0xFFFD).contains(v) && v != 0xFEFF) || (0x10000...0x10FFFF).contains(v)
+        // libyaml (which Ansible dumps with) treats characters beyond the BMP as non-printable.
+        return (0xA0...0xD7FF).contains(v) || ((0xE000...0xFFFD).contains(v) && v != 0xFEFF)
     }
 
     init(_ text: String, allowUnicode: Bool) {
-        let chars = Array(text)
+        let chars = text.unicodeScalars.map(Character.init)
         if chars.isEmpty {
             empty = true
             allowFlowPlain = false
