@@ -2,6 +2,7 @@
 public enum ModuleRegistry {
     public static let all: [Module.Type] = [
         CommandModule.self, ShellModule.self,
+        FileModule.self,
     ]
 
     private static let byName: [String: Module.Type] = {

@@ -1,0 +1,138 @@
+import Foundation
+import Jinja
+import OrderedCollections
+import Transport
+
+/// The owner/group/mode options shared by the file modules, and how they change a path.
+public struct FileAttributes {
+    public var owner: String?
+    public var group: String?
+    public var mode: FileMode?
+
+    /// The spec entries every file module accepts.
+    public static let options: [ArgumentSpec.Option] = [
+        .init("owner", help: "Name or uid of the user that should own the file."),
+        .init("group", help: "Name or gid of the group that should own the file."),
+        .init("mode", .raw, help: "Permissions: octal string (\"0644\"), YAML octal int (0644) or symbolic (\"u=rw,g=r,o=r\")."),
+        .init("seuser"), .init("serole"), .init("setype"), .init("selevel"),
+        .init("unsafe_writes", .bool, default: .bool(false)),
+        .init("attributes", aliases: ["attr"]),
+    ]
+
+    public init(_ args: Arguments) throws {
+        owner = args.string("owner").flatMap { $0.isEmpty ? nil : $0 }
+        group = args.string("group").flatMap { $0.isEmpty ? nil : $0 }
+        mode = try FileMode.parse(args["mode"])
+    }
+
+    public init(owner: String? = nil, group: String? = nil, mode: FileMode? = nil) {
+        self.owner = owner
+        self.group = group
+        self.mode = mode
+    }
+
+    /// The shell lines resolving owner and group names (to be run in the read round trip).
+    public var lookupScript: String { RemoteFile.lookup(owner: owner, group: group) }
+
+    /// Numeric ids wanted, from the lookup output; fails like Ansible on unknown names.
+    public func resolve(_ out: RemoteFile.Output) throws -> (uid: Int?, gid: Int?) {
+        var uid: Int?, gid: Int?
+        if let owner {
+            if let n = Int(owner) { uid = n } else if let n = out.tags["OU"].flatMap({ Int($0) }) { uid = n } else {
+                throw ModuleError("chown failed: failed to look up user \(owner)")
+            }
+        }
+        if let group {
+            if let n = Int(group) { gid = n } else if let n = out.tags["OG"].flatMap({ Int($0) }) { gid = n } else {
+                throw ModuleError("chgrp failed: failed to look up group \(group)")
+            }
+        }
+        return (uid, gid)
+    }
+
+    /// What has to change on an existing path (nil fields: nothing to do).
+    public func changes(for info: FileInfo, ids: (uid: Int?, gid: Int?)) throws -> AttributeChanges {
+        var c = AttributeChanges()
+        if let uid = ids.uid, uid != info.uid { c.uid = (info.uid, uid) }
+        if let gid = ids.gid, gid != info.gid { c.gid = (info.gid, gid) }
+        if let mode {
+            let wanted = try mode.apply(to: info.mode, isDirectory: info.isDirectory)
+            if wanted != info.mode { c.mode = (info.mode, wanted) }
+        }
+        return c
+    }
+}
+
+/// Owner/group/mode differences of one path, as commands and as Ansible's diff entries.
+public struct AttributeChanges {
+    public var uid: (before: Int, after: Int)?
+    public var gid: (before: Int, after: Int)?
+    public var mode: (before: Int, after: Int)?
+
+    public init() {}
+    public var isEmpty: Bool { uid == nil && gid == nil && mode == nil }
+
+    /// Shell lines applying the changes; `link` changes a symlink itself (chmod cannot, so it is skipped).
+    public func commands(_ path: String, link: Bool = false, recursive: Bool = false) -> String {
+        let p = shellQuote(path)
+        let r = recursive ? "-R " : ""
+        var s = ""
+        if uid != nil || gid != nil {
+            // "uid", ":gid" or "uid:gid" (GNU chown rejects "uid:").
+            let spec = (uid.map { String($0.after) } ?? "") + (gid.map { ":\($0.after)" } ?? "")
+            s += "chown \(link ? "-h " : "")\(r)\(spec) -- \(p) || exit 1\n"
+        }
+        if let mode, !link { s += "chmod \(r)\(FileMode.octal(mode.after)) -- \(p) || exit 1\n" }
+        return s
+    }
+
+    /// Adds owner/group/mode to diff dictionaries the way Ansible's file module shows them.
+    public func addDiff(before: inout OrderedDictionary<String, Value>, after: inout OrderedDictionary<String, Value>) {
+        if let mode {
+            before["mode"] = .string(FileMode.octal(mode.before))
+            after["mode"] = .string(FileMode.octal(mode.after))
+        }
+        if let uid {
+            before["owner"] = .int(uid.before)
+            after["owner"] = .int(uid.after)
+        }
+        if let gid {
+            before["group"] = .int(gid.before)
+            after["group"] = .int(gid.after)
+        }
+    }
+}
+
+/// Result and diff helpers shared by the file modules.
+public enum FileResult {
+    /// Ansible's common file return values for a path that exists.
+    public static func attributes(_ info: FileInfo?, path: String, pathKey: String = "path", state: String? = nil) -> OrderedDictionary<String, Value> {
+        var v: OrderedDictionary<String, Value> = [pathKey: .string(path)]
+        guard let info else {
+            v["state"] = "absent"
+            return v
+        }
+        v["uid"] = .int(info.uid)
+        v["gid"] = .int(info.gid)
+        v["owner"] = .string(info.owner)
+        v["group"] = .string(info.group)
+        v["mode"] = .string(FileMode.octal(info.mode))
+        v["state"] = .string(state ?? PathState(path: path, info: info).state)
+        v["size"] = .int(info.size)
+        return v
+    }
+
+    /// Appends a structured before/after diff (dictionaries), as the file module reports state changes.
+    public static func addDiff(_ result: inout ModuleResult, before: OrderedDictionary<String, Value>, after: OrderedDictionary<String, Value>) {
+        var list = result["diff"]?.listValue ?? []
+        list.append(.dict(["before": .dict(before), "after": .dict(after)]))
+        result["diff"] = .list(list)
+    }
+
+    /// Text for diffs: content as UTF-8, or a placeholder for binary data as Ansible does.
+    public static func diffText(_ data: Data?) -> String {
+        guard let data else { return "" }
+        if data.contains(0) { return "[binary file]\n" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
