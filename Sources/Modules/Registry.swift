@@ -2,7 +2,7 @@
 public enum ModuleRegistry {
     public static let all: [Module.Type] = [
         CommandModule.self, ShellModule.self,
-        FileModule.self,
+        FileModule.self, CopyModule.self, TemplateModule.self,
     ]
 
     private static let byName: [String: Module.Type] = {

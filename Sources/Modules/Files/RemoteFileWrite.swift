@@ -19,6 +19,10 @@ public struct AtomicWrite {
     /// Command with %s standing for the temporary file.
     public var validate: String?
     public var backup = false
+    /// Copy this host file instead of reading stdin (copy with remote_src).
+    public var remoteSource: String?
+    /// Create the destination's directory first (dest given as "dir/").
+    public var createDirectory = false
     /// Checksum algorithm of the probe printed after the write.
     public var checksum: String? = "sha1"
 
@@ -40,9 +44,14 @@ public struct AtomicWrite {
     public var script: String {
         let d = shellQuote(dest)
         var s = "sp_dir=$(dirname -- \(d))\n"
+        if createDirectory { s += "mkdir -p -- \"$sp_dir\" || exit 90\n" }
         s += "sp_tmp=$(mktemp \"$sp_dir/.swiftplay-XXXXXXXX\") || exit 90\n"
         s += "trap 'rm -f -- \"$sp_tmp\"' EXIT HUP INT TERM\n"
-        s += "cat > \"$sp_tmp\" || exit 91\n"
+        if let remoteSource {
+            s += "cp -- \(shellQuote(remoteSource)) \"$sp_tmp\" || exit 91\n"
+        } else {
+            s += "cat > \"$sp_tmp\" || exit 91\n"
+        }
         s += "chmod \(FileMode.octal(mode)) \"$sp_tmp\" || exit 92\n"
         if uid != nil || gid != nil {
             let spec = (uid.map(String.init) ?? "") + (gid.map { ":\($0)" } ?? "")
