@@ -3,6 +3,7 @@ public enum ModuleRegistry {
     public static let all: [Module.Type] = [
         CommandModule.self, ShellModule.self,
         FileModule.self, CopyModule.self, TemplateModule.self,
+        LineInFileModule.self, BlockInFileModule.self, ReplaceModule.self,
     ]
 
     private static let byName: [String: Module.Type] = {

@@ -194,6 +194,7 @@ public enum RemoteFile {
         lines.compactMap(parseStat).filter { !$0.name.isEmpty }
     }
 
+    @discardableResult
     /// Runs a script (preamble included) and fails with the command's error when it exits non-zero.
     public static func run(_ script: String, _ context: ModuleContext, stdin: Data? = nil, what: String) throws -> CommandResult {
         let r = try context.run(preamble + script, stdin: stdin)
