@@ -4,6 +4,7 @@ public enum ModuleRegistry {
         CommandModule.self, ShellModule.self,
         FileModule.self, CopyModule.self, TemplateModule.self,
         LineInFileModule.self, BlockInFileModule.self, ReplaceModule.self,
+        StatModule.self, SlurpModule.self, FetchModule.self, TempFileModule.self, FindModule.self,
     ]
 
     private static let byName: [String: Module.Type] = {

@@ -136,3 +136,24 @@ public enum FileResult {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension FileResult {
+    /// The stat fields Ansible's stat and find modules return for one path.
+    public static func statValues(_ info: FileInfo) -> OrderedDictionary<String, Value> {
+        let m = info.mode
+        return [
+            "mode": .string(FileMode.octal(m)),
+            "isdir": .bool(info.kind == .directory), "ischr": .bool(info.kind == .char), "isblk": .bool(info.kind == .block),
+            "isreg": .bool(info.kind == .file), "isfifo": .bool(info.kind == .fifo), "islnk": .bool(info.kind == .link),
+            "issock": .bool(info.kind == .socket),
+            "uid": .int(info.uid), "gid": .int(info.gid), "size": .int(info.size), "inode": .int(info.inode),
+            "dev": .int(info.dev), "nlink": .int(info.nlink),
+            "atime": .double(info.atime), "mtime": .double(info.mtime), "ctime": .double(info.ctime),
+            "pw_name": .string(info.owner), "gr_name": .string(info.group),
+            "wusr": .bool(m & 0o200 != 0), "rusr": .bool(m & 0o400 != 0), "xusr": .bool(m & 0o100 != 0),
+            "wgrp": .bool(m & 0o020 != 0), "rgrp": .bool(m & 0o040 != 0), "xgrp": .bool(m & 0o010 != 0),
+            "woth": .bool(m & 0o002 != 0), "roth": .bool(m & 0o004 != 0), "xoth": .bool(m & 0o001 != 0),
+            "isuid": .bool(m & 0o4000 != 0), "isgid": .bool(m & 0o2000 != 0),
+        ]
+    }
+}

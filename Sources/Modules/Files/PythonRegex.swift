@@ -29,6 +29,11 @@ public struct PythonRegex {
 
     public func matches(_ s: String) -> Bool { firstMatch(s) != nil }
 
+    /// Python's re.match: anchored at the start only.
+    public func matchesAtStart(_ s: String) -> Bool {
+        regex.firstMatch(in: s, options: .anchored, range: NSRange(s.startIndex..., in: s)) != nil
+    }
+
     /// Python's match.expand(template).
     public func expand(_ template: String, match: NSTextCheckingResult, in s: String) -> String {
         let ns = s as NSString
