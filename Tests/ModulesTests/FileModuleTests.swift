@@ -107,8 +107,11 @@ final class FileModuleTests: ModuleTestCase {
         let check = run(FileModule.self, ["path": .string(path("t")), "state": "touch"], check: true)
         assertOK(check, changed: true)
         XCTAssertFalse(exists("t"))
-        let r = run(FileModule.self, ["path": .string(path("t")), "state": "touch", "mode": "0600"])
+        let r = run(FileModule.self, ["path": .string(path("t")), "state": "touch", "mode": "0600"], diff: true)
         assertOK(r, changed: true)
+        XCTAssertEqual(r["dest"], .string(path("t")))
+        XCTAssertEqual(r["state"], "file")
+        XCTAssertEqual(r["diff"]?.listValue?.first?["after"]?["state"], "touch")
         XCTAssertEqual(mode("t"), 0o600)
         // touch always updates times unless preserved
         assertOK(run(FileModule.self, ["path": .string(path("t")), "state": "touch"]), changed: true)
@@ -144,6 +147,7 @@ final class FileModuleTests: ModuleTestCase {
         assertOK(r, changed: true)
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: path("l")), "target")
         XCTAssertEqual(r["state"], "link")
+        XCTAssertEqual(r["dest"], .string(path("l")))
         XCTAssertEqual(r["src"], "target")
         assertOK(run(FileModule.self, args), changed: false)
 

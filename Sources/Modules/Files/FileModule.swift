@@ -106,7 +106,7 @@ public enum FileModule: Module {
                 let mode = try attributes.mode?.apply(to: 0o666 & ~current.umask, isDirectory: false)
                 var s = ": >> \(shellQuote(path)) || exit 1\n"
                 s += Plan.creationAttributes(path, mode: mode, ids: ids)
-                plan.change(s, newState: "file")
+                plan.change(s, newState: "touch")
                 plan.times(mtime == .now ? .preserve : mtime, atime == .now ? .preserve : atime, info: nil, link: false)
             }
         case "link":
@@ -118,6 +118,9 @@ public enum FileModule: Module {
         }
 
         var result = ModuleResult(changed: plan.changed)
+        // Ansible names the path "dest" for touch and links, "path" otherwise.
+        let pathKey = ["touch", "link", "hard"].contains(state) ? "dest" : "path"
+        let reported = state == "touch" ? "file" : state
         var after = current
         if plan.changed && !context.checkMode {
             let r = try RemoteFile.run(plan.script + RemoteFile.probe(path, follow: follow), context, what: "changing \(path)")
@@ -125,10 +128,10 @@ public enum FileModule: Module {
         }
         if context.checkMode || !plan.changed || after.info == nil {
             let shown = state == "absent" || (context.checkMode && plan.changed && !current.exists) ? nil : (follow ? after.followed ?? after.info : after.info)
-            result.values.merge(FileResult.attributes(shown, path: path, state: shown == nil ? (context.checkMode ? state : "absent") : state)) { $1 }
+            result.values.merge(FileResult.attributes(shown, path: path, pathKey: pathKey, state: shown == nil ? (context.checkMode ? reported : "absent") : reported)) { $1 }
         } else {
             let shown = follow && state != "link" ? after.followed ?? after.info : after.info
-            result.values.merge(FileResult.attributes(shown, path: path, state: state)) { $1 }
+            result.values.merge(FileResult.attributes(shown, path: path, pathKey: pathKey, state: reported)) { $1 }
         }
         if state == "link" || state == "hard" { result["src"] = .string(src ?? "") }
         if context.diffMode { FileResult.addDiff(&result, before: plan.diffBefore, after: plan.diffAfter) }

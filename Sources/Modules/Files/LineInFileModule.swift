@@ -73,6 +73,7 @@ public enum LineInFileModule: Module {
             }
             var result = try edit.finish(loaded, newText: kept.joined(), msg: "\(removed) line(s) removed", context)
             result["found"] = .int(removed)
+            if result["backup"] == nil { result["backup"] = "" }
             return result
         }
 
@@ -141,6 +142,8 @@ public enum LineInFileModule: Module {
                 msg = "line added"
             }
         }
-        return try edit.finish(loaded, newText: lines.joined(), msg: msg, context)
+        var result = try edit.finish(loaded, newText: lines.joined(), msg: msg, context)
+        if result["backup"] == nil { result["backup"] = "" }  // Ansible always returns the key
+        return result
     }
 }
