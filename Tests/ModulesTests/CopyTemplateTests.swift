@@ -112,6 +112,31 @@ final class CopyModuleTests: ModuleTestCase {
         XCTAssertEqual(read("flat/sub/deep.txt"), "changed")
     }
 
+    /// Scripts bigger than a command line allows (per-file commands) still run in one round trip.
+    func testLargeTreeBeyondCommandLineLimit() throws {
+        let src = controllerDir + "/files/big"
+        let long = String(repeating: "n", count: 80)
+        // Created by one shell loop: FileManager takes seconds for this many files on Linux.
+        let setup = "cd \(controllerDir)/files && mkdir big && cd big && mkdir d0 d1 d2 d3 d4 d5 d6 d7 d8 d9 && i=0; while [ $i -lt 1200 ]; do printf %s $i > d$((i % 10))/\(long)-$i; i=$((i + 1)); done"
+        XCTAssertEqual(try connection.inner.run(setup, stdin: nil, become: nil).exitCode, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: src + "/d9/\(long)-1199"))
+        let t0 = Date()
+        let (r, n) = counted(CopyModule.self, ["src": "big/", "dest": .string(path("big"))])
+        print("large tree copy took \(Date().timeIntervalSince(t0))s")
+        assertOK(r, changed: true)
+        XCTAssertEqual(n, 2)
+        XCTAssertEqual(read("big/d7/\(long)-1187"), "1187")
+        XCTAssertEqual(entries("big").count, 10)
+        assertOK(run(CopyModule.self, ["src": "big/", "dest": .string(path("big"))]), changed: false)
+        // file recurse over the same tree: one chmod per entry in one script
+        let (f, m) = counted(FileModule.self, ["path": .string(path("big")), "state": "directory", "recurse": true, "mode": "u=rwX,go="])
+        assertOK(f, changed: true)
+        XCTAssertEqual(m, 2)
+        XCTAssertEqual(mode("big/d3/\(long)-3"), 0o600)
+        XCTAssertEqual(mode("big/d3"), 0o700)
+        print("large tree command durations: \(connection.durations.map { String(format: "%.2f", $0) })")
+    }
+
     func testRemoteSrc() throws {
         try write("orig", "remote data\n")
         let args: OrderedDictionary<String, Value> = ["src": .string(path("orig")), "dest": .string(path("dup")), "remote_src": true]

@@ -157,3 +157,46 @@ extension FileResult {
         ]
     }
 }
+
+/// Owner/mode changes of many paths grouped into one chown/chmod per distinct value, because
+/// spawning one process per file is what makes big trees slow.
+struct AttributeBatch {
+    private var chmods: [(mode: Int, words: [String])] = []
+    private var chowns: [(spec: String, link: Bool, words: [String])] = []
+
+    var isEmpty: Bool { chmods.isEmpty && chowns.isEmpty }
+
+    /// Adds the changes of one path; `word` is the path already quoted for the shell.
+    mutating func add(_ c: AttributeChanges, word: String, link: Bool = false) {
+        if c.uid != nil || c.gid != nil {
+            let spec = (c.uid.map { String($0.after) } ?? "") + (c.gid.map { ":\($0.after)" } ?? "")
+            if let i = chowns.firstIndex(where: { $0.spec == spec && $0.link == link }) { chowns[i].words.append(word) }
+            else { chowns.append((spec, link, [word])) }
+        }
+        if let mode = c.mode, !link {
+            if let i = chmods.firstIndex(where: { $0.mode == mode.after }) { chmods[i].words.append(word) }
+            else { chmods.append((mode.after, [word])) }
+        }
+    }
+
+    mutating func chmod(_ mode: Int, word: String) {
+        var c = AttributeChanges()
+        c.mode = (mode, mode)
+        add(c, word: word)
+    }
+
+    mutating func chown(uid: Int?, gid: Int?, word: String) {
+        var c = AttributeChanges()
+        if let uid { c.uid = (uid, uid) }
+        if let gid { c.gid = (gid, gid) }
+        add(c, word: word)
+    }
+
+    /// Ownership first (chown may clear setuid bits), then modes.
+    var script: String {
+        var s = ""
+        for g in chowns { s += "chown \(g.link ? "-h " : "")\(g.spec) -- \(g.words.joined(separator: " ")) || exit 1\n" }
+        for g in chmods { s += "chmod \(FileMode.octal(g.mode)) -- \(g.words.joined(separator: " ")) || exit 1\n" }
+        return s
+    }
+}

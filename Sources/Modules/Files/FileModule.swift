@@ -183,15 +183,15 @@ public enum FileModule: Module {
 
         /// Owner/group/mode of each entry below a directory (symbolic modes computed per entry).
         mutating func recurse(_ entries: [FileInfo], attributes: FileAttributes, ids: (uid: Int?, gid: Int?), follow: Bool) throws {
-            var any = false
+            var batch = AttributeBatch()
             for entry in entries {
-                var c = try attributes.changes(for: entry, ids: ids)
-                if entry.kind == .link { c.mode = nil }
-                guard !c.isEmpty else { continue }
-                script += c.commands(entry.name, link: entry.kind == .link)
-                any = true
+                let c = try attributes.changes(for: entry, ids: ids)
+                if !c.isEmpty { batch.add(c, word: shellQuote(entry.name), link: entry.kind == .link) }
             }
-            if any { changed = true }
+            if !batch.isEmpty {
+                script += batch.script
+                changed = true
+            }
         }
 
         static func creationAttributes(_ path: String, mode: Int?, ids: (uid: Int?, gid: Int?)) -> String {

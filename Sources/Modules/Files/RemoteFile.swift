@@ -70,6 +70,11 @@ public enum RemoteFile {
       elif [ "$1" = md5 ] && command -v md5 >/dev/null 2>&1; then md5 -q < "$2"
       fi
     }
+    sp_sumall() {
+      if command -v "$1sum" >/dev/null 2>&1; then find "$2" -type f -exec "$1sum" {} +
+      elif [ "$1" != md5 ] && command -v shasum >/dev/null 2>&1; then find "$2" -type f -exec shasum -a "${1#sha}" {} +
+      else find "$2" -type f | while IFS= read -r f; do printf '%s  %s\\n' "$(sp_sum "$1" "$f")" "$f"; done; fi
+    }
     sp_backup() { sp_b="$1.$$.$(date +%Y-%m-%d@%H:%M:%S~)"; cp -p -- "$1" "$sp_b" && printf '@@K %s\\n' "$sp_b"; }
 
     """
@@ -197,13 +202,21 @@ public enum RemoteFile {
     @discardableResult
     /// Runs a script (preamble included) and fails with the command's error when it exits non-zero.
     public static func run(_ script: String, _ context: ModuleContext, stdin: Data? = nil, what: String) throws -> CommandResult {
-        let r = try context.run(preamble + script, stdin: stdin)
+        let full = preamble + script
+        // Command lines are limited (128 KiB per argument on Linux, for `sh -c` and ssh alike): long
+        // scripts (per-file commands over big trees) go through stdin when it is free.
+        let r = stdin == nil && full.utf8.count > maxCommandLength
+            ? try context.run("/bin/sh -s", stdin: Data(full.utf8))
+            : try context.run(full, stdin: stdin)
         if r.exitCode != 0 {
             let err = r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
             throw ModuleError("\(what) failed: \(err.isEmpty ? "exit status \(r.exitCode)" : err)", ["rc": .int(Int(r.exitCode))])
         }
         return r
     }
+
+    /// Scripts longer than this are sent on stdin.
+    static let maxCommandLength = 32 * 1024
 
     /// Reads one path in one round trip, with optional user/group resolution.
     public static func read(_ path: String, _ context: ModuleContext, follow: Bool = false, checksum: String? = nil,

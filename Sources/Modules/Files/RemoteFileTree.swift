@@ -41,7 +41,7 @@ struct DirectoryCopy {
         let entries = try localEntries()
         let root = shellQuote(dest)
         var script = attributes.lookupScript + RemoteFile.probe(dest) + RemoteFile.listing(dest)
-        script += "[ -d \(root) ] && find \(root) -type f 2>/dev/null | while IFS= read -r f; do printf '#F %s|%s\\n' \"$(sp_sum sha1 \"$f\")\" \"$f\"; done\ntrue\n"
+        script += "if [ -d \(root) ]; then sp_sumall sha1 \(root) 2>/dev/null | sed 's/^/#F /'; fi\ntrue\n"
         let read = RemoteFile.parse(try RemoteFile.run(script, context, what: "reading \(dest)").stdout, paths: [dest])
         let ids = try attributes.resolve(read)
         guard let rootState = read.states.first else { throw ModuleError("could not read \(dest)") }
@@ -51,13 +51,19 @@ struct DirectoryCopy {
         for info in RemoteFile.parseListing(read.lines) { remote[info.name] = info }
         var sums: [String: String] = [:]
         for line in read.lines where line.hasPrefix("#F ") {
-            let parts = line.dropFirst(3).split(separator: "|", maxSplits: 1).map(String.init)
-            if parts.count == 2 { sums[parts[1]] = parts[0] }
+            // "HASH  PATH" as sha1sum prints it
+            let parts = line.dropFirst(3).split(separator: " ", maxSplits: 1).map(String.init)
+            if parts.count == 2 { sums[String(parts[1].drop { $0 == " " || $0 == "*" })] = parts[0] }
         }
 
-        var mkdirs = "", moves = "", fixes = ""
+        var mkdirs = ""
         var tar = TarWriter()
         var staged = 0
+        var stagedModes = AttributeBatch(), fixes = AttributeBatch()
+        // Staged files go to "<n>/<basename>", one <n> per target directory, so a single `mv`
+        // per directory renames them all into place (each rename atomic).
+        var targetDirs: [String] = []
+        var moves: [Int: [String]] = [:]
         let dirMode = try directoryMode.map { try $0.apply(to: 0o777 & ~rootState.umask, isDirectory: true) } ?? (0o777 & ~rootState.umask)
         func creation(_ p: String, mode: Int) -> String {
             var c = AttributeChanges()
@@ -75,9 +81,8 @@ struct DirectoryCopy {
             if e.isDirectory {
                 if let existing {
                     guard existing.kind == .directory else { throw ModuleError("Destination \(target) exists and is not a directory") }
-                    var c = try FileAttributes(owner: attributes.owner, group: attributes.group, mode: directoryMode).changes(for: existing, ids: ids)
-                    if existing.kind == .link { c.mode = nil }
-                    fixes += c.commands(target)
+                    let c = try FileAttributes(owner: attributes.owner, group: attributes.group, mode: directoryMode).changes(for: existing, ids: ids)
+                    fixes.add(c, word: shellQuote(target))
                 } else {
                     mkdirs += "mkdir -- \(shellQuote(target)) || exit 1\n" + creation(target, mode: dirMode)
                 }
@@ -90,32 +95,42 @@ struct DirectoryCopy {
             if differs {
                 let base = existing?.mode ?? (0o666 & ~rootState.umask)
                 let mode = try modeSpec?.apply(to: base, isDirectory: false) ?? base
-                let name = String(staged)
+                let targetDir = (target as NSString).deletingLastPathComponent
+                let n: Int
+                if let i = targetDirs.firstIndex(of: targetDir) { n = i } else { n = targetDirs.count; targetDirs.append(targetDir) }
+                let name = (target as NSString).lastPathComponent
+                try tar.addFile("\(n)/\(name)", data)
                 staged += 1
-                try tar.addFile(name, data)
-                let s = "\"$sp_stage\"/\(name)"
-                moves += "chmod \(FileMode.octal(mode)) \(s) || exit 1\n"
+                let word = "\"$sp_stage\"/\(n)/\(shellQuote(name))"
+                stagedModes.chmod(mode, word: word)
                 let uid = ids.uid ?? existing?.uid, gid = ids.gid ?? existing?.gid
-                if uid != nil || gid != nil {
-                    moves += "chown \((uid.map(String.init) ?? "") + (gid.map { ":\($0)" } ?? "")) \(s) || exit 1\n"
-                }
-                moves += "mv -f -- \(s) \(shellQuote(target)) || exit 1\n"
+                if uid != nil || gid != nil { stagedModes.chown(uid: uid, gid: gid, word: word) }
+                moves[n, default: []].append(word)
             } else if let existing {
-                fixes += try FileAttributes(owner: attributes.owner, group: attributes.group, mode: modeSpec).changes(for: existing, ids: ids).commands(target)
+                fixes.add(try FileAttributes(owner: attributes.owner, group: attributes.group, mode: modeSpec).changes(for: existing, ids: ids),
+                          word: shellQuote(target))
             }
         }
+        var moveScript = stagedModes.script
+        for (n, dir) in targetDirs.enumerated() {
+            if let words = moves[n] { moveScript += "mv -f -- \(words.joined(separator: " ")) \(shellQuote(dir))/ || exit 1\n" }
+        }
 
-        let result = ModuleResult(changed: !(mkdirs + moves + fixes).isEmpty, ["dest": .string(dest), "src": .string(displaySource)])
+        let result = ModuleResult(changed: !mkdirs.isEmpty || staged > 0 || !fixes.isEmpty, ["dest": .string(dest), "src": .string(displaySource)])
         if result.changed && !context.checkMode {
-            var change = mkdirs
             if staged > 0 {
-                change += "sp_stage=$(mktemp -d \(root)/.swiftplay-XXXXXXXX) || exit 1\n"
-                change += "trap 'rm -rf -- \"$sp_stage\"' EXIT HUP INT TERM\n"
-                change += "tar -xof - -C \"$sp_stage\" || exit 1\n" + moves
+                // The script travels inside the tar stream with the files, so its size is not limited
+                // by the command line; the short command below unpacks both and sources the script.
+                try tar.addFile(".swiftplay-script", Data((RemoteFile.preamble + "set -e\n" + mkdirs + moveScript + fixes.script).utf8))
+                var command = "mkdir -p -- \(root) || exit 1\n"
+                command += "sp_stage=$(mktemp -d \(root)/.swiftplay-XXXXXXXX) || exit 1\n"
+                command += "trap 'rm -rf -- \"$sp_stage\"' EXIT HUP INT TERM\n"
+                command += "tar -xof - -C \"$sp_stage\" || exit 1\n"
+                command += ". \"$sp_stage/.swiftplay-script\"\n"
+                try context.run(command, stdin: tar.archive).checked("copying \(displaySource) to \(dest)")
+            } else {
+                try RemoteFile.run("set -e\n" + mkdirs + fixes.script, context, what: "copying \(displaySource) to \(dest)")
             }
-            change += fixes
-            _ = try context.run(RemoteFile.preamble + "set -e\n" + change, stdin: staged > 0 ? tar.archive : nil)
-                .checked("copying \(displaySource) to \(dest)")
         }
         return result
     }
