@@ -195,6 +195,18 @@ final class FileModuleTests: ModuleTestCase {
         assertOK(run(FileModule.self, args), changed: false)
     }
 
+    func testTildeExpandsOnTheHost() throws {
+        environment = ["HOME": dir]
+        let r = run(FileModule.self, ["path": "~/made/by/tilde", "state": "directory"])
+        assertOK(r, changed: true)
+        XCTAssertEqual(r["path"], .string(path("made/by/tilde")))
+        XCTAssertTrue(exists("made/by/tilde"))
+        assertOK(run(CopyModule.self, ["content": "x", "dest": "~/made/f"]), changed: true)
+        XCTAssertEqual(read("made/f"), "x")
+        XCTAssertEqual(run(StatModule.self, ["path": "~root"])["stat"]?["path"], "/root")
+        XCTAssertEqual(run(StatModule.self, ["path": "~no-such-user-xyz/x"])["stat"]?["exists"], false)
+    }
+
     func testRoundTrips() throws {
         try write("f", "x", mode: 0o600)
         let (r1, n1) = counted(FileModule.self, ["path": .string(path("f")), "mode": "0644", "owner": "nobody"])

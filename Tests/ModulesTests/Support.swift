@@ -35,6 +35,8 @@ class ModuleTestCase: XCTestCase {
     var connection = CountingConnection()
     /// Controller-side search path (role/playbook directory) for copy/template sources.
     var controllerDir = ""
+    /// Task environment for the commands (e.g. HOME for ~ expansion).
+    var environment: [String: String] = [:]
 
     override func setUpWithError() throws {
         dir = NSTemporaryDirectory() + "swiftplay-modtest-" + UUID().uuidString.prefix(8)
@@ -53,7 +55,7 @@ class ModuleTestCase: XCTestCase {
     func context(check: Bool = false, diff: Bool = false, vars: [String: Value] = [:],
                  render: @escaping (String, String) throws -> String = { s, _ in s }) -> ModuleContext {
         ModuleContext(connection: connection, host: "localhost", checkMode: check, diffMode: diff, become: nil,
-                      variables: DictVariables(vars), searchPaths: [controllerDir], renderTemplate: render,
+                      variables: DictVariables(vars), searchPaths: [controllerDir], environment: environment, renderTemplate: render,
                       evaluate: { _ in .none })
     }
 

@@ -36,7 +36,7 @@ public enum ArchiveModule: Module {
     ] + FileAttributes.options)
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        let patterns = args.strings("path")
+        let patterns = try RemotePath.expandUser(args.strings("path"), context)
         let format = args.string("format") ?? "gz"
         let attributes = try FileAttributes(args)
         let excluded = Set(args.strings("exclude_path").map { RemotePathText.clean($0) })
@@ -46,7 +46,7 @@ public enum ArchiveModule: Module {
         for (i, p) in patterns.enumerated() {
             script += "for sp_f in \(RemotePathText.globQuote(p)); do if [ -e \"$sp_f\" ] || [ -L \"$sp_f\" ]; then if [ -d \"$sp_f\" ]; then printf '#P \(i) d %s\\n' \"$sp_f\"; else printf '#P \(i) f %s\\n' \"$sp_f\"; fi; fi; done\n"
         }
-        let destArg = args.string("dest")
+        let destArg = try args.string("dest").map { try RemotePath.expandUser($0, context) }
         if let destArg { script += RemoteFile.probe(destArg) }
         let read = RemoteFile.parse(try RemoteFile.run(script, context, what: "reading archive sources").stdout, paths: destArg.map { [$0] } ?? [])
         let ids = try attributes.resolve(read)
@@ -123,50 +123,5 @@ public enum ArchiveModule: Module {
         }
         result["dest_state"] = result["state"]
         return result
-    }
-}
-
-/// Path text helpers for host paths handled in Swift.
-enum RemotePathText {
-    /// Without trailing slashes or "./" segments.
-    static func clean(_ p: String) -> String {
-        var s = p.replacingOccurrences(of: "/./", with: "/")
-        while s.count > 1 && s.hasSuffix("/") { s.removeLast() }
-        return s
-    }
-
-    /// The deepest directory containing all paths (the parent of a single path).
-    static func commonParent(_ paths: [String]) -> String {
-        let dirs = paths.map { ($0 as NSString).deletingLastPathComponent.split(separator: "/", omittingEmptySubsequences: true) }
-        guard var common = dirs.first else { return "/" }
-        for d in dirs.dropFirst() {
-            var n = 0
-            while n < common.count && n < d.count && common[n] == d[n] { n += 1 }
-            common = Array(common[..<n])
-        }
-        let absolute = paths.first?.hasPrefix("/") ?? true
-        let joined = common.joined(separator: "/")
-        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
-    }
-
-    static func relative(_ path: String, to root: String) -> String {
-        if root == "/" { return String(path.drop { $0 == "/" }) }
-        if root == "." { return path }
-        return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
-    }
-
-    /// Quotes for sh but leaves glob characters (* ? [ ]) active.
-    static func globQuote(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            if "*?[]".contains(ch) || ch.isLetter && ch.isASCII || ch.isNumber && ch.isASCII || "/._-+,=:@%".contains(ch) {
-                out.append(ch)
-            } else if ch == "\n" {
-                out += "'\n'"
-            } else {
-                out += "\\" + String(ch)
-            }
-        }
-        return out.isEmpty ? "''" : out
     }
 }

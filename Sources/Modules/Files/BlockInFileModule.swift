@@ -38,7 +38,7 @@ public enum BlockInFileModule: Module {
     ] + FileAttributes.options, mutuallyExclusive: [["insertbefore", "insertafter"]])
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        let path = args.string("path") ?? ""
+        let path = try RemotePath.expandUser(args.string("path") ?? "", context)
         let marker = args.string("marker") ?? ""
         let begin = marker.replacingOccurrences(of: "{mark}", with: args.string("marker_begin") ?? "BEGIN")
         let end = marker.replacingOccurrences(of: "{mark}", with: args.string("marker_end") ?? "END")

@@ -42,7 +42,8 @@ public enum CopyModule: Module {
     ] + FileAttributes.options, mutuallyExclusive: [["content", "src"]])
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        guard let dest = args.string("dest"), !dest.isEmpty else { throw ModuleError("dest is required") }
+        guard let destArg = args.string("dest"), !destArg.isEmpty else { throw ModuleError("dest is required") }
+        let dest = try RemotePath.expandUser(destArg, context)
         let preserve = args.string("mode") == "preserve"
         var attributes = FileAttributes(owner: args.string("owner"), group: args.string("group"))
         if !preserve { attributes.mode = try FileMode.parse(args["mode"]) }
@@ -62,6 +63,7 @@ public enum CopyModule: Module {
         guard let src = args.string("src"), !src.isEmpty else { throw ModuleError("src (or content) is required") }
         if args.bool("remote_src") {
             if preserve { throw ModuleError("mode=preserve is not supported with remote_src") }
+            let src = try RemotePath.expandUser(src, context)
             copy.source = .remote(src)
             copy.basename = (src as NSString).lastPathComponent
             copy.displaySource = src

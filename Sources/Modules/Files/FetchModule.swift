@@ -26,7 +26,7 @@ public enum FetchModule: Module {
     ])
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        let src = args.string("src") ?? "", destArg = args.string("dest") ?? ""
+        let src = try RemotePath.expandUser(args.string("src") ?? "", context), destArg = args.string("dest") ?? ""
         let hostname = context.variable("inventory_hostname")?.pythonStr ?? context.host
         var dest: String
         if args.bool("flat") {

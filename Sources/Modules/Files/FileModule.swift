@@ -40,10 +40,11 @@ public enum FileModule: Module {
     ] + FileAttributes.options)
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        let path = try RemotePath.normalize(args.string("path") ?? "")
+        let expanded = try RemotePath.expandUser([args.string("path") ?? "", args.string("src") ?? ""], context)
+        let path = try RemotePath.normalize(expanded[0])
         let attributes = try FileAttributes(args)
         let follow = args.bool("follow"), force = args.bool("force"), recurse = args.bool("recurse")
-        let src = args.string("src")
+        let src = args.has("src") ? expanded[1] : nil
         if let s = args.string("state"), src != nil, s != "link", s != "hard" {
             throw ModuleError("src option requires state to be 'link' or 'hard'")
         }
@@ -288,16 +289,5 @@ public enum FileModule: Module {
         if c.isEmpty { c = AttributeChanges() }
         s += c.commands(path)
         plan.change(s, newState: "hard")
-    }
-}
-
-/// Host path checks shared by the modules.
-enum RemotePath {
-    /// Rejects empty paths; strips a trailing slash (except for "/") as Ansible's path handling does.
-    static func normalize(_ path: String) throws -> String {
-        guard !path.isEmpty else { throw ModuleError("path must not be empty") }
-        var p = path
-        while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
-        return p
     }
 }

@@ -50,7 +50,7 @@ public enum FindModule: Module {
     ])
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        let paths = args.strings("paths")
+        let paths = try RemotePath.expandUser(args.strings("paths"), context)
         let useRegex = args.bool("use_regex")
         let patterns = try NameMatcher(args.strings("patterns"), regex: useRegex)
         let excludes = try NameMatcher(args.strings("excludes"), regex: useRegex)

@@ -42,7 +42,7 @@ public enum IniFileModule: Module {
     ] + FileAttributes.options, mutuallyExclusive: [["value", "values"]])
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        let path = args.string("path") ?? ""
+        let path = try RemotePath.expandUser(args.string("path") ?? "", context)
         let section = args.string("section").flatMap { $0.isEmpty ? nil : $0 }
         let option = args.string("option")
         let present = args.string("state") != "absent"

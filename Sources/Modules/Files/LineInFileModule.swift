@@ -39,7 +39,7 @@ public enum LineInFileModule: Module {
     ] + FileAttributes.options, mutuallyExclusive: [["insertbefore", "insertafter"], ["regexp", "search_string"], ["backrefs", "search_string"]])
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        let path = args.string("path") ?? ""
+        let path = try RemotePath.expandUser(args.string("path") ?? "", context)
         let present = args.string("state") != "absent"
         let backrefs = args.bool("backrefs")
         let regexp = try args.string("regexp").map { try PythonRegex($0) }

@@ -29,7 +29,7 @@ public enum ReplaceModule: Module {
     ] + FileAttributes.options)
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        let path = args.string("path") ?? ""
+        let path = try RemotePath.expandUser(args.string("path") ?? "", context)
         let regex = try PythonRegex(args.string("regexp") ?? "", multiline: true)
         let template = args.string("replace") ?? ""
         let edit = TextFileEdit(path: path, attributes: try FileAttributes(args), backup: args.bool("backup"), validate: args.string("validate"))

@@ -14,7 +14,7 @@ public enum SlurpModule: Module {
     public static let spec = ArgumentSpec([.init("src", .path, required: true, aliases: ["path"])])
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        let src = args.string("src") ?? ""
+        let src = try RemotePath.expandUser(args.string("src") ?? "", context)
         let p = shellQuote(src)
         // Exit codes tell the failure apart without a second command.
         let r = try context.run("if [ -d \(p) ]; then exit 21; elif [ ! -e \(p) ]; then exit 20; elif [ ! -r \(p) ]; then exit 22; fi; cat -- \(p)")

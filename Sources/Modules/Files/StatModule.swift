@@ -29,7 +29,7 @@ public enum StatModule: Module {
     ])
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        let path = args.string("path") ?? ""
+        let path = try RemotePath.expandUser(args.string("path") ?? "", context)
         let follow = args.bool("follow")
         let p = shellQuote(path)
         var script = RemoteFile.probe(path, follow: follow, checksum: args.bool("get_checksum") ? args.string("checksum_algorithm") : nil,

@@ -27,7 +27,7 @@ public enum TempFileModule: Module {
         }
         let prefix = args.string("prefix") ?? "", suffix = args.string("suffix") ?? ""
         if prefix.contains("/") || suffix.contains("/") { throw ModuleError("prefix and suffix must not contain '/'") }
-        let dir = args.string("path").map(shellQuote) ?? "\"${TMPDIR:-/tmp}\""
+        let dir = try args.string("path").map { shellQuote(try RemotePath.expandUser($0, context)) } ?? "\"${TMPDIR:-/tmp}\""
         let directory = args.string("state") == "directory"
         // GNU mktemp randomizes the last X run even with a suffix after it; BSD mktemp may not.
         let template = "\(dir)/\(shellQuote(prefix + "XXXXXXXX" + suffix))"

@@ -37,7 +37,8 @@ public enum TemplateModule: Module {
     ] + FileAttributes.options)
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        guard let src = args.string("src"), let dest = args.string("dest") else { throw ModuleError("src and dest are required") }
+        guard let src = args.string("src"), let destArg = args.string("dest") else { throw ModuleError("src and dest are required") }
+        let dest = try RemotePath.expandUser(destArg, context)
         guard let local = context.findFile(src, in: "templates") else {
             throw ModuleError("Could not find or access '\(src)'\nSearched in: \(context.searchPaths.flatMap { ["\($0)/templates/\(src)", "\($0)/\(src)"] }.joined(separator: ", "))")
         }

@@ -49,9 +49,11 @@ public enum UnarchiveModule: Module {
     }
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        let src = args.string("src") ?? "", dest = args.string("dest") ?? ""
-        let attributes = try FileAttributes(args)
         let remote = args.bool("remote_src") || (args.has("copy") && !args.bool("copy"))
+        let expanded = try RemotePath.expandUser([remote ? args.string("src") ?? "" : "", args.string("dest") ?? "", args.string("creates") ?? ""], context)
+        let src = remote ? expanded[0] : args.string("src") ?? "", dest = expanded[1]
+        let creates = args.has("creates") ? expanded[2] : nil
+        let attributes = try FileAttributes(args)
         if !args.strings("include").isEmpty { throw ModuleError("include is not supported; use exclude") }
         var upload: Data?
         var source = src
@@ -68,7 +70,7 @@ public enum UnarchiveModule: Module {
             : "sp_a=\(shellQuote(src))\nif [ ! -f \"$sp_a\" ]; then echo '@@E src'; exit 0; fi\n"
 
         var script = attributes.lookupScript
-        if let creates = args.string("creates") { script += "if [ -e \(shellQuote(creates)) ]; then echo '@@CR 1'; exit 0; fi\n" }
+        if let creates { script += "if [ -e \(shellQuote(creates)) ]; then echo '@@CR 1'; exit 0; fi\n" }
         script += RemoteFile.probe(dest)
         script += "if [ ! -d \(q) ]; then echo '@@E dest'; exit 0; fi\n" + fetchArchive
         script += "if [ \"$(head -c 4 \"$sp_a\" | od -An -c | tr -d ' \\n')\" = 'PK003004' ]; then echo '@@FMT zip'\n"
@@ -81,7 +83,7 @@ public enum UnarchiveModule: Module {
         script += "(cd \(q) && sp_names | tr '\\n' '\\000' | xargs -0 stat $SP_SF \"$SP_FMT|%n\" 2>/dev/null) || true\n"
         let read = RemoteFile.parse(try RemoteFile.run(script, context, stdin: upload, what: "reading \(src)").stdout, paths: [dest])
         if read.tags["CR"] != nil {
-            var r = ModuleResult(changed: false, ["msg": .string("skipped, since \(args.string("creates") ?? "") exists")])
+            var r = ModuleResult(changed: false, ["msg": .string("skipped, since \(creates ?? "") exists")])
             r["skipped"] = true
             return r
         }
