@@ -207,7 +207,7 @@ final class FileModuleTests: ModuleTestCase {
         XCTAssertEqual(run(StatModule.self, ["path": "~no-such-user-xyz/x"])["stat"]?["exists"], false)
     }
 
-    func testRoundTrips() throws {
+    func testCommandCount() throws {
         try write("f", "x", mode: 0o600)
         let (r1, n1) = counted(FileModule.self, ["path": .string(path("f")), "mode": "0644", "owner": "nobody"])
         assertOK(r1, changed: true)

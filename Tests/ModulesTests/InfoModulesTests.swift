@@ -153,7 +153,7 @@ final class FindModuleTests: ModuleTestCase {
         assertFails(run(FindModule.self, ["paths": .string(dir), "file_type": "socketx"]), "value of file_type must be one of")
     }
 
-    func testRoundTrips() throws {
+    func testCommandCount() throws {
         try write("x.log", "error\n")
         var counts: [String: Int] = [:]
         counts["stat"] = counted(StatModule.self, ["path": .string(path("x.log"))]).1

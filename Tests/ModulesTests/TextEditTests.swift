@@ -92,7 +92,7 @@ final class LineInFileTests: ModuleTestCase {
         assertFails(run(LineInFileModule.self, ["path": "/tmp/x", "line": "a", "regexp": "(unclosed"]), "invalid regular expression")
     }
 
-    func testRoundTrips() throws {
+    func testCommandCount() throws {
         try write("rt", "a\n")
         let (r1, n1) = counted(LineInFileModule.self, ["path": .string(path("rt")), "line": "b"])
         assertOK(r1, changed: true)
