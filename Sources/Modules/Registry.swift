@@ -5,7 +5,7 @@ public enum ModuleRegistry {
         FileModule.self, CopyModule.self, TemplateModule.self,
         LineInFileModule.self, BlockInFileModule.self, ReplaceModule.self,
         StatModule.self, SlurpModule.self, FetchModule.self, TempFileModule.self, FindModule.self,
-        IniFileModule.self, UnarchiveModule.self, ArchiveModule.self,
+        IniFileModule.self, UnarchiveModule.self, ArchiveModule.self, AssembleModule.self,
     ]
 
     private static let byName: [String: Module.Type] = {

@@ -10,7 +10,11 @@ struct SingleFileCopy {
     enum Source {
         case data(Data)
         case remote(String)
+        /// Data made from what `extraRead` printed in the read round trip (assemble's fragments).
+        case computed((RemoteFile.Output) throws -> Data)
     }
+    /// Shell lines run first in the read round trip; their output must be untagged, one-line records.
+    var extraRead = ""
     var dest: String
     /// The file name used when `dest` is a directory (nil for `content`, which cannot go to a directory).
     var basename: String?
@@ -31,7 +35,7 @@ struct SingleFileCopy {
         let inside = basename.map { (destPath as NSString).appendingPathComponent($0) }
 
         // Read: remote source, the file inside dest (when dest is a directory), dest itself (last, with content for the diff).
-        var script = attributes.lookupScript
+        var script = extraRead + attributes.lookupScript
         var paths: [String] = []
         if case .remote(let src) = source {
             script += RemoteFile.probe(src, follow: true, checksum: "sha1")
@@ -51,6 +55,10 @@ struct SingleFileCopy {
         var data: Data?
         switch source {
         case .data(let d):
+            data = d
+            sourceChecksum = SHA1.hex(d)
+        case .computed(let make):
+            let d = try make(read)
             data = d
             sourceChecksum = SHA1.hex(d)
         case .remote(let src):
