@@ -148,6 +148,30 @@ final class CopyModuleTests: ModuleTestCase {
         assertFails(run(CopyModule.self, ["src": .string(path("nope")), "dest": .string(path("dup")), "remote_src": true]), "not found")
     }
 
+    func testRemoteSrcDirectory() throws {
+        try write("tree/a", "a")
+        try write("tree/sub/b", "b")
+        try FileManager.default.createDirectory(atPath: path("out"), withIntermediateDirectories: true)
+        let args: OrderedDictionary<String, Value> = ["src": .string(path("tree")), "dest": .string(path("out")), "remote_src": true,
+                                                      "owner": "nobody", "mode": "0640"]
+        assertOK(run(CopyModule.self, args, check: true), changed: true)
+        XCTAssertEqual(entries("out"), [])
+        let r = run(CopyModule.self, args)
+        assertOK(r, changed: true)
+        XCTAssertEqual(r["dest"], .string(path("out/tree")))
+        XCTAssertEqual(read("out/tree/sub/b"), "b")
+        XCTAssertEqual(uid("out/tree/sub/b"), 65534)
+        XCTAssertEqual(mode("out/tree/a"), 0o640)
+        assertOK(run(CopyModule.self, args), changed: false)
+        try write("tree/sub/b", "changed")
+        assertOK(run(CopyModule.self, args), changed: true)
+        XCTAssertEqual(read("out/tree/sub/b"), "changed")
+        // "tree/" copies the contents
+        assertOK(run(CopyModule.self, ["src": .string(path("tree/")), "dest": .string(path("flat")), "remote_src": true]), changed: true)
+        XCTAssertEqual(read("flat/sub/b"), "changed")
+        assertOK(run(CopyModule.self, ["src": .string(path("tree/")), "dest": .string(path("flat")), "remote_src": true]), changed: false)
+    }
+
     func testArgumentErrors() {
         assertFails(run(CopyModule.self, ["content": "x", "src": "y", "dest": "/tmp/z"]), "parameters are mutually exclusive: content|src")
         assertFails(run(CopyModule.self, ["content": "x"]), "missing required arguments: dest")

@@ -16,6 +16,8 @@ public enum CopyModule: Module {
     - `dest` (required): a file path, or a directory (existing, or given with a trailing `/`, in
       which case it is created) that receives the file under its own name.
     - `src`: a file, or a directory: `dir` copies the directory itself into `dest`, `dir/` its contents.
+    - `remote_src`: `src` is on the host; a host directory is compared by checksums and copied
+      with `cp -RPp` (one more round trip; files are not renamed into place one by one).
     - `content`: text written as the file (never logged). Mutually exclusive with `src`.
     - `force` (default yes): replace a file whose content differs; `no` only creates missing files.
     - `backup`: keep a timestamped copy of the old file (`backup_file` is returned).
@@ -65,6 +67,7 @@ public enum CopyModule: Module {
             if preserve { throw ModuleError("mode=preserve is not supported with remote_src") }
             let src = try RemotePath.expandUser(src, context)
             copy.source = .remote(src)
+            copy.directoryMode = directoryMode
             copy.basename = (src as NSString).lastPathComponent
             copy.displaySource = src
             return try copy.run(context)

@@ -27,6 +27,8 @@ struct SingleFileCopy {
     var validate: String?
     var follow = false
     var expectedChecksum: String?
+    /// Mode of directories created by a remote directory copy.
+    var directoryMode: FileMode?
 
     func run(_ context: ModuleContext) throws -> ModuleResult {
         let dirHint = dest.hasSuffix("/")
@@ -63,7 +65,12 @@ struct SingleFileCopy {
             sourceChecksum = SHA1.hex(d)
         case .remote(let src):
             guard let s = read.states.first, let info = s.followed else { throw ModuleError("Source \(src) not found") }
-            if info.kind == .directory { throw ModuleError("Remote copy of a directory is handled elsewhere: \(src)") }
+            if info.kind == .directory {
+                // A host directory: compared and copied as a tree (one more round trip).
+                var tree = RemoteDirectoryCopy(src: src, dest: dest, attributes: attributes, directoryMode: directoryMode)
+                tree.force = force
+                return try tree.run(context)
+            }
             guard let sum = s.checksum else { throw ModuleError("Source \(src) not readable") }
             sourceChecksum = sum
         }
