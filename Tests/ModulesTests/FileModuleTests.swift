@@ -97,7 +97,7 @@ final class FileModuleTests: ModuleTestCase {
         assertFails(run(FileModule.self, ["path": .string(path("x")), "owner": "no-such-user-xyz", "state": "touch"]), "failed to look up user no-such-user-xyz")
         assertFails(run(FileModule.self, ["state": "touch"]), "missing required arguments: path")
         assertFails(run(FileModule.self, ["path": "/tmp/x", "state": "bogus"]), "value of state must be one of")
-        assertFails(run(FileModule.self, ["path": .string(path("x")), "state": "touch", "mode": "u+z"]), "bad symbolic permission")
+        assertFails(run(FileModule.self, ["path": .string(path("x")), "state": "touch", "mode": "u+z"]), "mode must be in octal or symbolic form")
         assertFails(run(FileModule.self, ["path": .string(path("x")), "state": "file", "recurse": true]), "recurse option requires state to be 'directory'")
         assertFails(run(FileModule.self, ["path": .string(path("x")), "state": "link"]), "src is required")
         assertFails(run(FileModule.self, ["path": .string(path("x")), "state": "touch", "recurse": "maybe"]), "unable to convert to bool")

@@ -56,7 +56,7 @@ final class SlurpFetchTests: ModuleTestCase {
         XCTAssertEqual(r["content"], .string(Data("hello\u{0}bin".utf8).base64EncodedString()))
         XCTAssertEqual(r["encoding"], "base64")
         XCTAssertEqual(r["source"], .string(path("s")))
-        assertFails(run(SlurpModule.self, ["src": .string(path("none"))]), "file not found")
+        assertFails(run(SlurpModule.self, ["src": .string(path("none"))]), "File not found")
         assertFails(run(SlurpModule.self, ["path": .string(dir)]), "source is a directory and must be a file")
     }
 

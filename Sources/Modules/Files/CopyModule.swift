@@ -73,7 +73,7 @@ public enum CopyModule: Module {
             return try copy.run(context)
         }
         guard let local = context.findFile(src, in: "files") else {
-            throw ModuleError("Could not find or access '\(src)' on the Ansible Controller.\nSearched in: \(context.searchPaths.flatMap { ["\($0)/files/\(src)", "\($0)/\(src)"] }.joined(separator: ", "))")
+            throw ModuleError(RemotePath.notFoundOnController(src, in: "files", context))
         }
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: local, isDirectory: &isDir), isDir.boolValue {

@@ -281,7 +281,7 @@ public enum FileModule: Module {
                 return
             }
             if info.kind == .directory { throw ModuleError("refusing to convert from directory to hard link for \(path)", ["path": .string(path)]) }
-            if !force { throw ModuleError("Cannot link, different hard link exists at destination", ["dest": .string(path), "src": .string(src)]) }
+            if !force { throw ModuleError("Cannot link, \(current.state) exists at destination", ["dest": .string(path), "src": .string(src)]) }
         }
         let p = shellQuote(path)
         var s = "ln -f -- \(shellQuote(src)) \(p) || exit 1\n"

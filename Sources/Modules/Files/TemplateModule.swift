@@ -40,7 +40,7 @@ public enum TemplateModule: Module {
         guard let src = args.string("src"), let destArg = args.string("dest") else { throw ModuleError("src and dest are required") }
         let dest = try RemotePath.expandUser(destArg, context)
         guard let local = context.findFile(src, in: "templates") else {
-            throw ModuleError("Could not find or access '\(src)'\nSearched in: \(context.searchPaths.flatMap { ["\($0)/templates/\(src)", "\($0)/\(src)"] }.joined(separator: ", "))")
+            throw ModuleError(RemotePath.notFoundOnController(src, in: "templates", context))
         }
         guard let raw = FileManager.default.contents(atPath: local) else { throw ModuleError("Could not read template '\(local)'") }
         var text = try context.renderTemplate(String(decoding: raw, as: UTF8.self), local)

@@ -58,7 +58,7 @@ public enum UnarchiveModule: Module {
         var upload: Data?
         var source = src
         if !remote {
-            guard let local = context.findFile(src, in: "files") else { throw ModuleError("Could not find or access '\(src)' on the Ansible Controller.") }
+            guard let local = context.findFile(src, in: "files") else { throw ModuleError(RemotePath.notFoundOnController(src, in: "files", context)) }
             guard let data = FileManager.default.contents(atPath: local) else { throw ModuleError("Could not read '\(local)'") }
             upload = data
             source = local
