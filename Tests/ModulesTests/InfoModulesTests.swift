@@ -81,6 +81,9 @@ final class SlurpFetchTests: ModuleTestCase {
         XCTAssertEqual(read(dest + "/flat/remote.txt"), "data\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dest + "/flat"), ["remote.txt"])  // no temp file left
 
+        let relative = run(FetchModule.self, ["src": .string(path("remote.txt")), "dest": "rel/", "flat": true])
+        assertOK(relative, changed: true)
+        XCTAssertEqual(read(controllerDir + "/rel/remote.txt"), "data\n")
         assertFails(run(FetchModule.self, ["src": .string(path("nope")), "dest": .string(dest)]), "the remote file does not exist")
         let ignored = run(FetchModule.self, ["src": .string(path("nope")), "dest": .string(dest), "fail_on_missing": false])
         assertOK(ignored, changed: false)
