@@ -86,6 +86,9 @@ final class CopyModuleTests: ModuleTestCase {
         assertOK(ok, changed: true)
         XCTAssertEqual(entries(), ["conf"])
         assertFails(run(CopyModule.self, ["content": "x", "dest": .string(path("conf")), "validate": "true"]), "validate must contain %s")
+        // A quoted '%s' works too (the temporary path is substituted literally).
+        assertOK(run(CopyModule.self, ["content": "good 3\n", "dest": .string(path("conf")), "validate": "grep -q good '%s'"]), changed: true)
+        XCTAssertEqual(read("conf"), "good 3\n")
     }
 
     func testDirectoryCopy() throws {
