@@ -45,6 +45,7 @@ final class StatModuleTests: ModuleTestCase {
         XCTAssertEqual(m["stat"], ["exists": false])
         assertFails(run(StatModule.self, ["path": "/x", "checksum_algorithm": "crc"]), "value of checksum_algorithm must be one of")
         assertFails(run(StatModule.self, [:]), "missing required arguments: path")
+        assertFails(run(StatModule.self, ["path": "/x", "follow": "perhaps"]), "unable to convert to bool")
     }
 }
 
@@ -58,6 +59,8 @@ final class SlurpFetchTests: ModuleTestCase {
         XCTAssertEqual(r["source"], .string(path("s")))
         assertFails(run(SlurpModule.self, ["src": .string(path("none"))]), "File not found")
         assertFails(run(SlurpModule.self, ["path": .string(dir)]), "source is a directory and must be a file")
+        assertFails(run(SlurpModule.self, [:]), "missing required arguments: src")
+        assertFails(run(SlurpModule.self, ["src": "/x", "encoding": "utf8"]), "Unsupported parameters for (slurp) module: encoding")
     }
 
     func testFetchLayoutFlatIdempotentCheck() throws {
@@ -153,6 +156,8 @@ final class FindModuleTests: ModuleTestCase {
         XCTAssertNotNil(missing["skipped_paths"]?[path("nope")])
         assertFails(run(FindModule.self, ["paths": .string(dir), "age": "abc"]), "failed to process age")
         assertFails(run(FindModule.self, ["patterns": "*"]), "missing required arguments: paths")
+        assertFails(run(FindModule.self, ["paths": .string(dir), "depth": "deep"]), "argument 'depth' is of type str and we were unable to convert to int")
+        assertFails(run(FindModule.self, ["paths": .string(dir), "recurse": "sometimes"]), "unable to convert to bool")
         assertFails(run(FindModule.self, ["paths": .string(dir), "file_type": "socketx"]), "value of file_type must be one of")
     }
 

@@ -111,6 +111,10 @@ final class BlockInFileTests: ModuleTestCase {
         assertOK(check, changed: true)
         XCTAssertEqual(check["msg"], "Block inserted")
         XCTAssertEqual(read("b"), "line1\nline2\n")
+        let diff = check["diff"]?.listValue?.first
+        XCTAssertEqual(diff?["before"], "line1\nline2\n")
+        XCTAssertEqual(diff?["after"], "line1\nline2\n# BEGIN ANSIBLE MANAGED BLOCK\nk=v\nk2=v2\n# END ANSIBLE MANAGED BLOCK\n")
+        XCTAssertEqual(diff?["before_header"], .string(path("b") + " (content)"))
         assertOK(run(BlockInFileModule.self, args), changed: true)
         XCTAssertEqual(read("b"), "line1\nline2\n# BEGIN ANSIBLE MANAGED BLOCK\nk=v\nk2=v2\n# END ANSIBLE MANAGED BLOCK\n")
         assertOK(run(BlockInFileModule.self, args), changed: false)
