@@ -18,6 +18,7 @@ final class CopyModuleTests: ModuleTestCase {
         XCTAssertEqual(read("out.txt"), "hello\n")
         XCTAssertEqual(mode("out.txt"), 0o640)
         XCTAssertEqual(r["checksum"], "f572d396fae9206628714fb2ce00f72e94f2258f")
+        XCTAssertEqual(r["md5sum"], "b1946ac92492d2347c6235b4d2611184")
         XCTAssertEqual(r["size"], 6)
         XCTAssertEqual(r["mode"], "0640")
         XCTAssertEqual(r["owner"], "root")

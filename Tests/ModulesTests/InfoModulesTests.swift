@@ -23,6 +23,9 @@ final class StatModuleTests: ModuleTestCase {
         XCTAssertEqual(s?["nlink"], 1)
         XCTAssertEqual(s?["inode"]?.intValue, Int(lstatInfo("f")?.st_ino ?? 0))
         XCTAssertEqual(s?["mimetype"], "text/plain")
+        XCTAssertEqual(s?["blocks"]?.intValue, Int(lstatInfo("f")?.st_blocks ?? -1))
+        XCTAssertEqual(s?["block_size"]?.intValue, Int(lstatInfo("f")?.st_blksize ?? -1))
+        XCTAssertEqual(run(StatModule.self, ["path": "/dev/null"])["stat"]?["device_type"]?.intValue, Int(lstatInfo("/dev/null")?.st_rdev ?? 0))
 
         let sha = run(StatModule.self, ["path": .string(path("f")), "checksum_algorithm": "sha256", "get_mime": false])
         XCTAssertEqual(sha["stat"]?["checksum"], "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

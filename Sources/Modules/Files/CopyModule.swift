@@ -25,7 +25,7 @@ public enum CopyModule: Module {
     - `owner`, `group`, `mode` (`preserve` keeps the source's mode), `directory_mode` for created directories.
     - `follow`: write through a symlink at `dest` instead of replacing it. `checksum`: expected SHA-1 of the source.
 
-    Returns dest, src, checksum (SHA-1), size, mode, uid, gid, owner, group, state, backup_file.
+    Returns dest, src, checksum (SHA-1), md5sum (when written), size, mode, uid, gid, owner, group, state, backup_file.
     """
     public static let spec = ArgumentSpec([
         .init("src", .path, help: "Controller path (files/ of the role or playbook), or a host path with remote_src."),

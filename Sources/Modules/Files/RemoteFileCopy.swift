@@ -106,6 +106,7 @@ struct SingleFileCopy {
         let contentChanges = current == nil || destState.checksum != sourceChecksum
         var after = destState
         var backupFile: String?
+        var md5: String?
         if contentChanges {
             result.changed = true
             if !context.checkMode {
@@ -114,7 +115,8 @@ struct SingleFileCopy {
                                         validate: validate, backup: backup)
                 if case .remote(let src) = source { write.remoteSource = src }
                 write.createDirectory = dirHint && !destState.parentIsDirectory
-                (after, backupFile) = try write.run(context)
+                write.md5 = true
+                (after, backupFile, md5) = try write.run(context)
             }
         } else if !plan.changes.isEmpty {
             result.changed = true
@@ -136,6 +138,7 @@ struct SingleFileCopy {
             result["mode"] = .string(FileMode.octal(plan.mode))
         }
         if let backupFile { result["backup_file"] = .string(backupFile) }
+        if let md5 { result["md5sum"] = .string(md5) }
         if context.diffMode && contentChanges {
             let afterText: String
             if let data { afterText = FileResult.diffText(data) } else { afterText = "[remote source \(displaySource ?? "")]\n" }

@@ -47,7 +47,7 @@ struct TextFileEdit {
                                     requireOwnership: plan.requireOwnership, validate: validate, backup: backup)
             write.createDirectory = !loaded.state.parentIsDirectory
             write.checksum = nil
-            let (_, backupFile) = try write.run(context)
+            let (_, backupFile, _) = try write.run(context)
             if let backupFile { result[backupKey] = .string(backupFile) }
         } else if !contentChanges && !plan.changes.isEmpty {
             result.changed = true

@@ -23,6 +23,8 @@ public struct AtomicWrite {
     public var remoteSource: String?
     /// Create the destination's directory first (dest given as "dir/").
     public var createDirectory = false
+    /// Also print the written file's MD5 (copy's md5sum).
+    public var md5 = false
     /// Checksum algorithm of the probe printed after the write.
     public var checksum: String? = "sha1"
 
@@ -75,11 +77,12 @@ public struct AtomicWrite {
         s += "mv -f -- \"$sp_tmp\" \(d) || exit 95\n"
         s += "trap - EXIT HUP INT TERM\n"
         s += RemoteFile.probe(dest, checksum: checksum)
+        if md5 { s += "printf '@@MD5 '; sp_sum md5 \(d)\n" }
         return s
     }
 
     /// Writes in one round trip; returns the destination's new state and the backup file, if any.
-    public func run(_ context: ModuleContext) throws -> (PathState, backup: String?) {
+    public func run(_ context: ModuleContext) throws -> (PathState, backup: String?, md5: String?) {
         if let validate, !validate.contains("%s") {
             throw ModuleError("validate must contain %s: \(validate)")
         }
@@ -95,7 +98,7 @@ public struct AtomicWrite {
         }
         let out = RemoteFile.parse(r.stdout, paths: [dest])
         guard let state = out.states.first else { throw ModuleError("could not read \(dest) after writing it") }
-        return (state, out.tags["K"])
+        return (state, out.tags["K"], out.tags["MD5"].flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 
