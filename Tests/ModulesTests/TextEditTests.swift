@@ -74,6 +74,15 @@ final class LineInFileTests: ModuleTestCase {
         XCTAssertEqual(read(b["backup"]?.pythonStr ?? "/nonexistent"), "no newline\nnext\n")
     }
 
+    func testNonUTF8FileKeepsItsBytes() throws {
+        // Latin-1 "café\n" then a line to replace.
+        let original = Data([0x63, 0x61, 0x66, 0xE9, 0x0A]) + Data("port=1\n".utf8)
+        try original.write(to: URL(fileURLWithPath: path("latin1")))
+        assertOK(run(LineInFileModule.self, ["path": .string(path("latin1")), "regexp": "^port=", "line": "port=2"]), changed: true)
+        XCTAssertEqual(FileManager.default.contents(atPath: path("latin1")), Data([0x63, 0x61, 0x66, 0xE9, 0x0A]) + Data("port=2\n".utf8))
+        assertOK(run(LineInFileModule.self, ["path": .string(path("latin1")), "regexp": "^port=", "line": "port=2"]), changed: false)
+    }
+
     func testFollowsSymlinks() throws {
         try write("real", "a\n")
         try FileManager.default.createSymbolicLink(atPath: path("link"), withDestinationPath: path("real"))
