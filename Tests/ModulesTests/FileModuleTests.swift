@@ -37,6 +37,21 @@ final class FileModeTests: XCTestCase {
         XCTAssertEqual(SHA1.hex(Data(String(repeating: "a", count: 1000).utf8)), "291e9a6c66994949b57ba5e650361e98fc36b1ba")
     }
 
+    func testStatLineParsingGNUAndBSD() {
+        let gnu = RemoteFile.parseStat("644 0 0 0 1700000000 1700000001 1700000002 12 1 2049 regular empty file|root|root|/tmp/a b")
+        XCTAssertEqual(gnu?.kind, .file)
+        XCTAssertEqual(gnu?.mode, 0o644)
+        XCTAssertEqual(gnu?.mtime, 1700000001)
+        XCTAssertEqual(gnu?.name, "/tmp/a b")
+        let bsd = RemoteFile.parseStat("4755 501 20 5 1700000000 1700000000 1700000000 12 1 16777220 Regular File|me|staff")
+        XCTAssertEqual(bsd?.kind, .file)
+        XCTAssertEqual(bsd?.mode, 0o4755)
+        XCTAssertEqual(bsd?.owner, "me")
+        XCTAssertEqual(RemoteFile.parseStat("755 0 0 4096 1 2 3 4 2 5 Directory|root|wheel|/d|with|bars")?.name, "/d|with|bars")
+        XCTAssertEqual(RemoteFile.parseStat("777 0 0 4 1 2 3 4 1 5 Symbolic Link|root|wheel")?.kind, .link)
+        XCTAssertNil(RemoteFile.parseStat("garbage"))
+    }
+
     func testPythonRegex() throws {
         let r = try PythonRegex(#"(?P<key>\w+)=(\d+)"#)
         let (out, n) = r.substitute("a=1 b=2", template: #"\g<key>:\2\n"#)
