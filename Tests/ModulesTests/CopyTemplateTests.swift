@@ -64,6 +64,19 @@ final class CopyModuleTests: ModuleTestCase {
         XCTAssertEqual(read("new/dir/app.conf"), "from controller\n")
     }
 
+    func testFollowWritesThroughSymlinkOtherwiseReplacesIt() throws {
+        try write("real", "old")
+        try FileManager.default.createSymbolicLink(atPath: path("link"), withDestinationPath: "real")
+        assertOK(run(CopyModule.self, ["content": "via link", "dest": .string(path("link")), "follow": true]), changed: true)
+        XCTAssertEqual(read("real"), "via link")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: path("link")), "real")
+        assertOK(run(CopyModule.self, ["content": "via link", "dest": .string(path("link")), "follow": true]), changed: false)
+        assertOK(run(CopyModule.self, ["content": "plain", "dest": .string(path("link"))]), changed: true)
+        XCTAssertNil(try? FileManager.default.destinationOfSymbolicLink(atPath: path("link")))
+        XCTAssertEqual(read("link"), "plain")
+        XCTAssertEqual(read("real"), "via link")
+    }
+
     func testForceNoAndBackup() throws {
         try write("f", "old\n")
         let r = run(CopyModule.self, ["content": "new\n", "dest": .string(path("f")), "force": false])
