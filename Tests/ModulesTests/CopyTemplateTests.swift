@@ -254,7 +254,7 @@ final class TemplateModuleTests: ModuleTestCase {
         assertOK(r2, changed: false)
         let (r3, n3) = counted(CopyModule.self, ["content": "a", "dest": .string(path("rt")), "mode": "0600"])
         assertOK(r3, changed: true)
-        print("testRoundTrips copy: write=\(n1) unchanged=\(n2) attributes=\(n3)")
+        print("command count copy: write=\(n1) unchanged=\(n2) attributes=\(n3)")
         XCTAssertEqual([n1, n2, n3], [2, 1, 2])
     }
 }

@@ -228,7 +228,7 @@ final class FileModuleTests: ModuleTestCase {
         assertOK(r1, changed: true)
         let (r2, n2) = counted(FileModule.self, ["path": .string(path("f")), "mode": "0644", "owner": "nobody"])
         assertOK(r2, changed: false)
-        print("testRoundTrips file: change=\(n1) unchanged=\(n2)")
+        print("command count file: change=\(n1) unchanged=\(n2)")
         XCTAssertEqual(n1, 2)
         XCTAssertEqual(n2, 1)
     }

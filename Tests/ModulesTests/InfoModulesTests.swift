@@ -173,7 +173,7 @@ final class FindModuleTests: ModuleTestCase {
         counts["find+contains"] = counted(FindModule.self, ["paths": .string(dir), "contains": "err"]).1
         counts["fetch"] = counted(FetchModule.self, ["src": .string(path("x.log")), "dest": .string(controllerDir)]).1
         counts["tempfile"] = counted(TempFileModule.self, ["path": .string(dir)]).1
-        print("testRoundTrips info modules: \(counts.sorted { $0.key < $1.key })")
+        print("command count info modules: \(counts.sorted { $0.key < $1.key })")
         XCTAssertEqual(counts, ["stat": 1, "slurp": 1, "find": 1, "find+contains": 2, "fetch": 1, "tempfile": 1])
     }
 }

@@ -107,7 +107,7 @@ final class LineInFileTests: ModuleTestCase {
         assertOK(r1, changed: true)
         let (r2, n2) = counted(LineInFileModule.self, ["path": .string(path("rt")), "line": "b"])
         assertOK(r2, changed: false)
-        print("testRoundTrips lineinfile: change=\(n1) unchanged=\(n2)")
+        print("command count lineinfile: change=\(n1) unchanged=\(n2)")
         XCTAssertEqual([n1, n2], [2, 1])
     }
 }
