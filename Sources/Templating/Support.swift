@@ -15,6 +15,8 @@ struct Arguments {
     let plugin: String
     let positional: [Value]
     let keywords: Kwargs
+    /// For lookups run as a `with_X` loop: the folder `first_found` searches (files, templates, vars).
+    var loopSubdir: String?
 
     init(_ plugin: String, _ positional: [Value], _ keywords: Kwargs) {
         self.plugin = plugin

@@ -36,6 +36,22 @@ final class OracleTests: TemplatingTestCase {
         }
     }
 
+    /// File lookups search oracle/fixtures; `vars` and `template` see the case's variables.
+    func oracleEnv(_ vars: [String: Value]) -> Environment {
+        let fixtures = OracleTests.oracleDir.appendingPathComponent("fixtures").path
+        let e = Environment()
+        let ctx = TemplatingContext(
+            searchPaths: { [fixtures] },
+            variable: { vars[$0] },
+            renderTemplate: { [unowned e] source, _, extra in
+                var all = vars
+                for (k, v) in extra { all[k] = v }
+                return try e.template(source).render(all)
+            })
+        AnsibleExtensions.install(into: e, context: ctx)
+        return e
+    }
+
     func testAgainstAnsible() throws {
         guard let python = findPython() else { throw XCTSkip("no Python with ansible-core available") }
         let casesURL = OracleTests.oracleDir.appendingPathComponent("cases.json")
@@ -57,7 +73,7 @@ final class OracleTests: TemplatingTestCase {
             let expr = c["expr"]?.stringValue ?? ""
             var vars: [String: Value] = [:]
             for (k, v) in c["vars"]?.dictValue ?? [:] { vars[k] = v }
-            let ours: Result<Value, Error> = Result { try env.expression(expr).evaluate(vars) }
+            let ours: Result<Value, Error> = Result { try oracleEnv(vars).expression(expr).evaluate(vars) }
             switch (ours, r["value"], r["error"]) {
             case (.success(let v), let expected?, nil):
                 if plain(v) == expected {

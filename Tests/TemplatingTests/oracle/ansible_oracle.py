@@ -7,6 +7,7 @@ Exit code 3 when ansible is not importable (the Swift test then skips).
 Each result is {"value": <json>} or {"error": "<message>"}.
 """
 import json
+import os
 import sys
 
 try:
@@ -39,10 +40,15 @@ def to_plain(v):
 def main():
     with open(sys.argv[1]) as f:
         cases = json.load(f)
+    # File lookups search the fixtures directory next to the cases, as the Swift side does.
+    fixtures = os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), 'fixtures')
     loader = DataLoader()
+    loader.set_basedir(fixtures)
     out = []
     for case in cases:
-        templar = Templar(loader=loader, variables=case.get('vars', {}))
+        variables = dict(case.get('vars', {}))
+        variables['ansible_search_path'] = [fixtures]
+        templar = Templar(loader=loader, variables=variables)
         try:
             if case.get('engine') == 'jmespath':
                 # json_query lives in community.general; it is jmespath.search on plain data.
