@@ -149,12 +149,12 @@ public enum AnsibleTests {
         env.addTest("finished") { v, a, _ in
             let r = try result(v, a.plugin)
             guard let f = r["finished"] else { return true }
-            return f.intValue == 1 || f == .bool(true)
+            return f.safeInt == 1 || f == .bool(true)
         }
         env.addTest("started") { v, a, _ in
             let r = try result(v, a.plugin)
             guard let s = r["started"] else { return true }
-            return s.intValue == 1 || s == .bool(true)
+            return s.safeInt == 1 || s == .bool(true)
         }
     }
 }

@@ -155,7 +155,13 @@ extension JMESPath {
                 }
                 if name == "avg" { return nums.isEmpty ? .none : .double(nums.reduce(0, +) / Double(nums.count)) }
                 if items.allSatisfy({ if case .int = $0 { return true } else { return false } }) {
-                    return .int(items.reduce(0) { $0 + ($1.intValue ?? 0) })
+                    var total = 0
+                    for case .int(let i) in items {
+                        let (sum, overflow) = total.addingReportingOverflow(i)
+                        if overflow { return .double(nums.reduce(0, +)) }
+                        total = sum
+                    }
+                    return .int(total)
                 }
                 return .double(nums.reduce(0, +))
             case "abs", "ceil", "floor":

@@ -50,7 +50,7 @@ struct Arguments {
 
     func int(_ index: Int, _ name: String, default def: Int? = nil) throws -> Int? {
         guard let v = value(index, name), !v.isNone else { return def }
-        guard let i = v.intValue else {
+        guard let i = v.safeInt else {
             throw pluginError(plugin, "'\(name)' must be an integer, got \(v.typeName) \(v.pythonRepr)")
         }
         return i
@@ -86,6 +86,12 @@ extension Value {
         default: break
         }
         throw pluginError(plugin, "expected a list, got \(typeName)")
+    }
+
+    /// `intValue` without trapping: Value.intValue converts huge doubles with Int(d), which traps.
+    var safeInt: Int? {
+        if case .double(let d) = self { return d.isFinite && abs(d) < 9.2e18 ? Int(d) : nil }
+        return intValue
     }
 
     /// Text form used where Python calls `to_text`/`str()` on the input.

@@ -115,6 +115,8 @@ final class RobustnessTests: TemplatingTestCase {
         assertFails("'\\\\ud800' | from_json", containing: "invalid JSON")
         assertFails("{'a': nope} | to_json", containing: "undefined")
         assertFails("[] | random", containing: "empty sequence")
+        assertFails("10 | random(1e30)", containing: "must be an integer")
+        XCTAssertEqual(eval("r is finished", ["r": json(#"{"finished": 1e300}"#)]), .bool(false))
         XCTAssertEqual(eval("'x' | to_nice_json(indent=-3)"), .string("\"x\""))
     }
 }
