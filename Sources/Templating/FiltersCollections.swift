@@ -84,7 +84,7 @@ enum CollectionFilters {
         var out: [Value] = []
         for item in items {
             var key = item
-            if let attr = attribute { key = DataFilters.item(item, .string(attr)) ?? .none }
+            if let attr = attribute { key = DataFilters.item(item, .string(attr)) ?? Value.none }
             if !caseSensitive, case .string(let s) = key { key = .string(s.lowercased()) }
             if seen.contains(key) { continue }
             seen.append(key)

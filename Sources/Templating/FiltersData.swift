@@ -46,7 +46,7 @@ enum DataFilters {
         }
         env.addFilter("zip_longest") { input, args, _ in
             let lists = try ([input] + args.positional).map { try $0.iterated("zip_longest") }
-            let fill = args.keywords["fillvalue"] ?? .none
+            let fill = args.keywords["fillvalue"] ?? Value.none
             let n = lists.map(\.count).max() ?? 0
             return .list((0..<n).map { i in .tuple(lists.map { i < $0.count ? $0[i] : fill }) })
         }

@@ -97,12 +97,12 @@ struct YAMLEmitter {
             if wantsFlow(l) { try flowSequence(l) } else { try blockSequence(l, inMapping: inMapping) }
         case .dict(let d):
             let keys = sortKeys ? d.keys.sorted() : Array(d.keys)
-            let pairs = keys.map { ($0, d[$0] ?? .none) }
+            let pairs = keys.map { ($0, d[$0] ?? Value.none) }
             if wantsFlow(pairs.map(\.1)) { try flowMapping(pairs) } else { try blockMapping(pairs) }
         case .object(let o):
             if let keys = o.keys {
                 var d = Kwargs()
-                for k in keys { d[k] = o.attribute(k) ?? .none }
+                for k in keys { d[k] = o.attribute(k) ?? Value.none }
                 try node(.dict(d), root: root, inSequence: inSequence, inMapping: inMapping, simpleKey: simpleKey)
             } else {
                 scalar(o.stringValue, isString: true, root: root, simpleKey: simpleKey)
