@@ -125,7 +125,7 @@ public enum AnsibleTests {
     /// Task result tests: the input must be a registered result (a dict).
     static func installResults(into env: Environment) {
         func result(_ v: Value, _ name: String) throws -> Jinja.Value {
-            guard case .dict = v else { throw pluginError(name, "The '\(name)' test expects a dictionary, got \(v.typeName)") }
+            guard case .dict = v else { throw pluginError(name, "The '\(pluginName(name))' test expects a dictionary, got \(v.typeName)") }
             return v
         }
         func flag(_ r: Value, _ key: String, _ def: Bool = false) -> Bool {

@@ -102,6 +102,16 @@ final class DataFilterTests: TemplatingTestCase {
     }
 }
 
+/// Failures read like ansible-core 2.19's: which kind of plugin, its name, then the reason.
+final class ErrorWordingTests: TemplatingTestCase {
+    func testWording() {
+        assertFails("[1] | dict2items", containing: "The filter plugin 'ansible.builtin.dict2items' failed: dict2items requires a dictionary")
+        assertFails("'x' is failed", containing: "The test plugin 'ansible.builtin.failed' failed: The 'failed' test expects a dictionary")
+        assertFails("lookup('file', 'nope.txt')", containing: "The lookup plugin 'file' failed: could not locate file in lookup: nope.txt")
+        assertFails("{} | json_query('[')", containing: "The filter plugin 'community.general.json_query' failed:")
+    }
+}
+
 /// Hostile inputs must produce errors, never traps.
 final class RobustnessTests: TemplatingTestCase {
     func testExtremeInputsFailCleanly() {
