@@ -89,10 +89,11 @@ enum DataFilters {
         }
     }
 
-    /// Ansible's `bool`: yes/on/true/1 (any case) are true, everything else false; None stays None.
+    /// Ansible's `bool`: yes/on/true/1 (any case) are true, everything else (None too, since
+    /// ansible-core 2.19) false.
     static func toBool(_ v: Value) -> Value {
         switch v {
-        case .none: return .none
+        case .none: return .bool(false)
         case .bool: return v
         case .int(let i): return .bool(i == 1)
         case .double(let d): return .bool(d == 1)

@@ -6,7 +6,7 @@ final class DataFilterTests: TemplatingTestCase {
     func testBoolAndTernary() {
         XCTAssertEqual(eval("['yes', 'On', '1', 'TRUE', 'no', 'off', '0', 'x', 1, 0, true] | map('bool') | list"),
                        json("[true, true, true, true, false, false, false, false, true, false, true]"))
-        XCTAssertEqual(eval("none | bool"), Value.none)
+        XCTAssertEqual(eval("none | bool"), .bool(false))
         XCTAssertEqual(render("{{ x | ternary('a', 'b') }}{{ '' | ternary('a', 'b') }}", ["x": true]), "ab")
         XCTAssertEqual(eval("none | ternary('a', 'b', 'n')"), .string("n"))
         XCTAssertEqual(eval("none | ternary('a', 'b')"), .string("b"))
