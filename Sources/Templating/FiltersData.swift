@@ -14,7 +14,7 @@ enum DataFilters {
         }
         env.addFilter("combine") { input, args, _ in try combine(input, args) }
         env.addFilter("dict2items") { input, args, _ in
-            guard case .dict(let d) = input else {
+            guard let d = input.mapping else {
                 throw args.fail("dict2items requires a dictionary, got \(input.typeName) instead.")
             }
             let k = try args.string(0, "key_name", default: "key") ?? "key"

@@ -109,6 +109,19 @@ extension Value {
         return intValue
     }
 
+    /// A dict, or a mapping object (hostvars...) read into one; nil for anything else.
+    var mapping: OrderedDictionary<String, Value>? {
+        switch self {
+        case .dict(let d): return d
+        case .object(let o):
+            guard let keys = o.keys else { return nil }
+            var d = OrderedDictionary<String, Value>()
+            for k in keys { d[k] = o.attribute(k) ?? Value.none }
+            return d
+        default: return nil
+        }
+    }
+
     /// Text form used where Python calls `to_text`/`str()` on the input.
     var text: String { pythonStr }
 
