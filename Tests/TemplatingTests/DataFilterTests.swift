@@ -37,6 +37,18 @@ final class DataFilterTests: TemplatingTestCase {
         assertFails("[{'key': 'a'}] | items2dict", containing: "items2dict")
     }
 
+    final class Hosts: ValueObject {
+        var typeName: String { "HostVars" }
+        var keys: [String]? { ["web1", "db1"] }
+        func attribute(_ name: String) -> Value? { keys?.contains(name) == true ? .dict(["id": .string(name)]) : nil }
+    }
+
+    func testMappingObjects() {
+        let vars: [String: Value] = ["hostvars": .object(Hosts())]
+        XCTAssertEqual(eval("hostvars | dict2items | map(attribute='key') | list", vars), json(#"["web1", "db1"]"#))
+        XCTAssertEqual(eval("hostvars | to_json", vars), .string(#"{"web1": {"id": "web1"}, "db1": {"id": "db1"}}"#))
+    }
+
     func testZipFlatten() {
         XCTAssertEqual(eval("[1, 2, 3] | zip('ab') | map('list') | list"), json(#"[[1, "a"], [2, "b"]]"#))
         XCTAssertEqual(eval("[1] | zip_longest([2, 3], fillvalue=0) | map('list') | list"), json("[[1, 2], [0, 3]]"))
