@@ -119,9 +119,9 @@ struct YAMLEmitter {
         }
     }
 
-    /// Keys up to 128 characters on one line can be written as `key: value`.
+    /// Keys of at most 128 bytes without line breaks can be written as `key: value` (libyaml's rule).
     static func isSimpleKey(_ k: String) -> Bool {
-        k.count < 128 && !k.contains(where: { $0 == "\n" || $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}" })
+        k.utf8.count <= 128 && !k.unicodeScalars.contains(where: { ScalarAnalysis.breaks.contains($0) })
     }
 
     static func floatText(_ d: Double) -> String {
@@ -218,7 +218,6 @@ struct YAMLEmitter {
         }
     }
 
-    private static let breaks: Set<Character> = ["\n", "\u{85}", "\u{2028}", "\u{2029}"]
 
     private mutating func writePlain(_ text: String, split: Bool) {
         if text.isEmpty { return }
@@ -253,45 +252,38 @@ struct YAMLEmitter {
 
     private mutating func writeSingleQuoted(_ text: String, split: Bool) {
         writeIndicator("'", needWhitespace: true)
-        let chars = text.unicodeScalars.map(Character.init)
+        let chars = Array(text.unicodeScalars)
         var spaces = false
         var breaks = false
-        var start = 0
-        var end = 0
-        while end <= chars.count {
-            let ch: Character? = end < chars.count ? chars[end] : nil
-            if spaces {
-                if ch != " " {
-                    if start + 1 == end && column > width && split && start != 0 && end != chars.count {
-                        writeIndent()
-                    } else {
-                        writeRaw(String(chars[start..<end]))
-                    }
-                    start = end
-                }
-            } else if breaks {
-                if ch == nil || !YAMLEmitter.breaks.contains(ch!) {
-                    if chars[start] == "\n" { writeLineBreak() }
-                    for _ in chars[start..<end] { writeLineBreak() }
+        for (i, c) in chars.enumerated() {
+            if c == " " {
+                // Fold at a single space once past the width (never the first or last character).
+                if split && !spaces && column > width && i != 0 && i != chars.count - 1 && chars[i + 1] != " " {
                     writeIndent()
-                    start = end
+                } else {
+                    writeRaw(" ")
                 }
-            } else if ch == nil || ch == " " || ch == "'" || YAMLEmitter.breaks.contains(ch!) {
-                if start < end {
-                    writeRaw(String(chars[start..<end]))
-                    start = end
+                spaces = true
+            } else if ScalarAnalysis.breaks.contains(c) {
+                // A line break inside quotes is written twice: a lone newline would fold into a space.
+                if !breaks && c == "\n" { writeLineBreak() }
+                if c == "\n" {
+                    writeLineBreak()
+                } else {
+                    out.unicodeScalars.append(c)
+                    column = 0
                 }
+                indention = true
+                breaks = true
+            } else {
+                if breaks { writeIndent() }
+                writeRaw(c == "'" ? "''" : String(c))
+                indention = false
+                spaces = false
+                breaks = false
             }
-            if ch == "'" {
-                writeRaw("''")
-                start = end + 1
-            }
-            if let c = ch {
-                spaces = c == " "
-                breaks = YAMLEmitter.breaks.contains(c)
-            }
-            end += 1
         }
+        if breaks { writeIndent() }
         writeIndicator("'", needWhitespace: false)
     }
 
@@ -306,7 +298,7 @@ struct YAMLEmitter {
         let chars = text.unicodeScalars.map(Character.init)
         var spaces = false
         for (i, c) in chars.enumerated() {
-            let isBreak = c == "\n" || c == "\r" || c == "\u{85}" || c == "\u{2028}" || c == "\u{2029}"
+            let isBreak = c.unicodeScalars.first.map { ScalarAnalysis.breaks.contains($0) } ?? false
             if !ScalarAnalysis.isPrintable(c, allowUnicode: allowUnicode) || c == "\u{FEFF}" || isBreak || c == "\"" || c == "\\" {
                 if let e = YAMLEmitter.escapes[c] {
                     writeRaw("\\" + e)

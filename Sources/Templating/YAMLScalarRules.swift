@@ -2,6 +2,9 @@ import Foundation
 
 /// What a scalar's text allows: the same questions PyYAML asks before picking a quoting style.
 struct ScalarAnalysis {
+    /// Line breaks as libyaml sees them (CR included, unlike PyYAML).
+    static let breaks: Set<Unicode.Scalar> = ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"]
+
     var empty = false
     var multiline = false
     var allowFlowPlain = true
@@ -12,7 +15,6 @@ struct ScalarAnalysis {
         guard let u = c.unicodeScalars.first, c.unicodeScalars.count == 1 else { return allowUnicode }
         let v = u.value
         if v == 0x0A || (0x20...0x7E).contains(v) { return true }
-        if v == 0x85 { return true }
         guard allowUnicode else { return false }
         // libyaml (which Ansible dumps with) treats characters beyond the BMP as non-printable.
         return (0xA0...0xD7FF).contains(v) || ((0xE000...0xFFFD).contains(v) && v != 0xFEFF)
@@ -26,7 +28,7 @@ struct ScalarAnalysis {
             allowBlockPlain = false
             return
         }
-        let breakSet: Set<Character> = ["\n", "\u{85}", "\u{2028}", "\u{2029}"]
+        let breakSet: Set<Character> = ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"]
         let whitespaceSet: Set<Character> = ["\0", " ", "\t", "\r", "\n", "\u{85}", "\u{2028}", "\u{2029}"]
         var flowIndicators = false, blockIndicators = false, lineBreaks = false, special = false
         var leadingSpace = false, leadingBreak = false, trailingSpace = false, trailingBreak = false
