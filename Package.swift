@@ -27,7 +27,7 @@ let package = Package(
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         .target(name: "Transport", dependencies: ["CLibSSH"]),
         // Ansible's filters, tests and lookups on top of Jinja.
-        .target(name: "Templating", dependencies: ["Jinja", "DataLoader", "CCrypt"]),
+        .target(name: "Templating", dependencies: ["Jinja", "DataLoader", "CCrypt", .product(name: "OrderedCollections", package: "swift-collections")]),
         .target(name: "Output", dependencies: ["Jinja"]),
         .target(name: "Modules", dependencies: [
             "Jinja", "Transport", "Templating", "DataLoader", "CCrypt",

@@ -96,7 +96,8 @@ public extension Value {
         switch self {
         case .int(let i): return i
         case .bool(let b): return b ? 1 : 0
-        case .double(let d): return d.isFinite ? Int(d) : nil
+        // Int(d) traps outside Int's range: such floats have no int value.
+        case .double(let d): return d.isFinite && abs(d) < 9.2e18 ? Int(d) : nil
         case .string(let s): return Int(s.trimmingCharacters(in: .whitespaces))
         default: return nil
         }
