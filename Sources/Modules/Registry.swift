@@ -4,6 +4,10 @@ public enum ModuleRegistry {
         CommandModule.self, ShellModule.self, RawModule.self,
         DebugModule.self, SetFactModule.self, AssertModule.self, FailModule.self, PingModule.self, PauseModule.self,
         SetupModule.self,
+        DockerContainerModule.self, DockerContainerInfoModule.self, DockerImageModule.self, DockerImageInfoModule.self,
+        DockerVolumeModule.self, DockerNetworkModule.self, DockerLoginModule.self, DockerPruneModule.self,
+        OpenSSLPrivateKeyModule.self, OpenSSLCSRModule.self, X509CertificateModule.self, X509CertificateInfoModule.self,
+        HtpasswdModule.self,
     ]
 
     private static let byName: [String: Module.Type] = {
