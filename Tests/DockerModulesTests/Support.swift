@@ -135,3 +135,6 @@ func controller(_ args: [String], stdin: String? = nil) throws -> (Int32, String
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: data, as: UTF8.self))
 }
+
+// Lets tests write ["path": "\(dir)/ca.key"] for module arguments.
+extension Value: ExpressibleByStringInterpolation {}

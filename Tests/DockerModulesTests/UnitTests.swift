@@ -29,7 +29,7 @@ final class UnitTests: XCTestCase {
         let p = try DockerContainerModule.parsePort("127.0.0.1:5000:5001/udp", defaultIP: "")
         XCTAssertEqual(p.ip, "127.0.0.1"); XCTAssertEqual(p.hostPort, "5000"); XCTAssertEqual(p.container, "5001/udp")
         XCTAssertEqual(try DockerContainerModule.parsePort("80", defaultIP: "").container, "80/tcp")
-        XCTAssertThrowsError(try DockerContainerModule.parsePort("8000-8010:80", defaultIP: ""))
+        XCTAssertThrowsError(try DockerContainerModule.parsePort("8000:80-90", defaultIP: ""))
         XCTAssertEqual(DockerContainerModule.normalizeBind("/a/:/b"), "/a:/b:rw")
         XCTAssertEqual(DockerAPI.splitImage("localhost:5000/x").tag, "latest")
         XCTAssertEqual(DockerAPI.splitImage("localhost:5000/x:1").repo, "localhost:5000/x")

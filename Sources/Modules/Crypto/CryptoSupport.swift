@@ -353,7 +353,9 @@ enum CryptoSupport {
                 number = ""
             }
             if !number.isEmpty { throw ModuleError("invalid relative time '\(spec)': missing unit") }
-            return now.addingTimeInterval(sign * total)
+            // Whole seconds, rounded down: certificates store seconds, and a not_before rounded up
+            // would make a fresh certificate not yet valid.
+            return Date(timeIntervalSince1970: (now.timeIntervalSince1970 + sign * total).rounded(.down))
         }
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")

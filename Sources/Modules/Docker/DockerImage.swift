@@ -41,6 +41,8 @@ public enum DockerImageModule: Module {
         let api = try DockerAPI(args, context)
         guard let rawName = args.string("name") else { return .failed("missing required arguments: name") }
         let ref = DockerAPI.reference(rawName, tag: args.string("tag"))
+        // A tag in `name` wins over `tag`, and is also the default tag of `repository` (as community.docker).
+        let effectiveTag = DockerAPI.splitImage(ref).tag
         let state = args.string("state") ?? "present"
         var actions: [Value] = []
         let existing = try api.inspectImage(ref)
@@ -101,7 +103,7 @@ public enum DockerImageModule: Module {
 
         var pushRef = ref
         if let repository = args.string("repository") {
-            let target = DockerAPI.reference(repository, tag: args.string("tag"))
+            let target = DockerAPI.reference(repository, tag: effectiveTag.isEmpty ? "latest" : effectiveTag)
             pushRef = target
             let targetImage = try api.inspectImage(target)
             if targetImage?["Id"] == nil || targetImage?["Id"] != image?["Id"] || args.bool("force_tag") {
