@@ -104,10 +104,15 @@ final class DockerHostTests: XCTestCase {
         args["restart"] = nil
 
         // Command and entrypoint changes recreate; the same command again does not.
+        // The image's own CMD, given explicitly, is no change.
         args["command"] = "serve /etc/docker/registry/config.yml"
+        XCTAssertFalse(try r.run(DockerContainerModule.self, args).changed)
+        args["entrypoint"] = ["/usr/bin/docker-registry", "serve"]
+        args["command"] = ["/etc/docker/registry/config.yml"]
         XCTAssertTrue(try r.run(DockerContainerModule.self, args).changed)
         XCTAssertFalse(try r.run(DockerContainerModule.self, args).changed)
-        XCTAssertEqual(try inspect(r, "dm-c1", "{{json .Config.Cmd}}"), "[\"serve\",\"/etc/docker/registry/config.yml\"]")
+        XCTAssertEqual(try inspect(r, "dm-c1", "{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{.State.Running}}"),
+                       "[\"/usr/bin/docker-registry\",\"serve\"] [\"/etc/docker/registry/config.yml\"] true")
 
         // Info and removal.
         let ci = try r.run(DockerContainerInfoModule.self, ["name": "dm-c1"])
