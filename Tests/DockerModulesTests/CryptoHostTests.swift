@@ -14,6 +14,11 @@ final class CryptoHostTests: XCTestCase {
         let dir = "/tmp/dm-pki"
         try r.sh("rm -rf \(dir) && mkdir -p \(dir)")
 
+        // Check mode writes nothing.
+        XCTAssertTrue(try r.run(OpenSSLPrivateKeyModule.self, ["path": "\(dir)/ca.key", "size": 2048], check: true).changed)
+        XCTAssertTrue(try r.run(HtpasswdModule.self, ["path": "\(dir)/htpasswd", "name": "u", "password": "p"], check: true).changed)
+        XCTAssertEqual(try r.sh("ls -A \(dir)"), "")
+
         // Keys: RSA (2048 for speed) and ECC; mode 0600; second run keeps them.
         var k = try r.run(OpenSSLPrivateKeyModule.self, ["path": "\(dir)/ca.key", "size": 2048])
         XCTAssertTrue(k.changed)

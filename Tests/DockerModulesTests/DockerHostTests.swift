@@ -148,7 +148,38 @@ final class DockerHostTests: XCTestCase {
         net2["ipam_config"] = [["subnet": "172.29.8.0/24"]]
         XCTAssertTrue(try r.run(DockerNetworkModule.self, net2).changed)
         XCTAssertEqual(try r.sh("docker network inspect -f '{{(index .IPAM.Config 0).Subnet}}' dm-net"), "172.29.8.0/24\n")
+
+        // A container on that network, with an alias; a second network is connected without recreating.
+        try loadRegistryImage(r)
+        try r.sh("docker rm -f dm-c3 >/dev/null 2>&1; docker network rm dm-net2 >/dev/null 2>&1; true")
+        try r.run(DockerNetworkModule.self, ["name": "dm-net2"])
+        var cargs: OrderedDictionary<String, Value> = ["name": "dm-c3", "image": "registry:2",
+                                                        "networks": [["name": "dm-net", "aliases": ["reg"]]]]
+        XCTAssertTrue(try r.run(DockerContainerModule.self, cargs).changed)
+        XCTAssertFalse(try r.run(DockerContainerModule.self, cargs).changed)
+        XCTAssertTrue(try r.sh("docker inspect -f '{{json .NetworkSettings.Networks}}' dm-c3").contains("\"reg\""))
+        let id = try inspect(r, "dm-c3", "{{.Id}}")
+        cargs["networks"] = [["name": "dm-net", "aliases": ["reg"]], ["name": "dm-net2"]]
+        XCTAssertTrue(try r.run(DockerContainerModule.self, cargs).changed)
+        XCTAssertEqual(try inspect(r, "dm-c3", "{{.Id}}"), id)
+        XCTAssertEqual(try inspect(r, "dm-c3", "{{len .NetworkSettings.Networks}}"), "2")
+        XCTAssertFalse(try r.run(DockerContainerModule.self, cargs).changed)
+        // The network holds a container: removing it needs force.
+        XCTAssertTrue(try r.run(DockerNetworkModule.self, ["name": "dm-net2", "state": "absent"], expectFailure: true).failed)
+        XCTAssertTrue(try r.run(DockerNetworkModule.self, ["name": "dm-net2", "state": "absent", "force": true]).changed)
+        try r.run(DockerContainerModule.self, ["name": "dm-c3", "state": "absent"])
         XCTAssertTrue(try r.run(DockerNetworkModule.self, ["name": "dm-net", "state": "absent"]).changed)
         XCTAssertFalse(try r.run(DockerNetworkModule.self, ["name": "dm-net", "state": "absent"]).changed)
+
+        // One-shot containers: detach false returns the output; a failing command fails the task.
+        let once = try r.run(DockerContainerModule.self, ["name": "dm-once", "image": "registry:2", "entrypoint": ["/usr/bin/docker-registry"],
+                                                          "command": ["--version"], "detach": false, "cleanup": true])
+        XCTAssertTrue(once["container"]?["Output"]?.pythonStr.contains("2.8") ?? false, once["container"]?["Output"]?.pythonStr ?? "no output")
+        XCTAssertEqual(once["status"], 0)
+        XCTAssertNotEqual(try r.exitCode("docker inspect dm-once >/dev/null 2>&1"), 0, "cleanup removes it")
+        let bad = try r.run(DockerContainerModule.self, ["name": "dm-once", "image": "registry:2", "entrypoint": ["/usr/bin/docker-registry"],
+                                                         "command": ["serve", "/nonexistent.yml"], "detach": false, "cleanup": true], expectFailure: true)
+        XCTAssertTrue(bad.failed)
+        XCTAssertNotEqual(bad["status"], 0)
     }
 }

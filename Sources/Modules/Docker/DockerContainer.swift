@@ -28,6 +28,8 @@ public enum DockerContainerModule: Module {
 
     `pull`: `missing` (default; also `false`/`not_present`), `always` (`true`) or `never`.
     `command` and `entrypoint` strings are split like a shell would. `env_file` is a file on the host.
+    `detach: false` waits for a container it started to exit, returns its logs as `container.Output`
+    and `status`, fails on a non-zero exit code, and removes it with `cleanup: true`.
     Returns `container`: the Engine's inspect data after the change (`{}` when absent).
     Not supported: devices, device requests, TCP/TLS daemons, IPv6 port specs, port ranges.
     """
@@ -234,11 +236,31 @@ public enum DockerContainerModule: Module {
         if state == "healthy" && !context.checkMode {
             try waitHealthy(name, timeout: args["healthy_wait_timeout"]?.doubleValue ?? 300, api)
         }
+        // detach: false waits for the container to exit and returns its output (then removes it with cleanup).
+        var output: String?
+        var exitStatus = 0
+        if !args.bool("detach") && (state == "started" || state == "healthy") && !context.checkMode && result.changed {
+            let w = try api.expect("waiting for container \(name)", "POST", path + "/wait", longRunning: true)
+            exitStatus = w.json?["StatusCode"]?.intValue ?? 0
+            let logs = try api.request("GET", path + "/logs", query: [("stdout", "1"), ("stderr", "1")])
+            output = logs.ok ? demux(logs.body) : ""
+        }
         var after = context.checkMode ? existing : try api.inspect(path + "/json")
         if after == nil && context.checkMode { after = [:] }
+        if var c = after?.dictValue, let output { c["Output"] = .string(output); after = .dict(c) }
+        if output != nil && args.bool("cleanup") {
+            try remove(name, args, api)
+            actions.append(.string("removed \(name)"))
+        }
         result["container"] = after ?? [:]
         result["actions"] = .list(actions)
-        if args.bool("output_logs") == false, let status = after?["State"]?["Status"] { result["status"] = status }
+        if output != nil {
+            result["status"] = .int(exitStatus)
+            if exitStatus != 0 {
+                result["failed"] = true
+                result["msg"] = .string("Container \(name) exited with code \(exitStatus)")
+            }
+        }
         return result
     }
 
@@ -290,6 +312,23 @@ public enum DockerContainerModule: Module {
             try api.expect("connecting \(name) to network \(net.name)", "POST", "/networks/\(DockerAPI.encode(net.name))/connect",
                            body: .dict(["Container": .string(name), "EndpointConfig": .dict(net.config)]))
         }
+    }
+
+    /// The Engine's log stream without a TTY: frames of [stream, 0, 0, 0, size (big-endian u32), bytes].
+    /// Containers with a TTY send raw text, returned as it is.
+    static func demux(_ data: Data) -> String {
+        let b = [UInt8](data)
+        var out: [UInt8] = []
+        var i = 0
+        while i + 8 <= b.count {
+            guard [0, 1, 2].contains(b[i]), b[i + 1] == 0, b[i + 2] == 0, b[i + 3] == 0 else { return String(decoding: b, as: UTF8.self) }
+            let size = Int(b[i + 4]) << 24 | Int(b[i + 5]) << 16 | Int(b[i + 6]) << 8 | Int(b[i + 7])
+            let end = min(b.count, i + 8 + size)
+            out.append(contentsOf: b[(i + 8)..<end])
+            i = end
+        }
+        if i < b.count && out.isEmpty { return String(decoding: b, as: UTF8.self) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func waitHealthy(_ name: String, timeout: Double, _ api: DockerAPI) throws {
