@@ -33,6 +33,13 @@ final class DockerHostTests: XCTestCase {
         let info = try r.run(DockerImageInfoModule.self, ["name": ["registry:2", "nothere:1"]])
         XCTAssertEqual(info["images"]?.listValue?.count, 1)
         XCTAssertTrue(try r.run(DockerImageModule.self, ["name": "nothere", "source": "local"], expectFailure: true).failed)
+        // archive_path saves it once; the archive loads back.
+        try r.sh("rm -f /tmp/dm-registry-save.tar")
+        XCTAssertTrue(try r.run(DockerImageModule.self, ["name": "registry:2", "archive_path": "/tmp/dm-registry-save.tar"]).changed)
+        XCTAssertFalse(try r.run(DockerImageModule.self, ["name": "registry:2", "archive_path": "/tmp/dm-registry-save.tar"]).changed)
+        XCTAssertTrue(try r.sh("tar -tf /tmp/dm-registry-save.tar").contains("manifest.json"))
+        XCTAssertTrue(try r.sh("docker load -q -i /tmp/dm-registry-save.tar").contains("registry:2"))
+        try r.sh("rm -f /tmp/dm-registry-save.tar")
 
         var args: OrderedDictionary<String, Value> = [
             "name": "dm-c1", "image": "registry:2", "state": "started",
@@ -170,6 +177,14 @@ final class DockerHostTests: XCTestCase {
         try r.run(DockerContainerModule.self, ["name": "dm-c3", "state": "absent"])
         XCTAssertTrue(try r.run(DockerNetworkModule.self, ["name": "dm-net", "state": "absent"]).changed)
         XCTAssertFalse(try r.run(DockerNetworkModule.self, ["name": "dm-net", "state": "absent"]).changed)
+
+        // docker_prune removes stopped containers and unused networks.
+        try r.sh("docker rm -f dm-stopped >/dev/null 2>&1; docker create --name dm-stopped registry:2 >/dev/null && docker network create dm-unused >/dev/null")
+        let pruned = try r.run(DockerPruneModule.self, ["containers": true, "networks": true])
+        XCTAssertTrue(pruned.changed)
+        XCTAssertEqual(pruned["networks"]?.listValue?.contains("dm-unused"), true)
+        XCTAssertNotEqual(try r.exitCode("docker inspect dm-stopped >/dev/null 2>&1"), 0)
+        XCTAssertFalse(try r.run(DockerPruneModule.self, ["containers": true, "networks": true]).changed)
 
         // One-shot containers: detach false returns the output; a failing command fails the task.
         let once = try r.run(DockerContainerModule.self, ["name": "dm-once", "image": "registry:2", "entrypoint": ["/usr/bin/docker-registry"],

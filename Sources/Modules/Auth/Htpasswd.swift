@@ -81,7 +81,7 @@ public enum HtpasswdModule: Module {
             if !context.checkMode {
                 let text = lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
                 if args.bool("backup") && file.exists, let b = try HostFile.backup(path, context) { result["backup_file"] = .string(b) }
-                try HostFile.write(Data(text.utf8), to: path, args: args, defaultMode: file.exists ? nil : "0644", context)
+                try HostFile.write(Data(text.utf8), to: path, args: args, previous: file, defaultMode: "0644", context)
             }
         } else if try HostFile.applyAttributes(path, args: args, current: file, checkMode: context.checkMode, context) {
             result.changed = true

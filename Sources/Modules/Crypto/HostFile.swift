@@ -51,22 +51,26 @@ struct HostFile {
 
     static func isOctal(_ s: String) -> Bool { !s.isEmpty && s.allSatisfy { ("0"..."7").contains($0) } }
 
-    /// Writes `data` atomically with `mode` (octal; `defaultMode` when the task gives none and the file is new).
-    static func write(_ data: Data, to path: String, args: Arguments, defaultMode: String?, _ context: ModuleContext) throws {
+    /// Writes `data` atomically. A new file gets the task's octal `mode`, else `defaultMode`; a replaced
+    /// file keeps its mode, owner and group unless the task sets them.
+    static func write(_ data: Data, to path: String, args: Arguments, previous: HostFile, defaultMode: String?, _ context: ModuleContext) throws {
         let requested = mode(args)
-        let octal = requested.flatMap { isOctal($0) ? $0 : nil } ?? defaultMode
+        let octal = requested.flatMap { isOctal($0) ? $0 : nil } ?? (previous.exists ? nil : defaultMode)
         do {
             try context.connection.put(data, to: path, mode: octal, become: context.become)
         } catch let e as TransportError {
             throw ModuleError("Cannot write \(path): \(e)")
         }
-        _ = try applyAttributes(path, args: args, current: nil, checkMode: false, context)
+        _ = try applyAttributes(path, args: args, current: nil, checkMode: false, context,
+                                fallbackOwner: previous.exists ? previous.owner : nil, fallbackGroup: previous.exists ? previous.group : nil)
     }
 
     /// Makes owner, group and mode match the task; returns whether something changed (or would).
-    static func applyAttributes(_ path: String, args: Arguments, current: HostFile?, checkMode: Bool, _ context: ModuleContext) throws -> Bool {
+    /// `fallbackOwner`/`fallbackGroup` apply when the task gives none (to keep a replaced file's owner).
+    static func applyAttributes(_ path: String, args: Arguments, current: HostFile?, checkMode: Bool, _ context: ModuleContext,
+                                fallbackOwner: String? = nil, fallbackGroup: String? = nil) throws -> Bool {
         let wantMode = mode(args)
-        let owner = args.string("owner"), group = args.string("group")
+        let owner = args.string("owner") ?? fallbackOwner, group = args.string("group") ?? fallbackGroup
         if wantMode == nil && owner == nil && group == nil { return false }
         var info = current
         if info == nil || !(info?.exists ?? false) {

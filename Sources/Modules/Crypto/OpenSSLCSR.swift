@@ -87,7 +87,7 @@ public enum OpenSSLCSRModule: Module {
             result.changed = true
             if !context.checkMode {
                 if args.bool("backup") && file.exists, let b = try HostFile.backup(path, context) { result["backup_file"] = .string(b) }
-                try HostFile.write(Data(pem.utf8), to: path, args: args, defaultMode: nil, context)
+                try HostFile.write(Data(pem.utf8), to: path, args: args, previous: file, defaultMode: nil, context)
             }
             if context.diffMode {
                 let before = current.map { describe($0) } ?? ""

@@ -87,7 +87,7 @@ public enum OpenSSLPrivateKeyModule: Module {
             result.changed = true
             if !context.checkMode {
                 if args.bool("backup") && file.exists, let b = try HostFile.backup(path, context) { result["backup_file"] = .string(b) }
-                try HostFile.write(Data(pem.utf8), to: path, args: args, defaultMode: "0600", context)
+                try HostFile.write(Data(pem.utf8), to: path, args: args, previous: file, defaultMode: "0600", context)
             }
             if context.diffMode {
                 result.addDiff(before: file.exists ? "key: present\n" : "key: absent\n", after: "key: \(type) \(type == "RSA" ? String(size) : (curve ?? ""))\n")

@@ -160,7 +160,7 @@ public enum X509CertificateModule: Module {
             result.changed = true
             if !context.checkMode {
                 if args.bool("backup") && file.exists, let b = try HostFile.backup(path, context) { result["backup_file"] = .string(b) }
-                try HostFile.write(Data(pem.utf8), to: path, args: args, defaultMode: nil, context)
+                try HostFile.write(Data(pem.utf8), to: path, args: args, previous: file, defaultMode: nil, context)
             }
             if context.diffMode {
                 result.addDiff(before: current.map(summary) ?? "", after: summary(cert), beforeHeader: path, afterHeader: path)

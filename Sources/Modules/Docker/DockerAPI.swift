@@ -80,7 +80,8 @@ struct DockerAPI {
 
     /// One API call. `body` is sent as JSON; `bodyFile` (a path on the host) as raw bytes.
     func request(_ method: String, _ path: String, query: [(String, String)] = [], body: Value? = nil,
-                 bodyFile: String? = nil, contentType: String? = nil, headers: [String] = [], longRunning: Bool = false) throws -> Response {
+                 bodyFile: String? = nil, contentType: String? = nil, headers: [String] = [], longRunning: Bool = false,
+                 outputFile: String? = nil) throws -> Response {
         var url = "http://localhost/\(version)\(path)"
         if !query.isEmpty { url += "?" + query.map { "\($0.0)=\(DockerAPI.encode($0.1))" }.joined(separator: "&") }
         var config = [
@@ -92,6 +93,7 @@ struct DockerAPI {
             "write-out = \"\\n%{http_code}\"",
         ]
         for h in headers { config.append("header = \(DockerAPI.curlQuote(h))") }
+        if let outputFile { config.append("output = \(DockerAPI.curlQuote(outputFile))") }
         if let body {
             config.append("header = \"Content-Type: application/json\"")
             config.append("data-binary = \(DockerAPI.curlQuote(DockerJSON.serialize(body)))")
@@ -113,6 +115,19 @@ struct DockerAPI {
         let status = Int(String(decoding: out[out.index(after: nl)...], as: UTF8.self)) ?? 0
         out = out[out.startIndex..<nl]
         return Response(status: status, body: Data(out))
+    }
+
+    /// Streams a GET answer into a file on the host (written to a temporary name, renamed when complete).
+    func download(_ what: String, _ path: String, to file: String) throws {
+        let tmp = file + ".swiftplay-part"
+        let r = try request("GET", path, longRunning: true, outputFile: tmp)
+        if !r.ok {
+            let body = try context.run("cat -- \(shellQuote(tmp)); rm -f -- \(shellQuote(tmp))")
+            let message = (try? DockerJSON.parse(body.stdout))?["message"]?.stringValue ?? body.stdoutText
+            throw ModuleError("Error \(what): \(message)")
+        }
+        let mv = try context.run("mv -f -- \(shellQuote(tmp)) \(shellQuote(file))")
+        if mv.exitCode != 0 { throw ModuleError("Error \(what): \(mv.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))") }
     }
 
     /// GET that returns parsed JSON, nil on 404, and fails on other errors.

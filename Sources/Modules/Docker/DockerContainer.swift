@@ -155,7 +155,12 @@ public enum DockerContainerModule: Module {
             return .failed("Cannot create container when image is not specified!")
         }
 
-        let desired = try buildDesired(args, context, imageInfo: imageInfo)
+        // image_comparison: current-image merges env/labels/ports with the image the container runs now.
+        var comparisonImage = imageInfo
+        if args.string("image_comparison") == "current-image", let current = existing?["Image"]?.stringValue {
+            comparisonImage = try api.inspectImage(current) ?? imageInfo
+        }
+        let desired = try buildDesired(args, context, imageInfo: comparisonImage)
         var differences: [Difference] = []
         if let existing {
             differences = compare(existing, desired, args, imageRef: imageRef, imageInfo: imageInfo)

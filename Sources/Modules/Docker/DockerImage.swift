@@ -19,6 +19,8 @@ public enum DockerImageModule: Module {
       file on the host, loaded, and removed. The archive must contain `name:tag`.
     - `source: local` only checks the image exists. `source: build` is not supported.
     - `repository` tags the image under another name; `push: true` pushes it (or `name:tag`).
+    - `archive_path` saves the image as a `docker save` tarball on the host (again only when the archive
+      holds another image id, or with `force_source`).
     - `state: absent` removes the image (`force_absent` forces removal of images in use).
 
     Returns `image` (the Engine's inspect data, `{}` when absent) and `actions`.
@@ -132,6 +134,21 @@ public enum DockerImageModule: Module {
             }
         }
         if !context.checkMode { image = try api.inspectImage(ref) }
+
+        // archive_path: `docker save` of the image, rewritten when it holds another image id.
+        if let archive = args.string("archive_path"), let id = image?["Id"]?.stringValue {
+            let hex = id.replacingOccurrences(of: "sha256:", with: "")
+            let manifest = try context.run("tar -xOf \(shellQuote(archive)) manifest.json 2>/dev/null")
+            let configs = (manifest.exitCode == 0 ? (try? DockerJSON.parse(manifest.stdout))?.listValue : nil) ?? []
+            let same = configs.contains { $0["Config"]?.stringValue?.contains(hex) ?? false }
+            if !same || args.bool("force_source") {
+                actions.append(.string("Archived image \(ref) to \(archive)"))
+                changed = true
+                if !context.checkMode {
+                    try api.download("saving image \(ref)", "/images/\(DockerAPI.encode(ref))/get", to: archive)
+                }
+            }
+        }
         return ModuleResult(changed: changed, ["image": image ?? [:], "actions": .list(actions)])
     }
 

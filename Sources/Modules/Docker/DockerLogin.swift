@@ -67,7 +67,8 @@ public enum DockerLoginModule: Module {
             let r = try api.request("POST", "/auth", body: .dict(body), longRunning: true)
             guard r.ok else {
                 // The Engine's message names the registry, never the password.
-                return .failed("Logging into \(registry) for user \(user) failed - \(r.message.replacingOccurrences(of: password, with: "********"))")
+                let message = password.isEmpty ? r.message : r.message.replacingOccurrences(of: password, with: "********")
+                return .failed("Logging into \(registry) for user \(user) failed - \(message)")
             }
             if let s = r.json?["Status"] { status = s }
             var entry = auths[registry]?.dictValue ?? [:]
