@@ -87,4 +87,24 @@ final class UnitTests: XCTestCase {
         }
         XCTAssertThrowsError(try DockerContainerModule.spec.validate(["name": "x", "imag": "y"], module: "docker_container"))
     }
+
+    /// Every key type the module makes parses back and is read by openssl on the controller.
+    func testGeneratedKeysAreOpenSSLCompatible() throws {
+        let cases: [(String, Int, String?, String)] = [("RSA", 2048, nil, "pkcs1"), ("RSA", 2048, nil, "pkcs8"),
+                                                       ("ECC", 0, "secp256r1", "auto"), ("ECC", 0, "secp384r1", "auto"),
+                                                       ("ECC", 0, "secp521r1", "auto"), ("Ed25519", 0, nil, "auto")]
+        for (type, size, curve, format) in cases {
+            let (info, pem) = try OpenSSLPrivateKeyModule.generate(type: type, size: size, curve: curve, format: format)
+            let back = try CryptoSupport.loadKey(pem, what: "test")
+            XCTAssertEqual(back.type, type)
+            XCTAssertEqual(back.curve, curve)
+            XCTAssertEqual(back.key.publicKey, info.key.publicKey)
+            if format == "pkcs8" { XCTAssertTrue(pem.hasPrefix("-----BEGIN PRIVATE KEY-----")) }
+            if format == "pkcs1" { XCTAssertTrue(pem.hasPrefix("-----BEGIN RSA PRIVATE KEY-----")) }
+            let (code, _) = try controller(["openssl", "pkey", "-noout"], stdin: pem)
+            XCTAssertEqual(code, 0, "openssl rejects \(type) \(curve ?? "")")
+        }
+        XCTAssertThrowsError(try CryptoSupport.loadKey("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", what: "k"))
+        XCTAssertThrowsError(try CryptoSupport.loadKey("garbage", what: "k"))
+    }
 }
