@@ -121,6 +121,20 @@ final class DockerHostTests: XCTestCase {
         XCTAssertEqual(try inspect(r, "dm-c1", "{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{.State.Running}}"),
                        "[\"/usr/bin/docker-registry\",\"serve\"] [\"/etc/docker/registry/config.yml\"] true")
 
+        // comparisons: ignore and allow_more_present relax the env check; strict (the default) does not.
+        var relaxed = args
+        relaxed["env"] = ["DM_FLAG": "three"]
+        relaxed["comparisons"] = ["env": "ignore"]
+        XCTAssertFalse(try r.run(DockerContainerModule.self, relaxed).changed)
+        relaxed["env"] = ["DM_FLAG": "two"]
+        relaxed["comparisons"] = ["env": "allow_more_present"]
+        XCTAssertFalse(try r.run(DockerContainerModule.self, relaxed).changed)
+        relaxed["comparisons"] = ["*": "strict"]
+        XCTAssertTrue(try r.run(DockerContainerModule.self, relaxed, check: true).changed, "REGISTRY_LOG_LEVEL is extra under strict")
+        relaxed["comparisons"] = ["*": "ignore"]
+        relaxed["published_ports"] = ["127.0.0.1:15001:5000"]
+        XCTAssertFalse(try r.run(DockerContainerModule.self, relaxed).changed)
+
         // Info and removal.
         let ci = try r.run(DockerContainerInfoModule.self, ["name": "dm-c1"])
         XCTAssertEqual(ci["exists"], true)
