@@ -106,7 +106,7 @@ struct DockerAPI {
         if r.exitCode != 0 {
             let err = r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
             if r.exitCode == 7 {
-                throw ModuleError("Error connecting: cannot reach the Docker daemon at unix://\(socket) (is it running?): \(err)")
+                throw ModuleError("Error connecting: cannot reach the Docker daemon at unix://\(socket) (is it running, and may this user open the socket? use become): \(err)")
             }
             throw ModuleError("Docker API \(method) \(path) failed: \(err.isEmpty ? "curl exit \(r.exitCode)" : err)")
         }
