@@ -175,10 +175,17 @@ final class DockerHostTests: XCTestCase {
         try r.sh("docker rm -f dm-c3 >/dev/null 2>&1; docker network rm dm-net2 >/dev/null 2>&1; true")
         try r.run(DockerNetworkModule.self, ["name": "dm-net2"])
         var cargs: OrderedDictionary<String, Value> = ["name": "dm-c3", "image": "registry:2",
-                                                        "networks": [["name": "dm-net", "aliases": ["reg"]]]]
+                                                        "networks": [["name": "dm-net", "aliases": ["reg"]]],
+                                                        "mounts": [["type": "bind", "source": "/tmp", "target": "/hosttmp", "read_only": true],
+                                                                   ["type": "tmpfs", "target": "/scratch", "tmpfs_size": "16m"]],
+                                                        "tmpfs": ["/run/x:size=1m"], "user": "0:0", "working_dir": "/tmp",
+                                                        "etc_hosts": ["example.test": "127.0.0.2"], "init": true]
         XCTAssertTrue(try r.run(DockerContainerModule.self, cargs).changed)
         XCTAssertFalse(try r.run(DockerContainerModule.self, cargs).changed)
         XCTAssertTrue(try r.sh("docker inspect -f '{{json .NetworkSettings.Networks}}' dm-c3").contains("\"reg\""))
+        // (plus the anonymous volume the image declares)
+        XCTAssertTrue(try inspect(r, "dm-c3", "{{range .Mounts}}{{.Type}}:{{.Destination}}:{{.RW}} {{end}}").hasPrefix("bind:/hosttmp:false tmpfs:/scratch:true"))
+        XCTAssertEqual(try inspect(r, "dm-c3", "{{json .HostConfig.ExtraHosts}} {{.HostConfig.Init}} {{.Config.WorkingDir}}"), "[\"example.test:127.0.0.2\"] true /tmp")
         let id = try inspect(r, "dm-c3", "{{.Id}}")
         cargs["networks"] = [["name": "dm-net", "aliases": ["reg"]], ["name": "dm-net2"]]
         XCTAssertTrue(try r.run(DockerContainerModule.self, cargs).changed)
