@@ -127,6 +127,24 @@ final class CryptoHostTests: XCTestCase {
         res = try r.run(X509CertificateModule.self, .init(uniqueKeysWithValues: serverCert))
         XCTAssertTrue(res.changed)
         XCTAssertEqual(res["reasons"], ["expiry"])
+
+        // Passphrase-protected CA key: written encrypted, kept on the second run, usable for signing.
+        let enc: [(String, Value)] = [("path", .string("\(dir)/enc.key")), ("type", "ECC"), ("curve", "secp256r1"), ("passphrase", "hunter2 hunter2")]
+        XCTAssertTrue(try r.run(OpenSSLPrivateKeyModule.self, .init(uniqueKeysWithValues: enc)).changed)
+        XCTAssertTrue(try r.sh("head -1 \(dir)/enc.key").contains("ENCRYPTED PRIVATE KEY"))
+        XCTAssertFalse(try r.run(OpenSSLPrivateKeyModule.self, .init(uniqueKeysWithValues: enc)).changed)
+        try r.sh("printf '%s\\n' 'hunter2 hunter2' > \(dir)/pw && openssl pkey -in \(dir)/enc.key -passin file:\(dir)/pw -noout && rm \(dir)/pw")
+        XCTAssertTrue(try r.run(OpenSSLPrivateKeyModule.self, ["path": "\(dir)/enc.key", "type": "ECC", "curve": "secp256r1", "passphrase": "other"], check: true).changed)
+        XCTAssertTrue(try r.run(OpenSSLPrivateKeyModule.self, ["path": "\(dir)/enc.key", "type": "ECC", "curve": "secp256r1"], check: true).changed,
+                      "an encrypted key without passphrase is regenerated")
+        XCTAssertTrue(try r.run(OpenSSLCSRModule.self, ["path": "\(dir)/enc.csr", "privatekey_path": "\(dir)/enc.key",
+                                                         "privatekey_passphrase": "hunter2 hunter2", "common_name": "enc"]).changed)
+        let wrong = try r.run(OpenSSLCSRModule.self, ["path": "\(dir)/enc2.csr", "privatekey_path": "\(dir)/enc.key",
+                                                       "privatekey_passphrase": "nope", "common_name": "enc"], expectFailure: true)
+        XCTAssertTrue(wrong.failed)
+        XCTAssertFalse(wrong["msg"]?.pythonStr.contains("nope") ?? true)
+        XCTAssertTrue(try r.run(X509CertificateModule.self, ["path": "\(dir)/enc.crt", "csr_path": "\(dir)/enc.csr", "provider": "ownca",
+                                                              "ownca_path": "\(dir)/ca.crt", "ownca_privatekey_path": "\(dir)/ca.key"]).changed)
         try r.sh("rm -rf \(dir)")
     }
 }

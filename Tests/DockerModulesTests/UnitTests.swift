@@ -94,7 +94,7 @@ final class UnitTests: XCTestCase {
                                                        ("ECC", 0, "secp256r1", "auto"), ("ECC", 0, "secp384r1", "auto"),
                                                        ("ECC", 0, "secp521r1", "auto"), ("Ed25519", 0, nil, "auto")]
         for (type, size, curve, format) in cases {
-            let (info, pem) = try OpenSSLPrivateKeyModule.generate(type: type, size: size, curve: curve, format: format)
+            let (info, pem, _) = try OpenSSLPrivateKeyModule.generate(type: type, size: size, curve: curve, format: format)
             let back = try CryptoSupport.loadKey(pem, what: "test")
             XCTAssertEqual(back.type, type)
             XCTAssertEqual(back.curve, curve)
@@ -106,5 +106,40 @@ final class UnitTests: XCTestCase {
         }
         XCTAssertThrowsError(try CryptoSupport.loadKey("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", what: "k"))
         XCTAssertThrowsError(try CryptoSupport.loadKey("garbage", what: "k"))
+    }
+
+    /// Encrypted keys: ours open with openssl, openssl's (PKCS#8 and traditional) open here.
+    func testEncryptedKeysInteroperateWithOpenSSL() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dm-enc-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let passFile = dir.appendingPathComponent("pass").path
+        try "pass phrase\n".write(toFile: passFile, atomically: true, encoding: .utf8)
+
+        let made = try OpenSSLPrivateKeyModule.generate(type: "ECC", size: 0, curve: "secp384r1", format: "auto")
+        let encrypted = try KeyEncryption.encrypt(pkcs8: made.pkcs8, passphrase: "pass phrase")
+        XCTAssertTrue(encrypted.hasPrefix("-----BEGIN ENCRYPTED PRIVATE KEY-----"))
+        let ours = dir.appendingPathComponent("ours.pem").path
+        try encrypted.write(toFile: ours, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try controller(["openssl", "pkey", "-in", ours, "-passin", "file:\(passFile)", "-noout"]).0, 0)
+        let back = try CryptoSupport.loadKey(encrypted, what: "k", passphrase: "pass phrase")
+        XCTAssertTrue(back.encrypted)
+        XCTAssertEqual(back.key.publicKey, made.info.key.publicKey)
+        XCTAssertThrowsError(try CryptoSupport.loadKey(encrypted, what: "k", passphrase: "wrong"))
+        XCTAssertThrowsError(try CryptoSupport.loadKey(encrypted, what: "k"))
+
+        let theirs = dir.appendingPathComponent("theirs.pem").path
+        for cmd in [["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-aes-256-cbc", "-pass", "file:\(passFile)", "-out", theirs],
+                    ["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-aes-128-cbc", "-pass", "file:\(passFile)", "-out", theirs],
+                    ["openssl", "genrsa", "-traditional", "-aes256", "-passout", "file:\(passFile)", "-out", theirs, "2048"]] {
+            XCTAssertEqual(try controller(cmd).0, 0, cmd.joined(separator: " "))
+            let text = try String(contentsOfFile: theirs, encoding: .utf8)
+            let key = try CryptoSupport.loadKey(text, what: "theirs", passphrase: "pass phrase")
+            XCTAssertTrue(key.encrypted)
+            let (_, pub) = try controller(["openssl", "pkey", "-in", theirs, "-passin", "file:\(passFile)", "-pubout"])
+            XCTAssertEqual(CryptoSupport.publicKeyPEM(key.key.publicKey).trimmingCharacters(in: .whitespacesAndNewlines),
+                           pub.trimmingCharacters(in: .whitespacesAndNewlines), cmd.joined(separator: " "))
+            XCTAssertThrowsError(try CryptoSupport.loadKey(text, what: "theirs", passphrase: "nope"))
+        }
     }
 }

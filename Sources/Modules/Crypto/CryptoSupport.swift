@@ -15,6 +15,7 @@ enum CryptoSupport {
         var type: String      // RSA, ECC, Ed25519
         var size: Int
         var curve: String?    // secp256r1...
+        var encrypted = false
     }
 
     static func describe(_ pub: Certificate.PublicKey) -> (type: String, size: Int, curve: String?) {
@@ -26,19 +27,27 @@ enum CryptoSupport {
         return ("unknown", 0, nil)
     }
 
-    /// Parses a PEM private key (PKCS#1, SEC1 or PKCS#8, unencrypted).
-    static func loadKey(_ pem: String, what: String) throws -> KeyInfo {
-        if pem.contains("ENCRYPTED") {
-            throw ModuleError("\(what) is encrypted; passphrase-protected keys are not supported")
+    /// Parses a PEM private key (PKCS#1, SEC1 or PKCS#8; encrypted ones with `passphrase`).
+    /// Errors name the key, never its content or the passphrase.
+    static func loadKey(_ pem: String, what: String, passphrase: String? = nil) throws -> KeyInfo {
+        var text = pem
+        let encrypted = KeyEncryption.isEncrypted(pem)
+        if encrypted {
+            guard let passphrase else { throw ModuleError("\(what) is encrypted; a passphrase is needed") }
+            do {
+                text = try KeyEncryption.decrypt(pem, passphrase: passphrase)
+            } catch {
+                throw ModuleError("\(what): cannot decrypt the key (\(error))")
+            }
         }
         let key: Certificate.PrivateKey
         do {
-            key = try Certificate.PrivateKey(pemEncoded: pem)
+            key = try Certificate.PrivateKey(pemEncoded: text)
         } catch {
             throw ModuleError("\(what) is not a valid PEM private key")
         }
         let d = describe(key.publicKey)
-        return KeyInfo(key: key, type: d.type, size: d.size, curve: d.curve)
+        return KeyInfo(key: key, type: d.type, size: d.size, curve: d.curve, encrypted: encrypted)
     }
 
     static func publicKeyPEM(_ pub: Certificate.PublicKey) -> String {

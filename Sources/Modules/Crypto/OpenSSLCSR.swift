@@ -13,7 +13,8 @@ public enum OpenSSLCSRModule: Module {
     public static let aliases = ["community.crypto.openssl_csr"]
     public static let documentation = """
     # openssl_csr
-    Writes a PEM CSR to `path` for the key at `privatekey_path` (on the host) or `privatekey_content`.
+    Writes a PEM CSR to `path` for the key at `privatekey_path` (on the host) or `privatekey_content`
+    (encrypted keys open with `privatekey_passphrase`: PKCS#8 PBES2 or traditional AES-CBC PEM).
     Subject from `subject` (a dict, in order) and `common_name`, `organization_name`... Extensions:
     `subject_alt_name` (`DNS:x`, `IP:1.2.3.4`, `email:`, `URI:`; default `DNS:<common_name>` with
     `use_common_name_for_san`), `key_usage`, `extended_key_usage`, `basic_constraints` (`CA:TRUE`,
@@ -52,9 +53,8 @@ public enum OpenSSLCSRModule: Module {
             let removed = try HostFile.remove(path, checkMode: context.checkMode, context)
             return ModuleResult(changed: removed, ["filename": .string(path)])
         }
-        if args.has("privatekey_passphrase") { return .failed("openssl_csr: passphrase-protected keys are not supported by swiftplay") }
         if args.bool("ocsp_must_staple") { return .failed("openssl_csr: ocsp_must_staple is not supported by swiftplay") }
-        let key = try readKey(args, context, pathOption: "privatekey_path", contentOption: "privatekey_content")
+        let key = try readKey(args, context, pathOption: "privatekey_path", contentOption: "privatekey_content", passphraseOption: "privatekey_passphrase")
         let subject = try subjectPairs(args)
         let extensions = try requestedExtensions(args, commonName: subject.first { $0.0 == "CN" }?.1)
         let wanted = CryptoSupport.ExtensionSummary(extensions)
@@ -121,14 +121,16 @@ public enum OpenSSLCSRModule: Module {
     }
 
     /// A private key from a host file or from the task (never logged).
-    static func readKey(_ args: Arguments, _ context: ModuleContext, pathOption: String, contentOption: String) throws -> CryptoSupport.KeyInfo {
+    static func readKey(_ args: Arguments, _ context: ModuleContext, pathOption: String, contentOption: String,
+                        passphraseOption: String) throws -> CryptoSupport.KeyInfo {
+        let passphrase = args.string(passphraseOption)
         if let content = args.string(contentOption) {
-            return try CryptoSupport.loadKey(content, what: contentOption)
+            return try CryptoSupport.loadKey(content, what: contentOption, passphrase: passphrase)
         }
         guard let keyPath = args.string(pathOption) else { throw ModuleError("one of the following is required: \(pathOption), \(contentOption)") }
         let f = try HostFile.load(keyPath, context)
         guard f.exists else { throw ModuleError("The private key \(keyPath) does not exist") }
-        return try CryptoSupport.loadKey(String(decoding: f.data, as: UTF8.self), what: keyPath)
+        return try CryptoSupport.loadKey(String(decoding: f.data, as: UTF8.self), what: keyPath, passphrase: passphrase)
     }
 
     /// The subject in order: `subject` entries, then the single-name options.

@@ -20,8 +20,9 @@ public enum OpenSSLPrivateKeyModule: Module {
     An existing key is read back and kept when it parses and has the requested type, size and curve
     (`regenerate: full_idempotence`, the default). `regenerate: never` keeps any parseable key, `fail`
     fails on a mismatch, `always` (or `force: true`) always makes a new key. RSA keys are written as
-    PKCS#1 (`format: pkcs1`, the default) or PKCS#8 (`format: pkcs8`). Passphrase-protected keys are not
-    supported. Returns `filename`, `type`, `size`, `curve`, `fingerprint`, `public_key`.
+    PKCS#1 (`format: pkcs1`, the default) or PKCS#8 (`format: pkcs8`). With `passphrase` the key is written
+    as an encrypted PKCS#8 key (PBES2: AES-256-CBC, PBKDF2-HMAC-SHA256); an existing key is kept only if
+    it is encrypted and opens with that passphrase. `cipher` is accepted and ignored (always AES-256). Returns `filename`, `type`, `size`, `curve`, `fingerprint`, `public_key`.
     """
     public static let spec = ArgumentSpec([
         .init("path", .path, required: true),
@@ -39,7 +40,6 @@ public enum OpenSSLPrivateKeyModule: Module {
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
         guard let path = args.string("path") else { return .failed("missing required arguments: path") }
-        if args.has("passphrase") { return .failed("openssl_privatekey: passphrase-protected keys are not supported by swiftplay") }
         if args.string("state") == "absent" {
             let removed = try HostFile.remove(path, checkMode: context.checkMode, context)
             return ModuleResult(changed: removed, ["filename": .string(path)])
@@ -60,9 +60,11 @@ public enum OpenSSLPrivateKeyModule: Module {
         let file = try HostFile.load(path, context)
         var keep: CryptoSupport.KeyInfo?
         if file.exists {
-            let existing = try? CryptoSupport.loadKey(String(decoding: file.data, as: UTF8.self), what: path)
+            let passphrase = args.string("passphrase")
+            let existing = try? CryptoSupport.loadKey(String(decoding: file.data, as: UTF8.self), what: path, passphrase: passphrase)
             let matches = existing.map { k in
                 k.type == type && (type != "RSA" || k.size == size) && (type != "ECC" || k.curve == curve)
+                    && k.encrypted == (passphrase != nil)
             } ?? false
             let policy = args.bool("force") ? "always" : (args.string("regenerate") ?? "full_idempotence")
             switch policy {
@@ -76,14 +78,20 @@ public enum OpenSSLPrivateKeyModule: Module {
         }
 
         var result = ModuleResult(changed: false)
-        let info: CryptoSupport.KeyInfo
+        var info: CryptoSupport.KeyInfo
         var pem: String
         if let keep {
             info = keep
             pem = String(decoding: file.data, as: UTF8.self)
             result.changed = try HostFile.applyAttributes(path, args: args, current: file, checkMode: context.checkMode, context)
         } else {
-            (info, pem) = try generate(type: type, size: size, curve: curve, format: args.string("format") ?? "auto_ignore")
+            let made = try generate(type: type, size: size, curve: curve, format: args.string("format") ?? "auto_ignore")
+            info = made.info
+            pem = made.pem
+            if let passphrase = args.string("passphrase") {
+                pem = try KeyEncryption.encrypt(pkcs8: made.pkcs8, passphrase: passphrase)
+                info.encrypted = true
+            }
             result.changed = true
             if !context.checkMode {
                 if args.bool("backup") && file.exists, let b = try HostFile.backup(path, context) { result["backup_file"] = .string(b) }
@@ -104,31 +112,31 @@ public enum OpenSSLPrivateKeyModule: Module {
         return result
     }
 
-    /// A new key and its PEM text.
-    static func generate(type: String, size: Int, curve: String?, format: String) throws -> (CryptoSupport.KeyInfo, String) {
+    /// A new key, its PEM text and its PKCS#8 DER (for encryption).
+    static func generate(type: String, size: Int, curve: String?, format: String) throws -> (info: CryptoSupport.KeyInfo, pem: String, pkcs8: [UInt8]) {
         switch type {
         case "RSA":
             let k = try _RSA.Signing.PrivateKey(keySize: _RSA.Signing.KeySize(bitCount: size))
             let pem = format == "pkcs8" ? k.pkcs8PEMRepresentation : k.pemRepresentation
-            return (CryptoSupport.KeyInfo(key: Certificate.PrivateKey(k), type: "RSA", size: size, curve: nil), pem)
+            return (CryptoSupport.KeyInfo(key: Certificate.PrivateKey(k), type: "RSA", size: size, curve: nil), pem, Array(k.pkcs8DERRepresentation))
         case "ECC":
             switch curve {
             case "secp256r1":
                 let k = P256.Signing.PrivateKey()
-                return (CryptoSupport.KeyInfo(key: Certificate.PrivateKey(k), type: "ECC", size: 256, curve: curve), k.pemRepresentation)
+                return (CryptoSupport.KeyInfo(key: Certificate.PrivateKey(k), type: "ECC", size: 256, curve: curve), k.pemRepresentation, Array(k.pkcs8DERRepresentation))
             case "secp384r1":
                 let k = P384.Signing.PrivateKey()
-                return (CryptoSupport.KeyInfo(key: Certificate.PrivateKey(k), type: "ECC", size: 384, curve: curve), k.pemRepresentation)
+                return (CryptoSupport.KeyInfo(key: Certificate.PrivateKey(k), type: "ECC", size: 384, curve: curve), k.pemRepresentation, Array(k.pkcs8DERRepresentation))
             case "secp521r1":
                 let k = P521.Signing.PrivateKey()
-                return (CryptoSupport.KeyInfo(key: Certificate.PrivateKey(k), type: "ECC", size: 521, curve: curve), k.pemRepresentation)
+                return (CryptoSupport.KeyInfo(key: Certificate.PrivateKey(k), type: "ECC", size: 521, curve: curve), k.pemRepresentation, Array(k.pkcs8DERRepresentation))
             default: throw ModuleError("unsupported curve \(curve ?? "")")
             }
         default:
             let k = Curve25519.Signing.PrivateKey()
             let key = Certificate.PrivateKey(k)
             let pem = try key.serializeAsPEM().pemString
-            return (CryptoSupport.KeyInfo(key: key, type: "Ed25519", size: 256, curve: nil), pem)
+            return (CryptoSupport.KeyInfo(key: key, type: "Ed25519", size: 256, curve: nil), pem, Array(k.pkcs8DERRepresentation))
         }
     }
 }

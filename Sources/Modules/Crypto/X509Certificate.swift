@@ -25,6 +25,7 @@ public enum X509CertificateModule: Module {
     subject or extensions differ from the CSR; its issuer or signature do not match the signer; it has
     expired or expires within min(30 days, half the requested validity); `ignore_timestamps: false`
     and an absolute not_before/not_after differs; or `force`. `acme` and `entrust` are not supported.
+    Encrypted keys open with `privatekey_passphrase` / `ownca_privatekey_passphrase`.
     Returns `filename`, `certificate` (with `return_content`).
     """
     public static let spec = ArgumentSpec([
@@ -58,16 +59,13 @@ public enum X509CertificateModule: Module {
         }
         guard let provider = args.string("provider") else { return .failed("state is present but all of the following are missing: provider") }
         guard provider == "selfsigned" || provider == "ownca" else { return .failed("x509_certificate: provider \(provider) is not supported by swiftplay") }
-        for secret in ["privatekey_passphrase", "ownca_privatekey_passphrase"] where args.has(secret) {
-            return .failed("x509_certificate: passphrase-protected keys are not supported by swiftplay")
-        }
 
         // Inputs: CSR, subject key, signer.
         let csr = try readCSR(args, context)
         let subjectPublicKey: Certificate.PublicKey
         var subjectKey: CryptoSupport.KeyInfo?
         if args.has("privatekey_path") || args.has("privatekey_content") {
-            subjectKey = try OpenSSLCSRModule.readKey(args, context, pathOption: "privatekey_path", contentOption: "privatekey_content")
+            subjectKey = try OpenSSLCSRModule.readKey(args, context, pathOption: "privatekey_path", contentOption: "privatekey_content", passphraseOption: "privatekey_passphrase")
         }
         if let csr {
             guard csr.publicKey.isValidSignature(csr.signature, for: csr) else { return .failed("The CSR signature is not valid") }
@@ -93,7 +91,7 @@ public enum X509CertificateModule: Module {
             let ca = try readCA(args, context)
             caCertificate = ca
             issuer = ca.subject
-            signer = try OpenSSLCSRModule.readKey(args, context, pathOption: "ownca_privatekey_path", contentOption: "ownca_privatekey_content")
+            signer = try OpenSSLCSRModule.readKey(args, context, pathOption: "ownca_privatekey_path", contentOption: "ownca_privatekey_content", passphraseOption: "ownca_privatekey_passphrase")
             guard signer.key.publicKey == ca.publicKey else { return .failed("The CA private key does not match the CA certificate") }
         }
         let now = Date()
