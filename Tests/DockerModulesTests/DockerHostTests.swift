@@ -179,7 +179,9 @@ final class DockerHostTests: XCTestCase {
                                                         "mounts": [["type": "bind", "source": "/tmp", "target": "/hosttmp", "read_only": true],
                                                                    ["type": "tmpfs", "target": "/scratch", "tmpfs_size": "16m"]],
                                                         "tmpfs": ["/run/x:size=1m"], "user": "0:0", "working_dir": "/tmp",
-                                                        "etc_hosts": ["example.test": "127.0.0.2"], "init": true]
+                                                        "etc_hosts": ["example.test": "127.0.0.2"], "init": true,
+                                                        "security_opts": ["no-new-privileges"], "pids_limit": 200, "groups": ["29"],
+                                                        "devices": ["/dev/null:/dev/dm-null:rw"], "oom_score_adj": 100, "dns_opts": ["ndots:2"]]
         XCTAssertTrue(try r.run(DockerContainerModule.self, cargs).changed)
         XCTAssertFalse(try r.run(DockerContainerModule.self, cargs).changed)
         XCTAssertTrue(try r.sh("docker inspect -f '{{json .NetworkSettings.Networks}}' dm-c3").contains("\"reg\""))

@@ -31,7 +31,7 @@ public enum DockerContainerModule: Module {
     `detach: false` waits for a container it started to exit, returns its logs as `container.Output`
     and `status`, fails on a non-zero exit code, and removes it with `cleanup: true`.
     Returns `container`: the Engine's inspect data after the change (`{}` when absent).
-    Not supported: devices, device requests, TCP/TLS daemons, IPv6 port specs, port ranges.
+    Not supported: device requests (GPUs), TCP/TLS daemons, IPv6 port specs, container port ranges.
     """
     public static let spec = ArgumentSpec([
         .init("name", required: true),
@@ -70,6 +70,12 @@ public enum DockerContainerModule: Module {
         .init("container_default_behavior", default: "no_defaults", choices: ["compatibility", "no_defaults"]),
         .init("healthy_wait_timeout", .float, default: 300), .init("removal_wait_timeout", .float),
         .init("output_logs", .bool, default: false),
+        .init("security_opts", .list, elements: .str), .init("groups", .list, elements: .str), .init("links", .list, elements: .str),
+        .init("devices", .list, elements: .str), .init("pids_limit", .int), .init("runtime"), .init("oom_killer", .bool),
+        .init("oom_score_adj", .int), .init("cgroupns_mode", choices: ["private", "host"]), .init("userns_mode"), .init("uts"),
+        .init("mac_address"), .init("cpu_period", .int), .init("cpu_quota", .int), .init("cpuset_cpus"), .init("cpuset_mems"),
+        .init("memory_swappiness", .int), .init("blkio_weight", .int), .init("storage_opts", .dict), .init("dns_opts", .list, elements: .str),
+        .init("cgroup_parent"), .init("platform"),
     ] + DockerAPI.commonOptions)
 
     // MARK: - comparison model
@@ -478,6 +484,16 @@ public enum DockerContainerModule: Module {
                 scalar(option, key, inHost: true, .int(n))
             }
         }
+        for (option, key) in [("pids_limit", "PidsLimit"), ("oom_score_adj", "OomScoreAdj"), ("cpu_period", "CpuPeriod"),
+                              ("cpu_quota", "CpuQuota"), ("memory_swappiness", "MemorySwappiness"), ("blkio_weight", "BlkioWeight")] {
+            if let n = args.int(option) { scalar(option, key, inHost: true, .int(n)) }
+        }
+        for (option, key) in [("runtime", "Runtime"), ("cgroupns_mode", "CgroupnsMode"), ("userns_mode", "UsernsMode"), ("uts", "UTSMode"),
+                              ("cpuset_cpus", "CpusetCpus"), ("cpuset_mems", "CpusetMems"), ("cgroup_parent", "CgroupParent")] {
+            if let v = args.string(option) { scalar(option, key, inHost: true, .string(v)) }
+        }
+        if args.has("oom_killer") { scalar("oom_killer", "OomKillDisable", inHost: true, .bool(!args.bool("oom_killer"))) }
+        if let mac = args.string("mac_address") { scalar("mac_address", "MacAddress", inHost: false, .string(mac)) }
         if let cpus = args["cpus"]?.doubleValue { scalar("cpus", "NanoCpus", inHost: true, .int(Int((cpus * 1e9).rounded()))) }
         if let shares = args.int("cpu_shares") { scalar("cpu_shares", "CpuShares", inHost: true, .int(shares)) }
 
@@ -606,6 +622,46 @@ public enum DockerContainerModule: Module {
         if args.has("cap_drop") { setOption("cap_drop", "CapDrop", args.strings("cap_drop")) }
         if args.has("dns_servers") { setOption("dns_servers", "Dns", args.strings("dns_servers")) }
         if args.has("dns_search_domains") { setOption("dns_search_domains", "DnsSearch", args.strings("dns_search_domains")) }
+        if args.has("security_opts") { setOption("security_opts", "SecurityOpt", args.strings("security_opts")) }
+        if args.has("groups") { setOption("groups", "GroupAdd", args.strings("groups")) }
+        if args.has("links") {
+            // Given as "name[:alias]"; the Engine reports "/name:/container/alias".
+            let links = args.strings("links").map { $0.contains(":") ? $0 : "\($0):\($0)" }
+            d.host["Links"] = .list(links.map { .string($0) })
+            d.compared.append(("links", .set(Set(links)), { c, _ in
+                .set(Set(strings(c["HostConfig"]?["Links"]).map { link -> String in
+                    let parts = link.split(separator: ":", maxSplits: 1).map(String.init)
+                    guard parts.count == 2 else { return link }
+                    let name = parts[0].hasPrefix("/") ? String(parts[0].dropFirst()) : parts[0]
+                    let alias = parts[1].split(separator: "/").last.map(String.init) ?? parts[1]
+                    return "\(name):\(alias)"
+                }))
+            }, "strict"))
+        }
+        if args.has("dns_opts") { setOption("dns_opts", "DnsOptions", args.strings("dns_opts")) }
+        if args.has("storage_opts") {
+            let so = map(args["storage_opts"])
+            d.host["StorageOpt"] = .dict(OrderedDictionary(uniqueKeysWithValues: so.sorted { $0.key < $1.key }.map { ($0.key, Value.string($0.value)) }))
+            d.compared.append(("storage_opts", .map(so), { c, _ in .map(map(c["HostConfig"]?["StorageOpt"])) }, "strict"))
+        }
+        if args.has("devices") {
+            var list: [Value] = []
+            var want = Set<String>()
+            for spec in args.strings("devices") {
+                let parts = spec.split(separator: ":").map(String.init)
+                guard let host = parts.first else { continue }
+                let container = parts.count > 1 ? parts[1] : host
+                let perms = parts.count > 2 ? parts[2] : "rwm"
+                list.append(.dict(["PathOnHost": .string(host), "PathInContainer": .string(container), "CgroupPermissions": .string(perms)]))
+                want.insert("\(host):\(container):\(perms)")
+            }
+            d.host["Devices"] = .list(list)
+            d.compared.append(("devices", .set(want), { c, _ in
+                .set(Set((c["HostConfig"]?["Devices"]?.listValue ?? []).map {
+                    "\($0["PathOnHost"]?.pythonStr ?? ""):\($0["PathInContainer"]?.pythonStr ?? ""):\($0["CgroupPermissions"]?.pythonStr ?? "")"
+                }))
+            }, "strict"))
+        }
         if args.has("etc_hosts") {
             setOption("etc_hosts", "ExtraHosts", args.dict("etc_hosts").map { "\($0.key):\($0.value.pythonStr)" })
         }
