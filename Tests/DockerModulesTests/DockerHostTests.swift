@@ -110,6 +110,16 @@ final class DockerHostTests: XCTestCase {
         XCTAssertNotEqual(try inspect(r, "dm-c1", "{{.State.StartedAt}}"), started2)
         args["restart"] = nil
 
+        // paused: pause and unpause without recreating.
+        args["paused"] = true
+        XCTAssertTrue(try r.run(DockerContainerModule.self, args).changed)
+        XCTAssertEqual(try inspect(r, "dm-c1", "{{.State.Paused}}"), "true")
+        XCTAssertFalse(try r.run(DockerContainerModule.self, args).changed)
+        args["paused"] = false
+        XCTAssertTrue(try r.run(DockerContainerModule.self, args).changed)
+        XCTAssertEqual(try inspect(r, "dm-c1", "{{.State.Paused}}"), "false")
+        args["paused"] = nil
+
         // Command and entrypoint changes recreate; the same command again does not.
         // The image's own CMD, given explicitly, is no change.
         args["command"] = "serve /etc/docker/registry/config.yml"

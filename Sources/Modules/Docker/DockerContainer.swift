@@ -76,6 +76,9 @@ public enum DockerContainerModule: Module {
         .init("mac_address"), .init("cpu_period", .int), .init("cpu_quota", .int), .init("cpuset_cpus"), .init("cpuset_mems"),
         .init("memory_swappiness", .int), .init("blkio_weight", .int), .init("storage_opts", .dict), .init("dns_opts", .list, elements: .str),
         .init("cgroup_parent"), .init("platform"),
+        .init("ignore_image", .bool, default: false), .init("paused", .bool),
+        .init("image_label_mismatch", default: "ignore", choices: ["ignore", "fail"]),
+        .init("pull_check_mode_behavior", default: "image_not_present", choices: ["image_not_present", "always"]),
     ] + DockerAPI.commonOptions)
 
     // MARK: - comparison model
@@ -244,6 +247,15 @@ public enum DockerContainerModule: Module {
             }
         }
 
+        // paused: pause or unpause a running container.
+        if let paused = args["paused"].flatMap(Arguments.boolean), state == "started" || state == "healthy" {
+            let isPaused = created ? false : (existing?["State"]?["Paused"]?.truthy ?? false)
+            if paused != isPaused {
+                actions.append(.string(paused ? "paused \(name)" : "unpaused \(name)"))
+                result.changed = true
+                if !context.checkMode { try api.expect("pausing container \(name)", "POST", path + (paused ? "/pause" : "/unpause")) }
+            }
+        }
         if state == "healthy" && !context.checkMode {
             try waitHealthy(name, timeout: args["healthy_wait_timeout"]?.doubleValue ?? 300, api)
         }
@@ -363,7 +375,7 @@ public enum DockerContainerModule: Module {
         let modes = args.dict("comparisons")
         let star = modes["*"]?.pythonStr
         if let imageRef {
-            let mode = modes["image"]?.pythonStr ?? star ?? "strict"
+            let mode = args.bool("ignore_image") ? "ignore" : (modes["image"]?.pythonStr ?? star ?? "strict")
             if mode != "ignore" {
                 let haveID = c["Image"]?.stringValue ?? ""
                 let wantID = imageInfo?["Id"]?.stringValue ?? "(not present: \(imageRef))"
