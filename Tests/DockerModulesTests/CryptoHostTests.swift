@@ -128,6 +128,18 @@ final class CryptoHostTests: XCTestCase {
         XCTAssertTrue(res.changed)
         XCTAssertEqual(res["reasons"], ["expiry"])
 
+        // Ed25519 and P-384 keys sign CSRs and self-signed certificates that openssl verifies.
+        for (name, extra) in [("ed", ["type": "Ed25519"]), ("p384", ["type": "ECC", "curve": "secp384r1"])] as [(String, [String: Value])] {
+            var keyArgs: [(String, Value)] = [("path", .string("\(dir)/\(name).key"))]
+            keyArgs += extra.map { ($0.key, $0.value) }
+            try r.run(OpenSSLPrivateKeyModule.self, .init(uniqueKeysWithValues: keyArgs))
+            try r.run(OpenSSLCSRModule.self, ["path": "\(dir)/\(name).csr", "privatekey_path": "\(dir)/\(name).key", "common_name": "\(name).test"])
+            XCTAssertEqual(try r.exitCode("openssl req -in \(dir)/\(name).csr -noout -verify"), 0)
+            try r.run(X509CertificateModule.self, ["path": "\(dir)/\(name).crt", "csr_path": "\(dir)/\(name).csr",
+                                                   "privatekey_path": "\(dir)/\(name).key", "provider": "selfsigned", "selfsigned_digest": "sha384"])
+            XCTAssertEqual(try r.sh("openssl verify -CAfile \(dir)/\(name).crt \(dir)/\(name).crt"), "\(dir)/\(name).crt: OK\n")
+        }
+
         // Passphrase-protected CA key: written encrypted, kept on the second run, usable for signing.
         let enc: [(String, Value)] = [("path", .string("\(dir)/enc.key")), ("type", "ECC"), ("curve", "secp256r1"), ("passphrase", "hunter2 hunter2")]
         XCTAssertTrue(try r.run(OpenSSLPrivateKeyModule.self, .init(uniqueKeysWithValues: enc)).changed)
