@@ -218,6 +218,10 @@ final class DockerHostTests: XCTestCase {
         XCTAssertEqual(pruned["networks"]?.listValue?.contains("dm-unused"), true)
         XCTAssertNotEqual(try r.exitCode("docker inspect dm-stopped >/dev/null 2>&1"), 0)
         XCTAssertFalse(try r.run(DockerPruneModule.self, ["containers": true, "networks": true]).changed)
+        // Unused volumes (also the anonymous ones removed containers leave with keep_volumes); API 1.41 prunes named ones too.
+        try r.sh("docker volume create dm-unused-vol >/dev/null")
+        let volumes = try r.run(DockerPruneModule.self, ["volumes": true])
+        XCTAssertEqual(volumes["volumes"]?.listValue?.contains("dm-unused-vol"), true)
 
         // One-shot containers: detach false returns the output; a failing command fails the task.
         let once = try r.run(DockerContainerModule.self, ["name": "dm-once", "image": "registry:2", "entrypoint": ["/usr/bin/docker-registry"],
