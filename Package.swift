@@ -43,6 +43,7 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DataLoader", "Jinja"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Jinja"]),
         .testTarget(name: "ModulesTests", dependencies: ["Modules", "Transport", "Jinja"]),
+        .testTarget(name: "DockerModulesTests", dependencies: ["Modules", "Transport", "Jinja"]),
     ],
     swiftLanguageModes: [.v5]
 )
