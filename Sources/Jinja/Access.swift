@@ -51,6 +51,8 @@ extension Environment {
 
     public func getattr(_ obj: Value, _ name: String) throws -> Value {
         if case .undefined(let u) = obj { return try chain(u, obj) }
+        // Fast path for the common `dict.key`: only names of dict methods need the method lookup.
+        if case .dict(let d) = obj, !ListDictMethods.mayBeDictMethod(name), let v = d[name] { return v }
         if let v = attribute(obj, name) { return v }
         if case .dict(let d) = obj, let v = d[name] { return v }
         return missingAttribute(obj, name)

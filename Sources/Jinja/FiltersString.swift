@@ -322,7 +322,7 @@ enum StringFilters {
         for (i, p) in prefixes.enumerated() {
             unit = Foundation.pow(base, Double(i + 2))
             if bytes < unit || i == prefixes.count - 1 {
-                return .string(String(format: "%.1f %@", base * bytes / unit, p))
+                return .string(NumberFormat.printf("%.1f", base * bytes / unit) + " " + p)
             }
         }
         return .string("")

@@ -74,7 +74,7 @@ enum ValueFilters {
         guard d.isFinite else { return d }
         if n >= 0 {
             if n > 300 { return d }
-            return Double(String(format: "%.\(n)f", d)) ?? d
+            return Double(NumberFormat.printf("%.\(n)f", d)) ?? d
         }
         let scale = Foundation.pow(10.0, Double(-n))
         return (d / scale).rounded(.toNearestOrEven) * scale

@@ -1,13 +1,30 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Number rendering shared by `%` formatting and `str.format`.
 enum NumberFormat {
+    /// C printf of one double (much cheaper than Foundation's String(format:) on Linux).
+    static func printf(_ spec: String, _ d: Double) -> String {
+        var buf = [CChar](repeating: 0, count: 64)
+        let n = withVaList([d]) { vsnprintf(&buf, buf.count, spec, $0) }
+        if n >= buf.count {
+            buf = [CChar](repeating: 0, count: Int(n) + 1)
+            _ = withVaList([d]) { vsnprintf(&buf, buf.count, spec, $0) }
+        }
+        return String(cString: buf)
+    }
+
     /// Formats the absolute value of `d` with a printf conversion (f, e, g, ...).
     static func cFloat(_ d: Double, _ conv: Character, precision: Int, alt: Bool = false) -> String {
         if d.isNaN { return conv.isUppercase ? "NAN" : "nan" }
         if d.isInfinite { return conv.isUppercase ? "INF" : "inf" }
         let p = min(max(precision, 0), 100)
-        return String(format: "%\(alt ? "#" : "").\(p)\(conv)", abs(d))
+        return printf("%\(alt ? "#" : "").\(p)\(conv)", abs(d))
     }
 
     static func groupThousands(_ digits: String, sep: String, every: Int = 3) -> String {
@@ -48,7 +65,8 @@ enum PercentFormat {
         }
         var next = 0
         var out = ""
-        let cs = Array(fmt)
+        // Unicode scalars, not Characters: grapheme segmentation is needlessly slow here.
+        let cs = Array(fmt.unicodeScalars)
         var i = 0
         var usedMapping = false
         func take() throws -> Value {
@@ -59,7 +77,7 @@ enum PercentFormat {
         while i < cs.count {
             let c = cs[i]
             i += 1
-            guard c == "%" else { out.append(c); continue }
+            guard c == "%" else { out.unicodeScalars.append(c); continue }
             guard i < cs.count else { throw TemplateError.runtime("incomplete format") }
             var key: String?
             if cs[i] == "(" {
@@ -68,7 +86,7 @@ enum PercentFormat {
                 var name = ""
                 while j < cs.count {
                     if cs[j] == "(" { depth += 1 } else if cs[j] == ")" { depth -= 1; if depth == 0 { break } }
-                    name.append(cs[j])
+                    name.unicodeScalars.append(cs[j])
                     j += 1
                 }
                 guard j < cs.count else { throw TemplateError.runtime("incomplete format key") }
@@ -76,13 +94,14 @@ enum PercentFormat {
                 i = j + 1
             }
             var flags = Set<Character>()
-            while i < cs.count, "-+ #0".contains(cs[i]) { flags.insert(cs[i]); i += 1 }
+            while i < cs.count, "-+ #0".unicodeScalars.contains(cs[i]) { flags.insert(Character(cs[i])); i += 1 }
+            func digit(_ c: Unicode.Scalar) -> Int? { c.value >= 48 && c.value <= 57 ? Int(c.value - 48) : nil }
             var width = 0
             if i < cs.count, cs[i] == "*" {
                 width = try take().intValue ?? 0
                 i += 1
             } else {
-                while i < cs.count, let d = cs[i].wholeNumberValue, cs[i].isASCII { width = width * 10 + d; i += 1 }
+                while i < cs.count, let d = digit(cs[i]) { width = width * 10 + d; i += 1 }
             }
             var precision: Int?
             if i < cs.count, cs[i] == "." {
@@ -92,13 +111,13 @@ enum PercentFormat {
                     p = try take().intValue ?? 0
                     i += 1
                 } else {
-                    while i < cs.count, let d = cs[i].wholeNumberValue, cs[i].isASCII { p = p * 10 + d; i += 1 }
+                    while i < cs.count, let d = digit(cs[i]) { p = p * 10 + d; i += 1 }
                 }
                 precision = p
             }
-            while i < cs.count, "hlL".contains(cs[i]) { i += 1 }
+            while i < cs.count, "hlL".unicodeScalars.contains(cs[i]) { i += 1 }
             guard i < cs.count else { throw TemplateError.runtime("incomplete format") }
-            let conv = cs[i]
+            let conv = Character(cs[i])
             i += 1
             if conv == "%" { out += "%"; continue }
             let v: Value

@@ -176,6 +176,19 @@ enum ListDictMethods {
         }
     }
 
+    static let dictMethodNames: Set<String> = ["keys", "values", "items", "get", "copy", "pop", "update", "setdefault", "clear", "popitem"]
+
+    static func mayBeDictMethod(_ name: String) -> Bool {
+        guard let f = name.utf8.first, name.utf8.count <= 10 else { return false }
+        switch f {
+        case UInt8(ascii: "k"), UInt8(ascii: "v"), UInt8(ascii: "i"), UInt8(ascii: "g"), UInt8(ascii: "c"),
+             UInt8(ascii: "p"), UInt8(ascii: "u"), UInt8(ascii: "s"):
+            return dictMethodNames.contains(name)
+        default:
+            return false
+        }
+    }
+
     static func dictMethod(_ d: OrderedDictionary<String, Value>, _ name: String, env: Environment) -> Value? {
         switch name {
         case "keys": return method(name) { _ in .list(d.keys.map { .string($0) }) }

@@ -1,10 +1,12 @@
 /// The syntax tree. Every node carries its source line so runtime errors can point at it.
 
-struct CallArgs {
+/// A class rather than a struct so that matching a call node does not copy four arrays.
+final class CallArgs {
     var positional: [Expr] = []
     var keyword: [(String, Expr)] = []
     var star: Expr?
     var doubleStar: Expr?
+    var isEmpty: Bool { positional.isEmpty && keyword.isEmpty && star == nil && doubleStar == nil }
 }
 
 enum BinaryOp: String {
@@ -84,14 +86,23 @@ final class BlockDef {
     }
 }
 
-struct ForLoop {
-    var target: Target
-    var iterable: Expr
-    var filter: Expr?
-    var body: [Stmt]
-    var otherwise: [Stmt]
-    var recursive: Bool
-    var line: Int
+final class ForLoop {
+    let target: Target
+    let iterable: Expr
+    let filter: Expr?
+    let body: [Stmt]
+    let otherwise: [Stmt]
+    let recursive: Bool
+    let line: Int
+    init(target: Target, iterable: Expr, filter: Expr?, body: [Stmt], otherwise: [Stmt], recursive: Bool, line: Int) {
+        self.target = target
+        self.iterable = iterable
+        self.filter = filter
+        self.body = body
+        self.otherwise = otherwise
+        self.recursive = recursive
+        self.line = line
+    }
 }
 
 indirect enum Stmt {

@@ -690,7 +690,7 @@ struct Parser {
 
     private mutating func parseCallArgs() throws -> CallArgs {
         try expectOp("(")
-        var args = CallArgs()
+        let args = CallArgs()
         var first = true
         while !isOp(")") {
             if !first {
@@ -740,8 +740,7 @@ struct Parser {
             first = false
             let line = current.line
             let name = try dottedName()
-            var args = CallArgs()
-            if isOp("(") { args = try parseCallArgs() }
+            let args = isOp("(") ? try parseCallArgs() : CallArgs()
             node = .filter(node, name, args, line: line)
         }
         guard let result = node else { throw error("expected filter") }

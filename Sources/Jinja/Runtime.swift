@@ -480,6 +480,7 @@ final class Runtime {
     }
 
     func evalArgs(_ args: CallArgs, _ s: Scope) throws -> ([Value], Kwargs) {
+        if args.isEmpty { return ([], [:]) }
         var pos: [Value] = []
         pos.reserveCapacity(args.positional.count)
         for a in args.positional { pos.append(try eval(a, s)) }
