@@ -112,7 +112,7 @@ extension Environment {
             case .none: return nil
             case .int(let i): return i
             case .bool(let b): return b ? 1 : 0
-            case .undefined(let u): throw undefinedError(u)
+            case .undefined(let u) where isStrict(u): throw undefinedError(u)
             default: throw TemplateError.type("slice indices must be integers or None or have an __index__ method")
             }
         }

@@ -316,7 +316,11 @@ enum PyFormat {
         var type: Character?
         if i < cs.count { type = cs[i]; i += 1 }
         guard i == cs.count else { throw TemplateError.runtime("Invalid format specifier") }
-        if zero && align == nil { align = "="; fill = "0" }
+        if zero {
+            // A leading 0 means zero fill (unless a fill was given) and sign-aware padding by default.
+            if cs.count < 2 || !"<>^=".contains(cs[1]) { fill = "0" }
+            if align == nil { align = "=" }
+        }
 
         switch v {
         case .string, .undefined, .none, .list, .tuple, .dict, .object, .callable:

@@ -104,17 +104,23 @@ enum PyString {
             if count < 0 || n < count { out += new }
             return out
         }
-        if count < 0 { return s.replacingOccurrences(of: old, with: new) }
-        var out = ""
-        var rest = Substring(s)
-        var n = 0
-        while n < count, let r = rest.range(of: old) {
-            out += rest[..<r.lowerBound]
-            out += new
-            rest = rest[r.upperBound...]
-            n += 1
+        // Byte-wise search: valid UTF-8 never matches in the middle of a character.
+        let hay = Array(s.utf8), needle = Array(old.utf8), rep = Array(new.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(hay.count)
+        var i = 0, done = 0
+        while i + needle.count <= hay.count {
+            if (count < 0 || done < count), hay[i] == needle[0], hay[i..<(i + needle.count)].elementsEqual(needle) {
+                out += rep
+                i += needle.count
+                done += 1
+            } else {
+                out.append(hay[i])
+                i += 1
+            }
         }
-        return out + rest
+        out += hay[i...]
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func lower(_ s: String) -> String { s.lowercased() }

@@ -202,13 +202,18 @@ final class Runtime {
             }
         }
         let loopValue = Value.object(loop)
+        // As in Jinja, `else` also runs when no iteration ran to its end (break/continue).
+        var completed = false
         for (i, item) in items.enumerated() {
             loop.index0 = i
             let inner = Scope(parent: s)
             try assign(f.target, item, inner)
             inner.vars["loop"] = loopValue
-            if try exec(f.body, inner, st, &out) == .breakLoop { break }
+            let flow = try exec(f.body, inner, st, &out)
+            if flow == .breakLoop { break }
+            if flow == .normal { completed = true }
         }
+        if !completed { _ = try exec(f.otherwise, s, st, &out) }
     }
 
     func renderBlock(_ name: String, index: Int, scope: Scope, _ st: RenderState, _ out: inout String, placement: BlockDef? = nil) throws {
