@@ -113,6 +113,9 @@ public final class Environment {
 
     private var cache: [String: CompiledTemplate] = [:]
     private var loaded: [String: CompiledTemplate] = [:]
+    /// Guards the two caches so one environment can render on several threads at once
+    /// (filters, tests, globals and options must not be changed while rendering).
+    private let cacheLock = NSLock()
     /// Upper bound on nested macro calls, includes and recursive loops.
     public var maxRecursionDepth = 100
 
@@ -130,7 +133,7 @@ public final class Environment {
 
     func compile(_ source: String, name: String?) throws -> CompiledTemplate {
         let key = (name ?? "") + "\u{0}" + source
-        if let c = cache[key] { return c }
+        if let c = cacheLock.withLock({ cache[key] }) { return c }
         let plain = !(source.contains("{{") || source.contains("{%") || source.contains("{#"))
         let tokens = try Lexer.tokenize(source, options: options, name: name)
         var parser = Parser(tokens: tokens, templateName: name)
@@ -143,25 +146,27 @@ public final class Environment {
             single = e
         }
         let code = CompiledTemplate(name: name, body: body, isPlainText: plain, singleExpression: single)
-        if cache.count > 10_000 { cache.removeAll() }
-        cache[key] = code
+        cacheLock.withLock {
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[key] = code
+        }
         return code
     }
 
     /// Loads a template through `loader` (for include/import/extends).
     func load(_ name: String) throws -> CompiledTemplate {
-        if let c = loaded[name] { return c }
+        if let c = cacheLock.withLock({ loaded[name] }) { return c }
         guard let loader = loader else {
             throw TemplateError(kind: .runtime, message: "no loader for this environment specified", templateName: name)
         }
         let (source, filename) = try loader(name)
         let code = try compile(source, name: filename)
-        loaded[name] = code
+        cacheLock.withLock { loaded[name] = code }
         return code
     }
 
     /// Forgets templates fetched through the loader (call after changing what the loader returns).
-    public func clearLoadedTemplates() { loaded.removeAll() }
+    public func clearLoadedTemplates() { cacheLock.withLock { loaded.removeAll() } }
 
     public func expression(_ source: String) throws -> Expression {
         let tokens = try Lexer.tokenizeExpression(source, options: options)

@@ -298,7 +298,4 @@ extension Environment {
             throw TemplateError.type("'\(op)' not supported between instances of '\(l.typeName)' and '\(r.typeName)'")
         }
     }
-
-    /// Three-way comparison for sorting.
-    func order(_ a: Value, _ b: Value) throws -> Bool { try lessThan(a, b) }
 }

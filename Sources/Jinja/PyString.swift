@@ -123,9 +123,6 @@ enum PyString {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func lower(_ s: String) -> String { s.lowercased() }
-    static func upper(_ s: String) -> String { s.uppercased() }
-
     /// Python's `str.title()`: a letter is upper-cased when it follows a non-letter.
     static func title(_ s: String) -> String {
         var out = ""

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import Jinja
 
@@ -171,6 +172,20 @@ final class APITests: XCTestCase {
     func testListMutationThroughSetVariable() throws {
         XCTAssertEqual(try render("{% set x = [] %}{% set _ = x.append(1) %}{{ x }}"), "[1]")
         XCTAssertEqual(try render("{% set d = {} %}{% set _ = d.update({'k': 1}) %}{{ d.k }}"), "1")
+    }
+
+    func testConcurrentRendersShareOneEnvironment() throws {
+        let env = Environment()
+        env.loader = { name in ("{% macro m(x) %}<{{ x }}>{% endmacro %}", name) }
+        var results = [String](repeating: "", count: 16)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 16) { i in
+            let out = (try? env.template("{% import 'm' as lib %}{% for j in range(\(i)) %}{{ lib.m(j) }}{% endfor %}").render([:])) ?? "error"
+            lock.withLock { results[i] = out }
+        }
+        for i in 0..<16 {
+            XCTAssertEqual(results[i], (0..<i).map { "<\($0)>" }.joined())
+        }
     }
 
     // MARK: JSON
