@@ -190,7 +190,7 @@ enum SequenceFilters {
         guard let nameV = a.first, case .string(let name) = nameV else {
             throw TemplateError.runtime("map requires a filter argument")
         }
-        guard let filter = env.filters[name] else { throw TemplateError(kind: .syntax, message: "No filter named '\(name)'.") }
+        guard let filter = env.filters[name] else { throw TemplateError.runtime("No filter named '\(name)'.") }
         let rest = Array(a.dropFirst())
         return .list(try items.map { try filter($0, rest, k, env) })
     }
@@ -205,7 +205,7 @@ enum SequenceFilters {
         var test: TestFunction?
         if let nameV = args.first {
             let name = try env.str(nameV)
-            guard let t = env.tests[name] else { throw TemplateError(kind: .syntax, message: "No test named '\(name)'.") }
+            guard let t = env.tests[name] else { throw TemplateError.runtime("No test named '\(name)'.") }
             test = t
             args.removeFirst()
         }
