@@ -188,6 +188,27 @@ final class APITests: XCTestCase {
         }
     }
 
+    /// Worker threads have smaller stacks than the main thread: the recursion and nesting limits
+    /// must trip before the stack runs out there too.
+    func testLimitsHoldOnWorkerThreads() throws {
+        var errors = [String](repeating: "", count: 2)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let env = Environment()
+            let src = i == 0 ? "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}"
+                             : "{{ " + String(repeating: "(", count: 99) + "1" + String(repeating: ")", count: 99) + " }}"
+            let result: String
+            do {
+                result = try env.template(src).render([:])
+            } catch {
+                result = "\(error)"
+            }
+            lock.withLock { errors[i] = result }
+        }
+        XCTAssertTrue(errors[0].contains("maximum recursion depth exceeded"), errors[0])
+        XCTAssertEqual(errors[1], "1")
+    }
+
     // MARK: JSON
 
     func testValueToJSONMatchesPythonFormatting() throws {
