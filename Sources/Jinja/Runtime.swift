@@ -181,8 +181,10 @@ final class Runtime {
     private func runFor(_ f: ForLoop, _ iterable: Value, depth0: Int, _ s: Scope, _ st: RenderState, _ out: inout String) throws {
         var items = try env.iterate(iterable)
         if let cond = f.filter {
+            // Expressions cannot capture a frame, so one scratch frame serves every item.
+            let tmp = Scope(parent: s)
             items = try items.filter { item in
-                let tmp = Scope(parent: s)
+                tmp.vars.removeAll(keepingCapacity: true)
                 try assign(f.target, item, tmp)
                 return try env.truth(eval(cond, tmp))
             }
@@ -204,9 +206,15 @@ final class Runtime {
         let loopValue = Value.object(loop)
         // As in Jinja, `else` also runs when no iteration ran to its end (break/continue).
         var completed = false
+        // One frame is recycled across iterations unless something captured it.
+        var inner = Scope(parent: s)
         for (i, item) in items.enumerated() {
             loop.index0 = i
-            let inner = Scope(parent: s)
+            if inner.captured {
+                inner = Scope(parent: s)
+            } else if i > 0 {
+                inner.vars.removeAll(keepingCapacity: true)
+            }
             try assign(f.target, item, inner)
             inner.vars["loop"] = loopValue
             let flow = try exec(f.body, inner, st, &out)
@@ -260,6 +268,7 @@ final class Runtime {
         }
         try enter()
         defer { depth -= 1 }
+        if withContext { s.markCaptured() }
         let root = withContext ? Scope(parent: s) : Scope(source: nil)
         try renderRoot(code, RenderState(root: root), &out)
     }
@@ -269,6 +278,7 @@ final class Runtime {
         let code = try loadTemplate(nameV)
         try enter()
         defer { depth -= 1 }
+        if withContext { s.markCaptured() }
         let root = withContext ? Scope(parent: s) : Scope(source: nil)
         var output = ""
         try renderRoot(code, RenderState(root: root), &output)
@@ -280,7 +290,8 @@ final class Runtime {
     // MARK: macros
 
     func makeMacro(_ def: MacroDef, _ defScope: Scope, _ st: RenderState, lenientArgs: Bool = false) -> Value {
-        .callable(Callable(name: def.name) { args, kwargs in
+        defScope.markCaptured()
+        return .callable(Callable(name: def.name) { args, kwargs in
             try self.callMacro(def, defScope, st, args, kwargs, lenientArgs: lenientArgs)
         })
     }

@@ -41,8 +41,8 @@ struct VarTable: Sequence {
 
     var isEmpty: Bool { entries.isEmpty }
 
-    mutating func removeAll() {
-        entries.removeAll()
+    mutating func removeAll(keepingCapacity: Bool = false) {
+        entries.removeAll(keepingCapacity: keepingCapacity)
         index = nil
     }
 
@@ -56,6 +56,18 @@ final class Scope {
     let parent: Scope?
     /// Only on the root frame: the caller's variables.
     let source: VariableSource?
+    /// Set once a closure (macro, caller, nested template) may outlive the current use of this
+    /// frame; loops then stop recycling it between iterations.
+    private(set) var captured = false
+
+    /// Marks this frame and its ancestors as referenced by a long-lived closure.
+    func markCaptured() {
+        var s: Scope? = self
+        while let cur = s, !cur.captured {
+            cur.captured = true
+            s = cur.parent
+        }
+    }
 
     init(parent: Scope) {
         self.parent = parent
