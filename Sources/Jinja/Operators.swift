@@ -97,7 +97,34 @@ extension Environment {
 
     private func overflow() -> TemplateError { .runtime("integer overflow") }
 
+    /// Markup operands make `+` and `%` escape the plain-string side, as markupsafe does.
+    private func markupBinary(_ op: BinaryOp, _ lhs: Value, _ rhs: Value) throws -> Value? {
+        func markup(_ v: Value) -> Markup? { if case .object(let o) = v { return o as? Markup } else { return nil } }
+        func escaped(_ v: Value) throws -> String {
+            if let m = markup(v) { return m.text }
+            return PyString.escapeHTML(try str(v))
+        }
+        switch op {
+        case .add where markup(lhs) != nil || markup(rhs) != nil:
+            guard case .string = try plain(lhs), case .string = try plain(rhs) else { return nil }
+            return .object(Markup(try escaped(lhs) + escaped(rhs)))
+        case .mod:
+            guard let m = markup(lhs) else { return nil }
+            let args: Value
+            switch rhs {
+            case .tuple(let t): args = .tuple(try t.map { $0.stringValue != nil ? .object(Markup(try escaped($0))) : $0 })
+            case .string: args = .object(Markup(try escaped(rhs)))
+            default: args = rhs
+            }
+            return .object(Markup(try PercentFormat.format(m.text, args, env: self)))
+        default:
+            return nil
+        }
+    }
+
     func binary(_ op: BinaryOp, _ lhs: Value, _ rhs: Value) throws -> Value {
+        if case .object = lhs, let v = try markupBinary(op, lhs, rhs) { return v }
+        if case .object = rhs, let v = try markupBinary(op, lhs, rhs) { return v }
         let l = try plain(lhs), r = try plain(rhs)
         if let a = intOrBool(l), let b = intOrBool(r) { return try intBinary(op, a, b) }
         if let a = number(l), let b = number(r) { return try doubleBinary(op, a, b) }
