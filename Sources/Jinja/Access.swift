@@ -148,7 +148,12 @@ enum PySlice {
             if hi < 0 { hi = max(0, hi + count) }
             hi = min(hi, count)
             var i = lo
-            while i < hi { out.append(i); i += step }
+            while i < hi {
+                out.append(i)
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         } else {
             var hi = start ?? (count - 1)
             if hi < 0 { hi += count; if hi < 0 { hi = -1 } } else if hi >= count { hi = count - 1 }
@@ -157,7 +162,12 @@ enum PySlice {
                 if lo < 0 { lo += count; if lo < 0 { lo = -1 } } else if lo >= count { lo = count - 1 }
             }
             var i = hi
-            while i > lo { out.append(i); i += step }
+            while i > lo {
+                out.append(i)
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         }
         return out
     }

@@ -31,6 +31,7 @@ enum SequenceFilters {
             let fa = FilterArgs(a, k, "batch")
             let size = try fa.int(0, "linecount", 1)
             guard size > 0 else { throw TemplateError.runtime("batch size must be positive") }
+            try PyString.checkSize(size)
             let fill = fa.get(1, "fill_with").flatMap { $0.isNone ? nil : $0 }
             let items = try env.iterate(v)
             var out: [Value] = []

@@ -12,7 +12,7 @@ enum StringFilters {
             .string(PyString.strip(try env.str(v), try FilterArgs(a, k, "trim").string(0, "chars", env)))
         }
         f["center"] = { v, a, k, env in
-            .string(PyString.pad(try env.str(v), try FilterArgs(a, k, "center").int(0, "width", 80), "^"))
+            .string(try PyString.pad(try env.str(v), try FilterArgs(a, k, "center").int(0, "width", 80), "^"))
         }
         f["replace"] = { v, a, k, env in
             let fa = FilterArgs(a, k, "replace")
@@ -99,7 +99,13 @@ enum StringFilters {
         let s = try env.str(v)
         var pad = "    "
         if let w = a.get(0, "width") {
-            if case .string(let str) = w { pad = str } else { pad = String(repeating: " ", count: max(0, try a.int(0, "width", 4))) }
+            if case .string(let str) = w {
+                pad = str
+            } else {
+                let n = max(0, try a.int(0, "width", 4))
+                try PyString.checkSize(n)
+                pad = String(repeating: " ", count: n)
+            }
         }
         let first = a.bool(1, "first", false)
         let blank = a.bool(2, "blank", false)

@@ -40,7 +40,8 @@ enum NumberFormat {
     }
 
     /// Applies sign, zero padding and alignment around an already-formatted magnitude.
-    static func finish(_ magnitude: String, negative: Bool, sign: Character?, width: Int, zeroPad: Bool, align: Character?, fill: String = " ") -> String {
+    static func finish(_ magnitude: String, negative: Bool, sign: Character?, width: Int, zeroPad: Bool, align: Character?, fill: String = " ") throws -> String {
+        try PyString.checkSize(width)
         let signStr = negative ? "-" : (sign == "+" ? "+" : (sign == " " ? " " : ""))
         let len = PyString.length(signStr + magnitude)
         if zeroPad && align == nil && width > len {
@@ -49,7 +50,7 @@ enum NumberFormat {
         if align == "=" && width > len {
             return signStr + String(repeating: fill, count: width - len) + magnitude
         }
-        return PyString.pad(signStr + magnitude, width, align ?? ">", fill: fill)
+        return try PyString.pad(signStr + magnitude, width, align ?? ">", fill: fill)
     }
 }
 
@@ -145,7 +146,7 @@ enum PercentFormat {
         case "s", "r", "a":
             var s = conv == "s" ? try env.str(v) : v.pythonRepr
             if let p = precision { s = PyString.string(s.unicodeScalars.prefix(p)) }
-            return PyString.pad(s, width, align ?? ">")
+            return try PyString.pad(s, width, align ?? ">")
         case "d", "i", "u", "x", "X", "o", "c":
             let n: Int
             switch v {
@@ -155,12 +156,12 @@ enum PercentFormat {
                 guard d.isFinite else { throw TemplateError.runtime("cannot convert float \(Value.formatFloat(d)) to integer") }
                 n = Int(d)
             default:
-                if conv == "c", case .string(let s) = v, s.unicodeScalars.count == 1 { return PyString.pad(s, width, align ?? ">") }
+                if conv == "c", case .string(let s) = v, s.unicodeScalars.count == 1 { return try PyString.pad(s, width, align ?? ">") }
                 throw TemplateError.type("%\(conv) format: a number is required, not \(v.typeName)")
             }
             if conv == "c" {
                 guard let u = UnicodeScalar(UInt32(clamping: max(n, 0))) else { throw TemplateError.runtime("%c arg not in range") }
-                return PyString.pad(String(Character(u)), width, align ?? ">")
+                return try PyString.pad(String(Character(u)), width, align ?? ">")
             }
             var digits: String
             switch conv {
@@ -169,17 +170,20 @@ enum PercentFormat {
             case "o": digits = String(n.magnitude, radix: 8)
             default: digits = String(n.magnitude)
             }
-            if let p = precision, digits.count < p { digits = String(repeating: "0", count: p - digits.count) + digits }
+            if let p = precision, digits.count < p {
+                try PyString.checkSize(p)
+                digits = String(repeating: "0", count: p - digits.count) + digits
+            }
             if flags.contains("#") {
                 if conv == "x" { digits = "0x" + digits } else if conv == "X" { digits = "0X" + digits } else if conv == "o" { digits = "0o" + digits }
             }
-            return NumberFormat.finish(digits, negative: n < 0, sign: sign, width: width, zeroPad: zero, align: align)
+            return try NumberFormat.finish(digits, negative: n < 0, sign: sign, width: width, zeroPad: zero, align: align)
         case "f", "F", "e", "E", "g", "G":
             guard let d = v.numericDouble else {
                 throw TemplateError.type("must be real number, not \(v.typeName)")
             }
             let mag = NumberFormat.cFloat(d, conv, precision: precision ?? 6, alt: flags.contains("#"))
-            return NumberFormat.finish(mag, negative: d < 0 || (d == 0 && d.sign == .minus), sign: sign, width: width, zeroPad: zero, align: align)
+            return try NumberFormat.finish(mag, negative: d < 0 || (d == 0 && d.sign == .minus), sign: sign, width: width, zeroPad: zero, align: align)
         default:
             throw TemplateError.runtime("unsupported format character '\(conv)'")
         }
@@ -329,7 +333,7 @@ enum PyFormat {
             }
             var s = v.pythonStr
             if let p = precision { s = PyString.string(s.unicodeScalars.prefix(p)) }
-            return PyString.pad(s, width, align == "=" ? "<" : (align ?? "<"), fill: fill)
+            return try PyString.pad(s, width, align == "=" ? "<" : (align ?? "<"), fill: fill)
         default:
             break
         }
@@ -355,7 +359,7 @@ enum PyFormat {
             if alt { magnitude = "0" + String(type ?? "x") + magnitude }
         case "c":
             guard let n = v.intValue, let u = UnicodeScalar(UInt32(clamping: max(n, 0))) else { throw TemplateError.runtime("%c arg not in range") }
-            return PyString.pad(String(Character(u)), width, align ?? "<", fill: fill)
+            return try PyString.pad(String(Character(u)), width, align ?? "<", fill: fill)
         case "e", "E", "f", "F", "g", "G", "%":
             let conv: Character = type == "%" ? "f" : (type ?? "g")
             let value = type == "%" ? d * 100 : d
@@ -373,6 +377,6 @@ enum PyFormat {
         default:
             throw TemplateError.runtime("Unknown format code '\(type.map(String.init) ?? "")' for object of type '\(v.typeName)'")
         }
-        return NumberFormat.finish(magnitude, negative: negative, sign: sign == "-" ? nil : sign, width: width, zeroPad: false, align: align ?? ">", fill: fill)
+        return try NumberFormat.finish(magnitude, negative: negative, sign: sign == "-" ? nil : sign, width: width, zeroPad: false, align: align ?? ">", fill: fill)
     }
 }

@@ -108,14 +108,14 @@ enum StringMethods {
                 .list(PyString.splitlines(s, keepends: a.get(0, "keepends")?.truthy ?? false).map { .string($0) })
             }
         case "zfill":
-            return Jinja.method(name) { a in .string(PyString.zfill(s, try a.int(0, "width") ?? 0)) }
+            return Jinja.method(name) { a in .string(try PyString.zfill(s, try a.int(0, "width") ?? 0)) }
         case "center", "ljust", "rjust":
             return Jinja.method(name) { a in
                 let width = try a.int(0, "width") ?? 0
                 let fill = try a.string(1, "fillchar") ?? " "
                 guard fill.unicodeScalars.count == 1 else { throw TemplateError.type("The fill character must be exactly one character long") }
                 let align: Character = name == "center" ? "^" : (name == "ljust" ? "<" : ">")
-                return .string(PyString.pad(s, width, align, fill: fill))
+                return .string(try PyString.pad(s, width, align, fill: fill))
             }
         case "partition", "rpartition":
             return Jinja.method(name) { a in

@@ -134,12 +134,15 @@ extension Environment {
         case (.add, .tuple(let a), .tuple(let b)): return .tuple(a + b)
         case (.mul, .string(let s), _), (.mul, _, .string(let s)):
             guard let n = intOrBool(l.stringValue == nil ? l : r) else { break }
+            try PyString.checkSize(n.multipliedReportingOverflow(by: max(1, s.utf8.count)).overflow ? Int.max : n * max(1, s.utf8.count))
             return .string(n > 0 ? String(repeating: s, count: n) : "")
         case (.mul, .list(let a), _), (.mul, _, .list(let a)):
             guard let n = intOrBool(l.listValue == nil ? l : r) else { break }
+            try PyString.checkSize(n.multipliedReportingOverflow(by: max(1, a.count)).overflow ? Int.max : n * max(1, a.count))
             return .list(n > 0 ? Array([[Value]](repeating: a, count: n).joined()) : [])
         case (.mul, .tuple(let a), _), (.mul, _, .tuple(let a)):
             guard let n = intOrBool(l.listValue == nil ? l : r) else { break }
+            try PyString.checkSize(n.multipliedReportingOverflow(by: max(1, a.count)).overflow ? Int.max : n * max(1, a.count))
             return .tuple(n > 0 ? Array([[Value]](repeating: a, count: n).joined()) : [])
         case (.mod, .string(let fmt), _):
             return .string(try PercentFormat.format(fmt, r, env: self))

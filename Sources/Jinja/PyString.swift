@@ -220,8 +220,17 @@ enum PyString {
         return lines
     }
 
+    /// Strings built from template-controlled sizes (padding widths, repetition counts) are capped
+    /// so that a typo like `center(10**12)` is an error instead of exhausting memory.
+    static let maxBuiltLength = 10_000_000
+
+    static func checkSize(_ n: Int) throws {
+        if n > maxBuiltLength { throw TemplateError.runtime("result too large (more than \(maxBuiltLength) items)") }
+    }
+
     /// Pads to `width` code points: align "<" left, ">" right, "^" centre (Python's str.center bias).
-    static func pad(_ s: String, _ width: Int, _ align: Character, fill: String = " ") -> String {
+    static func pad(_ s: String, _ width: Int, _ align: Character, fill: String = " ") throws -> String {
+        try checkSize(width)
         let n = length(s)
         guard width > n else { return s }
         let total = width - n
@@ -235,7 +244,8 @@ enum PyString {
         }
     }
 
-    static func zfill(_ s: String, _ width: Int) -> String {
+    static func zfill(_ s: String, _ width: Int) throws -> String {
+        try checkSize(width)
         let n = length(s)
         guard width > n else { return s }
         var body = Substring(s)

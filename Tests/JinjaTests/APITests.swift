@@ -102,6 +102,18 @@ final class APITests: XCTestCase {
         XCTAssertEqual(syntaxError(tags)?.kind, .syntax)
     }
 
+    func testAbsurdSizesAreErrorsNotCrashes() throws {
+        for src in ["{{ 'x'|center(10**12) }}", "{{ 'ab' * 10**12 }}", "{{ [1] * 10**15 }}", "{{ '%*d' % (10**12, 1) }}",
+                    "{{ '{:>1000000000000}'.format(1) }}", "{{ 'a\nb'|indent(10**12) }}", "{{ [1]|batch(10**12, 0)|list }}",
+                    "{{ range(-9223372036854775807, 9223372036854775807)|length }}", "{{ {'a': 1}|tojson(indent=10**12) }}",
+                    "{{ '1'.zfill(10**12) }}", "{{ '%.1000000000000d' % 1 }}"] {
+            XCTAssertThrowsError(try render(src), src) { err in
+                XCTAssertNotNil(err as? TemplateError, src)
+            }
+        }
+        XCTAssertLessThan(try render("{{ lipsum(1, false, 10**12, 10**12)|wordcount }}").count, 8)
+    }
+
     // MARK: API surface
 
     func testSingleExpressionKeepsNativeTypes() throws {
