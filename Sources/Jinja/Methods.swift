@@ -305,6 +305,15 @@ enum Sorting {
     /// Stable sort with Python ordering on the extracted keys.
     static func sorted(_ items: [Value], env: Environment, key: (Value) throws -> Value, reverse: Bool) throws -> [Value] {
         let keyed = try items.map { (try key($0), $0) }
+        // Common case: all keys are strings; compare them directly (stable via the index).
+        if keyed.allSatisfy({ $0.0.stringValue != nil }) {
+            let ordered = keyed.enumerated().sorted { a, b in
+                let x = a.element.0.stringValue ?? "", y = b.element.0.stringValue ?? ""
+                if !x.utf8.elementsEqual(y.utf8) { return x.utf8.lexicographicallyPrecedes(y.utf8) != reverse }
+                return a.offset < b.offset
+            }
+            return ordered.map { $0.element.1 }
+        }
         var failure: Error?
         // Python's sort is stable even when reversed (equal items keep their order).
         let indexed = Array(keyed.enumerated())

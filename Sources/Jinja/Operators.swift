@@ -318,7 +318,8 @@ extension Environment {
         if let a = intOrBool(l), let b = intOrBool(r) { return a < b }
         if let a = number(l), let b = number(r) { return a < b }
         switch (l, r) {
-        case (.string(let a), .string(let b)): return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+        // UTF-8 byte order is code point order, which is how Python compares strings.
+        case (.string(let a), .string(let b)): return a.utf8.lexicographicallyPrecedes(b.utf8)
         case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)):
             for (x, y) in zip(a, b) where !(try equals(x, y)) {
                 return try lessThan(x, y, op: op)
