@@ -112,6 +112,7 @@ public final class Environment {
     public var loader: ((_ name: String) throws -> (source: String, filename: String))?
 
     private var cache: [String: CompiledTemplate] = [:]
+    private var expressionCache: [String: Expr] = [:]
     private var loaded: [String: CompiledTemplate] = [:]
     /// Guards the two caches so one environment can render on several threads at once
     /// (filters, tests, globals and options must not be changed while rendering).
@@ -132,7 +133,9 @@ public final class Environment {
     }
 
     func compile(_ source: String, name: String?) throws -> CompiledTemplate {
-        let key = (name ?? "") + "\u{0}" + source
+        // Lexing depends on the whitespace options, so they are part of the key.
+        let flags = (options.trimBlocks ? "t" : "-") + (options.lstripBlocks ? "l" : "-") + (options.keepTrailingNewline ? "k" : "-")
+        let key = flags + (name ?? "") + "\u{0}" + source
         if let c = cacheLock.withLock({ cache[key] }) { return c }
         let plain = !(source.contains("{{") || source.contains("{%") || source.contains("{#"))
         let tokens = try Lexer.tokenize(source, options: options, name: name)
@@ -169,9 +172,15 @@ public final class Environment {
     public func clearLoadedTemplates() { cacheLock.withLock { loaded.removeAll() } }
 
     public func expression(_ source: String) throws -> Expression {
+        if let e = cacheLock.withLock({ expressionCache[source] }) { return Expression(env: self, expr: e) }
         let tokens = try Lexer.tokenizeExpression(source, options: options)
         var parser = Parser(tokens: tokens, templateName: nil)
-        return Expression(env: self, expr: try parser.parseStandaloneExpression())
+        let expr = try parser.parseStandaloneExpression()
+        cacheLock.withLock {
+            if expressionCache.count > 10_000 { expressionCache.removeAll() }
+            expressionCache[source] = expr
+        }
+        return Expression(env: self, expr: expr)
     }
 
     public func callFilter(_ name: String, _ input: Value, args: [Value] = [], kwargs: Kwargs = [:]) throws -> Value {

@@ -181,6 +181,14 @@ final class APITests: XCTestCase {
         XCTAssertEqual(loads, 1)
     }
 
+    func testChangingOptionsIsNotDefeatedByTheCache() throws {
+        let env = Environment()
+        let src = "{% if true %}\nx{% endif %}"
+        XCTAssertEqual(try env.template(src).render([:]), "\nx")
+        env.options.trimBlocks = true
+        XCTAssertEqual(try env.template(src).render([:]), "x")
+    }
+
     func testListMutationThroughSetVariable() throws {
         XCTAssertEqual(try render("{% set x = [] %}{% set _ = x.append(1) %}{{ x }}"), "[1]")
         XCTAssertEqual(try render("{% set d = {} %}{% set _ = d.update({'k': 1}) %}{{ d.k }}"), "1")
