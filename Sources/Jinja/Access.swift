@@ -35,6 +35,7 @@ extension Environment {
             return ListDictMethods.tupleMethod(t, name, env: self)
         case .dict(let d): return ListDictMethods.dictMethod(d, name, env: self)
         case .object(let o): return o.attribute(name)
+        case .callable(let c): return c.attributes[name]
         case .int(let i):
             if name == "real" || name == "numerator" { return .int(i) }
             if name == "imag" { return .int(0) }

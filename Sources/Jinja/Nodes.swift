@@ -114,8 +114,8 @@ indirect enum Stmt {
     /// `{% set x %}...{% endset %}` with optional filter chain applied to the captured body.
     case setBlock(Target, filter: Expr?, body: [Stmt], line: Int)
     case macro(MacroDef)
-    /// `{% call(params) callee(args) %}body{% endcall %}`
-    case callBlock(Expr, params: [MacroParam], body: [Stmt], line: Int)
+    /// `{% call(params) callee(args) %}body{% endcall %}`; the body is the `caller` macro.
+    case callBlock(Expr, caller: MacroDef, line: Int)
     case filterBlock(Expr, body: [Stmt])
     case include(Expr, ignoreMissing: Bool, withContext: Bool, line: Int)
     case importAs(Expr, alias: String, withContext: Bool, line: Int)
@@ -151,19 +151,17 @@ enum NameScan {
             if let f = f { scan(f, &out) }
             body.forEach { scan($0, &out) }
         case .macro(let m):
-            // A nested macro's own varargs/kwargs/caller do not count, but its defaults do.
+            // Like Jinja, names used by nested macros and call blocks count for the outer macro too.
             for p in m.params { if let d = p.defaultValue { scan(d, &out) } }
-            var inner = Set<String>()
-            m.body.forEach { scan($0, &inner) }
-            out.formUnion(inner.subtracting(["varargs", "kwargs", "caller"]))
-        case .callBlock(let e, _, let body, _):
+            m.body.forEach { scan($0, &out) }
+        case .callBlock(let e, let caller, _):
             scan(e, &out)
-            body.forEach { scan($0, &out) }
+            caller.body.forEach { scan($0, &out) }
         case .filterBlock(let e, let body):
             scan(e, &out)
             body.forEach { scan($0, &out) }
         case .include(let e, _, _, _), .importAs(let e, _, _, _), .fromImport(let e, _, _, _): scan(e, &out)
-        case .block(let b): b.body.forEach { scan($0, &out) }
+        case .block: break  // Jinja does not look into blocks here
         case .with(let pairs, let body):
             pairs.forEach { scan($0.1, &out) }
             body.forEach { scan($0, &out) }

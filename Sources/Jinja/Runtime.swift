@@ -136,8 +136,7 @@ final class Runtime {
         case .macro(let def):
             s.vars[def.name] = makeMacro(def, s, st)
             scopesToClear.append(s)
-        case .callBlock(let callExpr, let params, let body, let line):
-            let callerDef = MacroDef(name: "caller", params: params, body: body, usesVarargs: false, usesKwargs: false, usesCaller: false)
+        case .callBlock(let callExpr, let callerDef, let line):
             let caller = makeMacro(callerDef, s, st, lenientArgs: true)
             guard case .call(let callee, let args, _) = callExpr else { break }
             let f = try eval(callee, s)
@@ -291,9 +290,13 @@ final class Runtime {
 
     func makeMacro(_ def: MacroDef, _ defScope: Scope, _ st: RenderState, lenientArgs: Bool = false) -> Value {
         defScope.markCaptured()
-        return .callable(Callable(name: def.name) { args, kwargs in
+        let c = Callable(name: def.name) { args, kwargs in
             try self.callMacro(def, defScope, st, args, kwargs, lenientArgs: lenientArgs)
-        })
+        }
+        c.attributes = ["name": .string(def.name), "arguments": .tuple(def.params.map { .string($0.name) }),
+                        "catch_kwargs": .bool(def.usesKwargs), "catch_varargs": .bool(def.usesVarargs),
+                        "caller": .bool(def.usesCaller)]
+        return .callable(c)
     }
 
     private func callMacro(_ def: MacroDef, _ defScope: Scope, _ st: RenderState, _ args: [Value], _ kwargs: Kwargs, lenientArgs: Bool) throws -> Value {

@@ -40,6 +40,8 @@ public typealias Kwargs = OrderedDictionary<String, Value>
 public final class Callable {
     public let name: String
     public let call: (_ args: [Value], _ kwargs: Kwargs) throws -> Value
+    /// Attributes readable from templates (macros expose name, arguments, ...).
+    public var attributes: [String: Value] = [:]
     public init(name: String, _ call: @escaping (_ args: [Value], _ kwargs: Kwargs) throws -> Value) {
         self.name = name
         self.call = call
