@@ -162,7 +162,16 @@ public final class Environment {
         guard let loader = loader else {
             throw TemplateError(kind: .runtime, message: "no loader for this environment specified", templateName: name)
         }
-        let (source, filename) = try loader(name)
+        let source: String, filename: String
+        do {
+            (source, filename) = try loader(name)
+        } catch let e as TemplateError {
+            throw e
+        } catch {
+            // Loader failures (missing file, unreadable...) become "template not found" errors,
+            // which `include ... ignore missing` skips.
+            throw TemplateError(kind: .runtime, message: "TemplateNotFound: \(name) (\(error))")
+        }
         let code = try compile(source, name: filename)
         cacheLock.withLock { loaded[name] = code }
         return code

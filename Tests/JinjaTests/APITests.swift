@@ -189,6 +189,22 @@ final class APITests: XCTestCase {
         XCTAssertEqual(try env.template(src).render([:]), "x")
     }
 
+    func testLoaderErrorsAreTemplateErrors() throws {
+        struct Missing: Error {}
+        let env = Environment()
+        env.loader = { _ in throw Missing() }
+        XCTAssertEqual(try env.template("a{% include 'x.j2' ignore missing %}b").render([:]), "ab")
+        XCTAssertThrowsError(try env.template("{% include 'x.j2' %}").render([:])) { err in
+            XCTAssertEqual((err as? TemplateError)?.kind, .runtime)
+            XCTAssertTrue((err as? TemplateError)?.message.hasPrefix("TemplateNotFound: x.j2") ?? false)
+        }
+        env.loader = { name in ("{% if %}", name) }
+        XCTAssertThrowsError(try env.template("{% include 'bad.j2' ignore missing %}").render([:])) { err in
+            XCTAssertEqual((err as? TemplateError)?.kind, .syntax)
+            XCTAssertEqual((err as? TemplateError)?.templateName, "bad.j2")
+        }
+    }
+
     func testListMutationThroughSetVariable() throws {
         XCTAssertEqual(try render("{% set x = [] %}{% set _ = x.append(1) %}{{ x }}"), "[1]")
         XCTAssertEqual(try render("{% set d = {} %}{% set _ = d.update({'k': 1}) %}{{ d.k }}"), "1")
