@@ -40,6 +40,8 @@ public typealias Kwargs = OrderedDictionary<String, Value>
 public final class Callable {
     public let name: String
     public let call: (_ args: [Value], _ kwargs: Kwargs) throws -> Value
+    /// Attributes readable from templates (macros expose name, arguments, ...).
+    public var attributes: [String: Value] = [:]
     public init(name: String, _ call: @escaping (_ args: [Value], _ kwargs: Kwargs) throws -> Value) {
         self.name = name
         self.call = call
@@ -179,7 +181,7 @@ public extension Value {
         if d.isNaN { return "nan" }
         if d.isInfinite { return d < 0 ? "-inf" : "inf" }
         if d == d.rounded(), abs(d) < 1e16 {
-            return String(format: "%.1f", d)
+            return (d.sign == .minus ? "-" : "") + String(Int(abs(d))) + ".0"
         }
         var s = "\(d)"  // Swift prints the shortest round-trip form
         // Swift writes 1e-05 as "1e-05"; Python writes "1e-05" too. Swift "5e+20" vs Python "5e+20".
