@@ -259,15 +259,23 @@ final class LibSSHSession: ShellStream {
         return ssh_is_connected(s) != 0 && ssh_channel_is_open(c) != 0 && ssh_channel_is_eof(c) == 0
     }
 
-    func write(_ data: Data) throws {
+    func write(_ data: Data, collect: (Data, Data) -> Void) throws {
         guard let s = session, let c = channel else { throw StreamClosed(reason: "not connected") }
         try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
             guard let base = buf.baseAddress else { return }
             var off = 0
             while off < buf.count {
-                let n = min(buf.count - off, 1 << 16)
+                // Write only what the peer's window takes, so ssh_channel_write never blocks on it;
+                // with the window shut, read (which also processes the window adjustments).
+                let window = Int(ssh_channel_window_size(c))
+                if window == 0 {
+                    let got = try read(timeoutMs: 100)
+                    collect(got.stdout, got.stderr)
+                    continue
+                }
+                let n = min(buf.count - off, window, 1 << 15)
                 let w = ssh_channel_write(c, base + off, UInt32(n))
-                if w <= 0 { throw StreamClosed(reason: "write failed: \(lastError(s))") }
+                if w < 0 { throw StreamClosed(reason: "write failed: \(lastError(s))") }
                 off += Int(w)
             }
         }

@@ -125,17 +125,29 @@ final class LocalShellStream: ShellStream {
 
     deinit { terminate() }
 
-    func write(_ data: Data) throws {
+    func write(_ data: Data, collect: (Data, Data) -> Void) throws {
         try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
             guard let base = buf.baseAddress else { return }
             var off = 0
             while off < buf.count {
-                let n = send(input, base + off, buf.count - off, Int32(MSG_NOSIGNAL))
-                if n < 0 {
-                    if errno == EINTR { continue }
+                let n = send(input, base + off, buf.count - off, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+                if n >= 0 { off += n; continue }
+                if errno == EINTR { continue }
+                guard errno == EAGAIN || errno == EWOULDBLOCK else {
                     throw StreamClosed(reason: "write to /bin/sh failed: \(String(cString: strerror(errno)))")
                 }
-                off += n
+                // The shell is not reading (its command may be busy writing output): wait until it reads
+                // again, draining output meanwhile.
+                var fds = [pollfd(fd: input, events: Int16(POLLOUT), revents: 0),
+                           pollfd(fd: out, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: err, events: Int16(POLLIN), revents: 0)]
+                _ = poll(&fds, 3, 1000)
+                if fds[1].revents != 0 || fds[2].revents != 0 {
+                    let got = try read(timeoutMs: 0)
+                    collect(got.stdout, got.stderr)
+                } else if fds[0].revents == 0 && !isRunning {
+                    throw StreamClosed(reason: "/bin/sh exited")
+                }
             }
         }
     }

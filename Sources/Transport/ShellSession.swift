@@ -5,8 +5,9 @@ import Glibc
 
 /// A byte pipe to a long-lived `/bin/sh` reading its script from stdin: an SSH channel or local pipes.
 protocol ShellStream: AnyObject {
-    /// Writes all of `data` to the shell's stdin.
-    func write(_ data: Data) throws
+    /// Writes all of `data` to the shell's stdin. Output arriving meanwhile is handed to `collect`, so a
+    /// command producing output while it consumes a large stdin cannot deadlock against us.
+    func write(_ data: Data, collect: (Data, Data) -> Void) throws
     /// Waits up to `timeoutMs` for output and returns what arrived (both may be empty).
     /// Throws `StreamClosed` when the shell or the connection under it is gone.
     func read(timeoutMs: Int32) throws -> (stdout: Data, stderr: Data)
@@ -23,8 +24,10 @@ struct StreamClosed: Error { var reason: String }
 ///
 /// M is a random per-command marker: stdout ends with M<rc>\n and stderr with M. The command runs in a
 /// subshell (its `exit`, `cd`, variables cannot touch the session shell) via `eval` of a single-quoted
-/// string (a syntax error in it cannot desynchronise the session). stdin is sent as a base64 here-document,
-/// parsed by the shell before the command starts, so the command can never read the session's script.
+/// string (a syntax error in it cannot desynchronise the session), with stdin from /dev/null so it can
+/// never read the session's script. Given stdin, the command line first prints a READY line and pipes
+/// `head -c N` into the command; the raw bytes are sent once READY shows (GNU head reads exactly N bytes
+/// from a pipe). Without GNU head, stdin goes as a base64 here-document parsed before the command starts.
 /// Become wraps the command as `sudo ... /bin/sh -c 'echo READY; exec /bin/sh -s'`: the password is written
 /// only after sudo's random prompt shows on stderr, and the framed command is sent to the inner shell once
 /// READY shows on stdout.
@@ -40,35 +43,43 @@ final class ShellSession {
         self.host = host
     }
 
-    /// Checks the shell answers (used right after opening it).
+    /// Checks the shell answers (used right after opening it) and whether `head -c` reads exactly its
+    /// count from a pipe (GNU coreutils), which allows raw stdin.
     func handshake() throws {
-        let r = try run("true", stdin: nil, become: nil, environment: [:])
+        let r = try run("head --version 2>/dev/null; true", stdin: nil, become: nil, environment: [:])
         if r.exitCode != 0 {
             throw StreamClosed(reason: "the remote shell did not start: \(r.stderrText)")
         }
+        rawStdin = r.stdoutText.contains("GNU coreutils")
     }
 
     /// Set when a command was interrupted in a way that leaves the shell in an unknown state
     /// (e.g. sudo still waiting for a password): the owner must open a new shell.
     private(set) var broken = false
+    /// stdin is streamed raw to `head -c N` after a READY line instead of as a base64 here-document.
+    var rawStdin = false
+
+    /// A point in a command where the session waits for `ready` on stdout, then sends `payload`.
+    private struct Gate { var ready: Data; var payload: Data }
 
     func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
         if broken { throw StreamClosed(reason: "shell session was abandoned") }
         let marker = "__sp_" + randomHex(16) + "__"
-        let body = Self.framedBody(command: command, stdin: stdin, environment: environment, marker: marker)
+        var gates: [Gate] = []
+        var body = Self.framedBody(command: command, stdin: stdin, environment: environment, marker: marker, raw: rawStdin)
+        if let stdin, let ready = body.stdinReady { gates.append(Gate(ready: Data((ready + "\n").utf8), payload: stdin)) }
         guard let become else {
-            try stream.write(Data((body.line + Self.trailer(marker) + "\n" + body.heredoc).utf8))
-            let frame = try readFrame(marker: marker, plan: nil)
-            return CommandResult(exitCode: frame.exitCode, stdout: frame.stdout, stderr: frame.stderr)
+            let script = Data((body.line + Self.trailer(marker) + "\n" + body.heredoc).utf8)
+            return try readFrame(marker: marker, send: script, plan: nil, gates: gates)
         }
         let plan = try BecomePlan(become, host: host)
         // Outer line: the become tool starting an inner shell that reads the framed command from stdin.
         let ready = "__sp_ready_" + randomHex(8) + "__"
         let outer = plan.wrap("echo \(ready); exec /bin/sh -s") + Self.trailer(marker) + "\n"
-        try stream.write(Data(outer.utf8))
-        let inner = Data((body.line + "\n" + body.heredoc + "exit $?\n").utf8)
-        let frame = try readFrame(marker: marker, plan: (plan, ready, inner))
-        return CommandResult(exitCode: frame.exitCode, stdout: frame.stdout, stderr: frame.stderr)
+        // `exit` on the same line: the inner shell must not have unread script when raw stdin follows.
+        body.line += "; exit $?\n"
+        gates.insert(Gate(ready: Data((ready + "\n").utf8), payload: Data((body.line + body.heredoc).utf8)), at: 0)
+        return try readFrame(marker: marker, send: Data(outer.utf8), plan: plan, gates: gates)
     }
 
     private static func trailer(_ marker: String) -> String {
@@ -76,41 +87,100 @@ final class ShellSession {
         "; __sp_rc=$?; printf '%s' '\(marker)' >&2; printf '%s%d\\n' '\(marker)' \"$__sp_rc\""
     }
 
-    /// The command line (one shell line) and its here-document, if any.
-    static func framedBody(command: String, stdin: Data?, environment: [String: String], marker: String) -> (line: String, heredoc: String) {
+    /// The command as one shell line, plus the here-document carrying stdin (base64 mode) or the READY
+    /// line after which raw stdin is expected (raw mode).
+    static func framedBody(command: String, stdin: Data?, environment: [String: String], marker: String, raw: Bool)
+        -> (line: String, heredoc: String, stdinReady: String?) {
         var sub = "( "
         for (k, v) in environment.sorted(by: { $0.key < $1.key }) {
             sub += "export \(shellQuote(k + "=" + v)); "
         }
         sub += "eval \(shellQuote(command)) )"
-        guard let stdin, !stdin.isEmpty else { return (sub + " </dev/null", "") }
+        guard let stdin, !stdin.isEmpty else { return (sub + " </dev/null", "", nil) }
+        if raw {
+            // head reads exactly N bytes and no more; the data is sent only once READY shows, when the
+            // shell is waiting for the pipeline and not reading. `cat` drains what the command left
+            // unread, so every byte is consumed by head whatever the command does.
+            let ready = marker + "in"
+            return ("printf '%s\\n' '\(ready)'; head -c \(stdin.count) | ( \(sub); __sp_r=$?; cat >/dev/null; exit $__sp_r )", "", ready)
+        }
         // '_' is not in the base64 alphabet, so no data line can end the here-document early.
         let end = marker + "in"
         let b64 = stdin.base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
-        return ("base64 -d <<'\(end)' | \(sub)", b64 + "\n" + end + "\n")
+        return ("base64 -d <<'\(end)' | \(sub)", b64 + "\n" + end + "\n", nil)
     }
 
-    private struct Frame { var exitCode: Int32; var stdout: Data; var stderr: Data }
-
-    private func readFrame(marker: String, plan: (plan: BecomePlan, ready: String, inner: Data)?) throws -> Frame {
+    /// Sends `script`, then reads until both end markers, answering become prompts and gates on the way.
+    private func readFrame(marker: String, send script: Data, plan: BecomePlan?, gates: [Gate]) throws -> CommandResult {
         let m = Data(marker.utf8)
         var out = Data(), err = Data()
         var outScan = 0, errDone = false
         var rc: Int32?
         var outEnd = 0
-        // Become state.
+        var gate = 0
+        // Become state: the first gate is the become tool's READY when there is a plan.
         var started = plan == nil
         var promptsSeen = 0
         var promptScan = 0
         var failure: String?
         var waitedMs = 0
 
-        while rc == nil || !errDone {
+        func send(_ data: Data) throws {
+            do {
+                try stream.write(data) { o, e in out.append(o); err.append(e) }
+            } catch let e as StreamClosed {
+                broken = true
+                throw e
+            }
+        }
+
+        try send(script)
+        while true {
+            if let p = plan, !started {
+                // Prompt detection on stderr: feed the password once; a second prompt means it was wrong.
+                let prompt = Data(p.prompt.utf8)
+                while let r = find(prompt, in: err, from: promptScan) {
+                    promptScan = r.upperBound
+                    promptsSeen += 1
+                    if promptsSeen == 1, let pw = p.password {
+                        try send(Data((pw + "\n").utf8))
+                    } else {
+                        failure = promptsSeen == 1 ? p.passwordRequiredMessage : p.wrongPasswordMessage
+                        // Answer the remaining prompts with empty lines so sudo gives up and the frame completes.
+                        try send(Data("\n".utf8))
+                    }
+                }
+            }
+            while gate < gates.count, let r = find(gates[gate].ready, in: out, from: 0) {
+                // What precedes a READY line is not the command's (sudo lecture and prompts, on stderr).
+                out = Data(out[r.upperBound...])
+                outScan = 0
+                if !started {
+                    started = true
+                    err = Data()
+                }
+                gate += 1
+                try send(gates[gate - 1].payload)
+            }
+            if rc == nil, let r = find(m, in: out, from: max(0, outScan - m.count)) {
+                if let nl = out[r.upperBound...].firstIndex(of: UInt8(ascii: "\n")) {
+                    let digits = String(decoding: out[r.upperBound..<nl], as: UTF8.self)
+                    rc = Int32(digits) ?? -1
+                    outEnd = r.lowerBound
+                }
+            } else if rc == nil {
+                outScan = out.count
+            }
+            if !errDone, err.count >= m.count, err.suffix(m.count).elementsEqual(m) {
+                errDone = true
+            }
+            if rc != nil && errDone { break }
+
             let chunk: (stdout: Data, stderr: Data)
             do {
                 chunk = try stream.read(timeoutMs: 200)
             } catch let e as StreamClosed {
-                if !started { broken = true }
+                broken = true
                 throw e
             }
             if chunk.stdout.isEmpty && chunk.stderr.isEmpty {
@@ -124,43 +194,6 @@ final class ShellSession {
             waitedMs = 0
             out.append(chunk.stdout)
             err.append(chunk.stderr)
-
-            if let p = plan, !started {
-                // Prompt detection on stderr: feed the password once; a second prompt means it was wrong.
-                let prompt = Data(p.plan.prompt.utf8)
-                while let r = find(prompt, in: err, from: promptScan) {
-                    promptScan = r.upperBound
-                    promptsSeen += 1
-                    if promptsSeen == 1, let pw = p.plan.password {
-                        try stream.write(Data((pw + "\n").utf8))
-                    } else {
-                        failure = promptsSeen == 1 ? p.plan.passwordRequiredMessage : p.plan.wrongPasswordMessage
-                        // Answer the remaining prompts with empty lines so sudo gives up and the frame completes.
-                        try stream.write(Data("\n".utf8))
-                    }
-                }
-                if let r = find(Data((p.ready + "\n").utf8), in: out, from: 0) {
-                    started = true
-                    // Everything before READY (sudo lecture, prompts) belongs to the become tool, not the command.
-                    out = Data(out[r.upperBound...])
-                    err = Data()
-                    promptScan = 0
-                    try stream.write(p.inner)
-                }
-            }
-
-            if rc == nil, let r = find(m, in: out, from: max(0, outScan - m.count)) {
-                if let nl = out[r.upperBound...].firstIndex(of: UInt8(ascii: "\n")) {
-                    let digits = String(decoding: out[r.upperBound..<nl], as: UTF8.self)
-                    rc = Int32(digits) ?? -1
-                    outEnd = r.lowerBound
-                }
-            } else if rc == nil {
-                outScan = out.count
-            }
-            if !errDone, err.count >= m.count, err.suffix(m.count).elementsEqual(m) {
-                errDone = true
-            }
         }
         let stdout = out.prefix(outEnd)
         let stderr = err.prefix(err.count - m.count)
@@ -168,14 +201,14 @@ final class ShellSession {
             if !started {
                 // The become tool exited without starting the command.
                 let said = String(decoding: stderr, as: UTF8.self)
-                    .replacingOccurrences(of: p.plan.prompt, with: "")
+                    .replacingOccurrences(of: p.prompt, with: "")
                     .trimmingCharacters(in: .whitespacesAndNewlines)
-                let message = failure ?? p.plan.failureMessage(toolOutput: said)
+                let message = failure ?? p.failureMessage(toolOutput: said)
                 throw TransportError.becomeFailed(host: host, message: message)
             }
             // The prompt text can only appear here if the command itself printed it; sudo's are gone.
         }
-        return Frame(exitCode: rc ?? -1, stdout: Data(stdout), stderr: Data(stderr))
+        return CommandResult(exitCode: rc ?? -1, stdout: Data(stdout), stderr: Data(stderr))
     }
 }
 
@@ -202,5 +235,13 @@ func find(_ needle: Data, in hay: Data, from: Int) -> Range<Int>? {
 
 func randomHex(_ bytes: Int) -> String {
     var g = SystemRandomNumberGenerator()
-    return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
+    let digits = Array("0123456789abcdef".utf8)
+    var s: [UInt8] = []
+    s.reserveCapacity(bytes * 2)
+    for _ in 0..<bytes {
+        let b = UInt8.random(in: 0...255, using: &g)
+        s.append(digits[Int(b >> 4)])
+        s.append(digits[Int(b & 15)])
+    }
+    return String(decoding: s, as: UTF8.self)
 }

@@ -21,6 +21,21 @@ final class LocalConnectionTests: XCTestCase {
         XCTAssertEqual(try c.run("echo ok").stdoutText, "ok\n")
     }
 
+    func testBothStdinModes() throws {
+        let data = try randomData(300_000)
+        for raw in [true, false] {
+            let sh = ShellSession(stream: try LocalShellStream(), host: "local")
+            try sh.handshake()
+            XCTAssertTrue(sh.rawStdin, "GNU head expected on the controller")
+            sh.rawStdin = raw
+            XCTAssertEqual(try sh.run("cat", stdin: data, become: nil, environment: [:]).stdout, data, "raw=\(raw)")
+            // A command that reads none or part of its stdin leaves nothing behind for the shell to execute.
+            XCTAssertEqual(try sh.run("true", stdin: data, become: nil, environment: [:]).exitCode, 0)
+            XCTAssertEqual(try sh.run("head -c 10 >/dev/null; echo $?", stdin: data, become: nil, environment: [:]).stdoutText, "0\n")
+            XCTAssertEqual(try sh.run("echo next", stdin: nil, become: nil, environment: [:]).stdoutText, "next\n")
+        }
+    }
+
     func testLargeOutputOnBothStreams() throws {
         let c = LocalConnection(host: "localhost")
         defer { c.close() }

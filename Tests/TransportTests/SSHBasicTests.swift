@@ -44,6 +44,11 @@ final class SSHBasicTests: XCTestCase {
         XCTAssertNotEqual(bad.exitCode, 0)
         let stdin = Data("line1\nline2\n".utf8)
         XCTAssertEqual(try c.run("wc -l", stdin: stdin).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), "2")
+        // Unread stdin must not reach the session shell as commands.
+        let evil = Data(String(repeating: "echo INJECTED\n", count: 20_000).utf8)
+        XCTAssertEqual(try c.run("head -n 1", stdin: evil).stdoutText, "echo INJECTED\n")
+        XCTAssertEqual(try c.run("true", stdin: evil).stdoutText, "")
+        XCTAssertEqual(try c.run("echo next").stdoutText, "next\n")
     }
 
     func testBinaryPutAndGetRoundTrip() throws {

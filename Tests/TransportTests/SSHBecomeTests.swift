@@ -19,7 +19,7 @@ final class SSHBecomeTests: XCTestCase {
 
     func testSudoWithPassword() throws {
         let t = try TestHosts.load()
-        let c = try t.connect(1, user: "tester")
+        let c = try t.connect(t.pick(1), user: "tester")
         defer { c.close() }
         let b = Become(password: t.testerPassword)
         for _ in 0..<3 {
@@ -39,7 +39,7 @@ final class SSHBecomeTests: XCTestCase {
 
     func testSudoFailures() throws {
         let t = try TestHosts.load()
-        let c = try t.connect(1, user: "tester")
+        let c = try t.connect(t.pick(1), user: "tester")
         defer { c.close() }
         let wrong = "not-the-" + t.testerPassword
         XCTAssertThrowsError(try c.run("id", stdin: nil, become: Become(password: wrong), environment: [:])) { e in

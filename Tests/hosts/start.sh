@@ -52,6 +52,11 @@ for i in $(seq 1 "$n"); do
     done
 done
 
+# Hosts already running after the requested ones stay in the inventory (start.sh 1 after start.sh 10).
+while [ "$("$DOCKER" inspect -f '{{.State.Running}}' "$prefix$((n + 1))" 2>/dev/null || true)" = true ]; do
+    n=$((n + 1))
+done
+
 inv=$RUNDIR/inventory.ini
 kh=$RUNDIR/known_hosts
 {
