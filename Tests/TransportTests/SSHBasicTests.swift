@@ -61,6 +61,7 @@ final class SSHBasicTests: XCTestCase {
         XCTAssertEqual(try c.run("stat -c %a:%s /tmp/all-bytes").stdoutText, "640:512\n")
 
         let big = try randomData(5 << 20)
+        _ = try c.run("rm -f /tmp/big.bin")
         try c.put(big, to: "/tmp/big.bin", mode: nil, become: nil)
         XCTAssertEqual(try c.get("/tmp/big.bin", become: nil), big)
         XCTAssertEqual(try c.run("stat -c %a /tmp/big.bin").stdoutText, "644\n")
