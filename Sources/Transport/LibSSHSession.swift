@@ -116,7 +116,10 @@ final class LibSSHSession: ShellStream {
         for key in o.privateKeyFiles { args += ["-i", SSHOptions.expandTilde(key)] }
         args += ["-o", "UserKnownHostsFile=" + SSHOptions.expandTilde(o.knownHostsFile ?? "~/.ssh/known_hosts")]
         args += ["-o", "StrictHostKeyChecking=" + (o.hostKeyChecking ? (o.acceptNewHostKeys ? "accept-new" : "yes") : "no")]
-        if let c = o.sshConfigFile { args += ["-F", SSHOptions.expandTilde(c)] }
+        if let c = o.sshConfigFile {
+            let path = SSHOptions.expandTilde(c)
+            args += ["-F", FileManager.default.fileExists(atPath: path) ? path : "/dev/null"]
+        }
         args.append(spec)
         return args.map(shellQuote).joined(separator: " ").replacingOccurrences(of: "'[%h]:%p'", with: "[%h]:%p")
     }

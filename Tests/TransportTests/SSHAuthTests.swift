@@ -120,6 +120,52 @@ final class SSHAuthTests: XCTestCase {
         XCTAssertEqual(try SSHConnection(host: h.name, options: o).run("true").exitCode, 0)
     }
 
+    func testEncryptedKeyFile() throws {
+        let t = try TestHosts.load()
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try sh("ssh-keygen -q -t ed25519 -N 'key pass phrase' -C sp-encrypted -f \(dir)/enc")
+        let pub = try String(contentsOfFile: dir + "/enc.pub", encoding: .utf8)
+        let admin = try t.connect()
+        defer {
+            _ = try? admin.run("sed -i '/sp-encrypted/d' /home/tester/.ssh/authorized_keys")
+            admin.close()
+        }
+        XCTAssertEqual(try admin.run("cat >> /home/tester/.ssh/authorized_keys", stdin: Data(pub.utf8)).exitCode, 0)
+        var o = t.options(0, user: "tester")
+        o.privateKeyFiles = [dir + "/enc"]
+        XCTAssertThrowsError(try SSHConnection(host: "enc", options: o)) { e in
+            XCTAssertTrue("\(e)".contains("needs a passphrase") || "\(e)".contains("need a passphrase"), "\(e)")
+        }
+        o.privateKeyPassphrase = "key pass phrase"
+        XCTAssertEqual(try SSHConnection(host: "enc", options: o).run("id -un").stdoutText, "tester\n")
+    }
+
+    /// Through sp-h1 as a jump host to its own sshd at localhost:22 (no traffic to container addresses).
+    func testProxyJump() throws {
+        let t = try TestHosts.load()
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let h = t.hosts[0]
+        // known_hosts for the jump host ([127.0.0.1]:port) and the target as the jump host sees it (localhost).
+        let known = try String(contentsOfFile: t.knownHosts, encoding: .utf8)
+        let local = known.split(separator: "\n").filter { $0.hasPrefix("[\(h.address)]:\(h.port) ") }
+            .map { "localhost " + $0.split(separator: " ", maxSplits: 1)[1] }
+        try (known + local.joined(separator: "\n") + "\n").write(toFile: dir + "/known", atomically: true, encoding: .utf8)
+        var o = SSHOptions(host: "localhost", port: 22, user: "nopass", privateKeyFiles: [t.keyFile], useAgent: false,
+                           connectTimeout: 10, knownHostsFile: dir + "/known", sshConfigFile: "/nonexistent",
+                           proxyJump: "root@\(h.address):\(h.port)")
+        let c = try SSHConnection(host: "jumped", options: o)
+        XCTAssertEqual(try c.run("id -un; hostname").stdoutText, "nopass\n\(h.name)\n")
+        let from = try c.run("echo $SSH_CONNECTION | cut -d' ' -f1").stdoutText
+        XCTAssertTrue(["127.0.0.1\n", "::1\n"].contains(from), "should come in through the jump host's loopback, came from \(from)")
+        c.close()
+        o.proxyJump = "root@\(h.address):1"
+        XCTAssertThrowsError(try SSHConnection(host: "jumped", options: o)) { e in
+            guard case TransportError.unreachable = e else { return XCTFail("\(e)") }
+        }
+    }
+
     func testUnreachablePort() throws {
         let t = try TestHosts.load()
         var o = t.options(0)
