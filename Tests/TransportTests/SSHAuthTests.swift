@@ -21,6 +21,18 @@ final class SSHAuthTests: XCTestCase {
         }
     }
 
+    func testKeyboardInteractiveAuth() throws {
+        let t = try TestHosts.load()
+        var o = t.options(0, user: "kbdonly")
+        o.privateKeyFiles = []
+        o.password = t.testerPassword
+        XCTAssertEqual(try SSHConnection(host: "kbd", options: o).run("id -un").stdoutText, "kbdonly\n")
+        o.password = "wrong"
+        XCTAssertThrowsError(try SSHConnection(host: "kbd", options: o)) { e in
+            XCTAssertTrue("\(e)".contains("server accepts: keyboard-interactive"), "\(e)")
+        }
+    }
+
     func testAgentAuth() throws {
         let t = try TestHosts.load()
         let dir = try tempDir()

@@ -4,7 +4,8 @@
 # cached as a tarball in $CACHE, so a rebuild only redoes the (quick) customisation. Also creates, in $KEYDIR:
 #   id_ed25519(.pub)        client key authorised for root, tester and nopass
 #   ssh_host_*_key(.pub)    the image's host keys (stable, so known_hosts can be written ahead)
-#   tester_password         password of users `tester` (sudo asks for it) and `nopass` (NOPASSWD sudo)
+#   tester_password         password of users `tester` (sudo asks for it), `nopass` (NOPASSWD sudo) and
+#                           `kbdonly` (may only log in with keyboard-interactive)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -63,6 +64,9 @@ PermitRootLogin prohibit-password
 UseDNS no
 MaxStartups 200:30:400
 MaxSessions 100
+# kbdonly can only log in with keyboard-interactive (tests that method alone).
+Match User kbdonly
+    AuthenticationMethods keyboard-interactive
 CONF
 # No 2 s delay after a failed password (sshd, sudo): failure tests stay fast.
 sed -i 's/pam_unix.so nullok$/pam_unix.so nullok nodelay/' "$root/etc/pam.d/common-auth"
@@ -72,7 +76,7 @@ chroot "$root" systemctl mask systemd-udevd.service systemd-udev-trigger.service
     console-getty.service systemd-logind.service >/dev/null 2>&1 || true
 
 pw=$(cat "$KEYDIR/tester_password")
-for u in tester nopass; do
+for u in tester nopass kbdonly; do
     chroot "$root" useradd -m -s /bin/bash "$u"
     echo "$u:$pw" | chroot "$root" chpasswd
 done
