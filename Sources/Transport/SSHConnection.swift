@@ -1,14 +1,20 @@
 import Foundation
 
 /// `ansible_connection=ssh` on libssh. One authenticated session per host, kept for the whole run,
-/// with every command going through one long-lived `sh` (see ShellSession for the framing).
+/// with every command going through one long-lived `sh` (see ShellSession for the framing), and
+/// become commands through one long-lived shell per become user (sudo/su started once).
 /// A connection found dropped before a command is re-established once; a failure then, or a drop
 /// during a command, is `TransportError.unreachable`.
 public final class SSHConnection: Connection {
     public let host: String
     public let options: SSHOptions
-    private var stream: LibSSHSession?
+    private var session: LibSSHSession?
     private var shell: ShellSession?
+    /// Long-lived shells as become users, one per (method, user, flags, password), each on its own
+    /// channel: a become command then costs what a plain one does, not a sudo start (tens of ms).
+    private var becomeShells: [String: (channel: LibSSHChannel, shell: ShellSession)] = [:]
+    /// How long sudo/su may take to prompt or start.
+    public var becomeTimeout: TimeInterval = 30
 
     /// Connects and authenticates now, so an unreachable host is reported at once.
     public init(host: String, options: SSHOptions) throws {
@@ -18,40 +24,69 @@ public final class SSHConnection: Connection {
     }
 
     /// Where the connection goes, e.g. "root@127.0.0.1:2201" (after ssh config resolution).
-    public var endpoint: String { stream?.endpoint ?? options.host }
+    public var endpoint: String { session?.endpoint ?? options.host }
 
     private func connect() throws {
         disconnect()
         let s = try LibSSHSession(options: options, label: host)
-        let sh = ShellSession(stream: s, host: host)
+        guard let channel = s.shell else { throw TransportError.unreachable(host: host, message: "\(s.endpoint): no shell channel") }
+        let sh = ShellSession(stream: channel, host: host)
         do {
             try sh.handshake()
         } catch let e as StreamClosed {
             s.close()
             throw TransportError.unreachable(host: host, message: "\(s.endpoint): \(e.reason)")
         }
-        stream = s
+        session = s
         shell = sh
     }
 
     private func disconnect() {
-        stream?.close()
-        stream = nil
+        becomeShells = [:]
+        session?.close()
+        session = nil
         shell = nil
     }
 
     /// The shell to use for the next command, reconnecting once if the previous one died.
     private func liveShell() throws -> ShellSession {
-        if let sh = shell, let s = stream, s.isAlive, !sh.broken { return sh }
+        if let sh = shell, let s = session, s.isAlive, !sh.broken { return sh }
         try connect()
         guard let sh = shell else { throw TransportError.unreachable(host: host, message: "not connected") }
         return sh
     }
 
-    public func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
-        let sh = try liveShell()
+    private func becomeShell(_ become: Become) throws -> ShellSession {
+        let key = [become.method, become.user, become.flags ?? "", become.password ?? ""].joined(separator: "\u{0}")
+        if let b = becomeShells[key] {
+            if b.channel.isOpen && !b.shell.broken { return b.shell }
+            b.channel.close()
+            becomeShells[key] = nil
+        }
+        guard let s = session else { throw TransportError.unreachable(host: host, message: "not connected") }
+        let plan = try BecomePlan(become, host: host)
+        let ready = "__sp_ready_" + randomHex(8) + "__"
+        let channel: LibSSHChannel
         do {
-            return try sh.run(command, stdin: stdin, become: become, environment: environment)
+            channel = try s.openChannel(command: plan.wrap("echo \(ready); exec /bin/sh"))
+        } catch let e as StreamClosed {
+            throw TransportError.unreachable(host: host, message: "\(endpoint): \(e.reason)")
+        }
+        do {
+            let sh = try ShellSession.become(on: channel, plan: plan, ready: ready, host: host, timeoutMs: Int(becomeTimeout * 1000))
+            becomeShells[key] = (channel, sh)
+            return sh
+        } catch {
+            channel.close()
+            throw error
+        }
+    }
+
+    public func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
+        var sh = try liveShell()
+        if let become { sh = try becomeShell(become) }
+        do {
+            return try sh.run(command, stdin: stdin, become: nil, environment: environment)
         } catch let e as StreamClosed {
             // The command may or may not have run: report it, reconnect on the next command.
             let at = endpoint

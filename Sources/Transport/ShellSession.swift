@@ -82,6 +82,48 @@ final class ShellSession {
         return try readFrame(marker: marker, send: Data(outer.utf8), plan: plan, gates: gates)
     }
 
+    /// Turns `stream`, which runs `plan.wrap("echo <ready>; exec /bin/sh")`, into a shell session as the
+    /// become user: answers the password prompt and waits for READY. sudo exiting instead (the stream
+    /// ends) is `becomeFailed` with its message.
+    static func become(on stream: ShellStream, plan: BecomePlan, ready: String, host: String, timeoutMs: Int) throws -> ShellSession {
+        var out = Data(), err = Data()
+        var prompts = 0, promptScan = 0, waited = 0
+        var failure: String?
+        let prompt = Data(plan.prompt.utf8), readyLine = Data((ready + "\n").utf8)
+        func fail(_ message: String) -> TransportError { .becomeFailed(host: host, message: plan.redact(message)) }
+        while find(readyLine, in: out, from: 0) == nil {
+            let chunk: (stdout: Data, stderr: Data)
+            do {
+                chunk = try stream.read(timeoutMs: 200)
+            } catch {
+                let said = String(decoding: err, as: UTF8.self).replacingOccurrences(of: plan.prompt, with: "")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                throw fail(failure ?? plan.failureMessage(toolOutput: said))
+            }
+            if chunk.stdout.isEmpty && chunk.stderr.isEmpty {
+                waited += 200
+                if waited >= timeoutMs { throw fail("Timeout (\(timeoutMs / 1000)s) waiting for privilege escalation prompt") }
+                continue
+            }
+            waited = 0
+            out.append(chunk.stdout)
+            err.append(chunk.stderr)
+            while let r = find(prompt, in: err, from: promptScan) {
+                promptScan = r.upperBound
+                prompts += 1
+                if prompts == 1, let pw = plan.password {
+                    try stream.write(Data((pw + "\n").utf8)) { _, _ in }
+                } else {
+                    failure = prompts == 1 ? plan.passwordRequiredMessage : plan.wrongPasswordMessage
+                    try stream.write(Data("\n".utf8)) { _, _ in }   // let sudo give up
+                }
+            }
+        }
+        let session = ShellSession(stream: stream, host: host)
+        try session.handshake()
+        return session
+    }
+
     private static func trailer(_ marker: String) -> String {
         // stderr marker first, then stdout marker with the exit status of what came before.
         "; __sp_rc=$?; printf '%s' '\(marker)' >&2; printf '%s%d\\n' '\(marker)' \"$__sp_rc\""
