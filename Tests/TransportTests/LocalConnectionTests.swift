@@ -77,6 +77,18 @@ final class LocalConnectionTests: XCTestCase {
         XCTAssertEqual(try c.run("id -un", become: Become(user: me)).stdoutText, me + "\n")
     }
 
+    func testDescriptionsHidePasswords() {
+        let b = Become(password: "s3cret")
+        let o = SSHOptions(host: "h", password: "s3cret", privateKeyPassphrase: "s3cret")
+        var dumped = ""
+        dump(b, to: &dumped)
+        dump(o, to: &dumped)
+        for text in ["\(b)", String(describing: b), String(reflecting: b), "\(o)", String(reflecting: o), dumped] {
+            XCTAssertFalse(text.contains("s3cret"), text)
+        }
+        XCTAssertTrue("\(o)".contains("password: ********"))
+    }
+
     func testBecomePlanWrapsAndRedacts() throws {
         let p = try BecomePlan(Become(user: "o'neil", password: "s3cret", flags: "-E"), host: "h")
         let line = p.wrap("echo hi")
