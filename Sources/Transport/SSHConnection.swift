@@ -12,9 +12,12 @@ public final class SSHConnection: Connection {
     private var shell: ShellSession?
     /// Long-lived shells as become users, one per (method, user, flags, password), each on its own
     /// channel: a become command then costs what a plain one does, not a sudo start (tens of ms).
-    private var becomeShells: [String: (channel: LibSSHChannel, shell: ShellSession)] = [:]
+    private let becomeShells = BecomeShells()
     /// How long sudo/su may take to prompt or start.
-    public var becomeTimeout: TimeInterval = 30
+    public var becomeTimeout: TimeInterval {
+        get { Double(becomeShells.timeoutMs) / 1000 }
+        set { becomeShells.timeoutMs = Int(newValue * 1000) }
+    }
 
     /// Connects and authenticates now, so an unreachable host is reported at once.
     public init(host: String, options: SSHOptions) throws {
@@ -42,7 +45,7 @@ public final class SSHConnection: Connection {
     }
 
     private func disconnect() {
-        becomeShells = [:]
+        becomeShells.closeAll()
         session?.close()
         session = nil
         shell = nil
@@ -50,35 +53,20 @@ public final class SSHConnection: Connection {
 
     /// The shell to use for the next command, reconnecting once if the previous one died.
     private func liveShell() throws -> ShellSession {
-        if let sh = shell, let s = session, s.isAlive, !sh.broken { return sh }
+        if let sh = shell, let s = session, s.isAlive, sh.usable { return sh }
         try connect()
         guard let sh = shell else { throw TransportError.unreachable(host: host, message: "not connected") }
         return sh
     }
 
     private func becomeShell(_ become: Become) throws -> ShellSession {
-        let key = [become.method, become.user, become.flags ?? "", become.password ?? ""].joined(separator: "\u{0}")
-        if let b = becomeShells[key] {
-            if b.channel.isOpen && !b.shell.broken { return b.shell }
-            b.channel.close()
-            becomeShells[key] = nil
-        }
         guard let s = session else { throw TransportError.unreachable(host: host, message: "not connected") }
-        let plan = try BecomePlan(become, host: host)
-        let ready = "__sp_ready_" + randomHex(8) + "__"
-        let channel: LibSSHChannel
-        do {
-            channel = try s.openChannel(command: plan.wrap("echo \(ready); exec /bin/sh"))
-        } catch let e as StreamClosed {
-            throw TransportError.unreachable(host: host, message: "\(endpoint): \(e.reason)")
-        }
-        do {
-            let sh = try ShellSession.become(on: channel, plan: plan, ready: ready, host: host, timeoutMs: Int(becomeTimeout * 1000))
-            becomeShells[key] = (channel, sh)
-            return sh
-        } catch {
-            channel.close()
-            throw error
+        return try becomeShells.shell(for: become, host: host) { command in
+            do {
+                return try s.openChannel(command: command)
+            } catch let e as StreamClosed {
+                throw TransportError.unreachable(host: host, message: "\(s.endpoint): \(e.reason)")
+            }
         }
     }
 
@@ -86,7 +74,7 @@ public final class SSHConnection: Connection {
         var sh = try liveShell()
         if let become { sh = try becomeShell(become) }
         do {
-            return try sh.run(command, stdin: stdin, become: nil, environment: environment)
+            return try sh.run(command, stdin: stdin, environment: environment)
         } catch let e as StreamClosed {
             // The command may or may not have run: report it, reconnect on the next command.
             let at = endpoint

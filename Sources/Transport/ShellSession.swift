@@ -11,6 +11,9 @@ protocol ShellStream: AnyObject {
     /// Waits up to `timeoutMs` for output and returns what arrived (both may be empty).
     /// Throws `StreamClosed` when the shell or the connection under it is gone.
     func read(timeoutMs: Int32) throws -> (stdout: Data, stderr: Data)
+    /// Still usable (checked before each command).
+    var isOpen: Bool { get }
+    func close()
 }
 
 /// The stream under a shell ended (connection dropped, shell exited). Internal: connections turn it
@@ -28,58 +31,45 @@ struct StreamClosed: Error { var reason: String }
 /// never read the session's script. Given stdin, the command line first prints a READY line and pipes
 /// `head -c N` into the command; the raw bytes are sent once READY shows (GNU head reads exactly N bytes
 /// from a pipe). Without GNU head, stdin goes as a base64 here-document parsed before the command starts.
-/// Become wraps the command as `sudo ... /bin/sh -c 'echo READY; exec /bin/sh -s'`: the password is written
-/// only after sudo's random prompt shows on stderr, and the framed command is sent to the inner shell once
-/// READY shows on stdout.
-/// Limitation: background processes that keep the command's stdout open may write after the marker.
+/// Become uses a separate session whose shell was started through sudo/su (see `become(on:...)`).
+/// Limitation: output of background processes that keep the command's stdout open after it ends is
+/// dropped before the next command, or lands in it if it comes later.
 final class ShellSession {
     let stream: ShellStream
     let host: String
-    /// How long sudo/su may take to either prompt or start the command.
-    var becomeTimeoutMs = 30_000
 
     init(stream: ShellStream, host: String) {
         self.stream = stream
         self.host = host
     }
 
+    /// Set when the stream failed mid-command: the owner must open a new shell.
+    private(set) var broken = false
+    /// stdin is streamed raw to `head -c N` after a READY line instead of as a base64 here-document.
+    var rawStdin = false
+
+    var usable: Bool { !broken && stream.isOpen }
+
     /// Checks the shell answers (used right after opening it) and whether `head -c` reads exactly its
     /// count from a pipe (GNU coreutils), which allows raw stdin.
     func handshake() throws {
-        let r = try run("head --version 2>/dev/null; true", stdin: nil, become: nil, environment: [:])
+        let r = try run("head --version 2>/dev/null; true", stdin: nil, environment: [:])
         if r.exitCode != 0 {
             throw StreamClosed(reason: "the remote shell did not start: \(r.stderrText)")
         }
         rawStdin = r.stdoutText.contains("GNU coreutils")
     }
 
-    /// Set when a command was interrupted in a way that leaves the shell in an unknown state
-    /// (e.g. sudo still waiting for a password): the owner must open a new shell.
-    private(set) var broken = false
-    /// stdin is streamed raw to `head -c N` after a READY line instead of as a base64 here-document.
-    var rawStdin = false
-
-    /// A point in a command where the session waits for `ready` on stdout, then sends `payload`.
-    private struct Gate { var ready: Data; var payload: Data }
-
-    func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
+    func run(_ command: String, stdin: Data?, environment: [String: String]) throws -> CommandResult {
         if broken { throw StreamClosed(reason: "shell session was abandoned") }
+        // Late output of a previous command's background processes is not this command's.
+        do { _ = try stream.read(timeoutMs: 0) } catch { broken = true; throw error }
         let marker = "__sp_" + randomHex(16) + "__"
-        var gates: [Gate] = []
-        var body = Self.framedBody(command: command, stdin: stdin, environment: environment, marker: marker, raw: rawStdin)
-        if let stdin, let ready = body.stdinReady { gates.append(Gate(ready: Data((ready + "\n").utf8), payload: stdin)) }
-        guard let become else {
-            let script = Data((body.line + Self.trailer(marker) + "\n" + body.heredoc).utf8)
-            return try readFrame(marker: marker, send: script, plan: nil, gates: gates)
-        }
-        let plan = try BecomePlan(become, host: host)
-        // Outer line: the become tool starting an inner shell that reads the framed command from stdin.
-        let ready = "__sp_ready_" + randomHex(8) + "__"
-        let outer = plan.wrap("echo \(ready); exec /bin/sh -s") + Self.trailer(marker) + "\n"
-        // `exit` on the same line: the inner shell must not have unread script when raw stdin follows.
-        body.line += "; exit $?\n"
-        gates.insert(Gate(ready: Data((ready + "\n").utf8), payload: Data((body.line + body.heredoc).utf8)), at: 0)
-        return try readFrame(marker: marker, send: Data(outer.utf8), plan: plan, gates: gates)
+        let body = Self.framedBody(command: command, stdin: stdin, environment: environment, marker: marker, raw: rawStdin)
+        let script = Data((body.line + Self.trailer(marker) + "\n" + body.heredoc).utf8)
+        var stdinGate: (ready: Data, data: Data)?
+        if let stdin, let ready = body.stdinReady { stdinGate = (Data((ready + "\n").utf8), stdin) }
+        return try readFrame(marker: marker, send: script, stdinGate: stdinGate)
     }
 
     /// Turns `stream`, which runs `plan.wrap("echo <ready>; exec /bin/sh")`, into a shell session as the
@@ -152,20 +142,14 @@ final class ShellSession {
         return ("base64 -d <<'\(end)' | \(sub)", b64 + "\n" + end + "\n", nil)
     }
 
-    /// Sends `script`, then reads until both end markers, answering become prompts and gates on the way.
-    private func readFrame(marker: String, send script: Data, plan: BecomePlan?, gates: [Gate]) throws -> CommandResult {
+    /// Sends `script`, then reads until both end markers, sending raw stdin when its READY line shows.
+    private func readFrame(marker: String, send script: Data, stdinGate: (ready: Data, data: Data)?) throws -> CommandResult {
         let m = Data(marker.utf8)
         var out = Data(), err = Data()
         var outScan = 0, errDone = false
         var rc: Int32?
         var outEnd = 0
-        var gate = 0
-        // Become state: the first gate is the become tool's READY when there is a plan.
-        var started = plan == nil
-        var promptsSeen = 0
-        var promptScan = 0
-        var failure: String?
-        var waitedMs = 0
+        var gate = stdinGate
 
         func send(_ data: Data) throws {
             do {
@@ -178,36 +162,14 @@ final class ShellSession {
 
         try send(script)
         while true {
-            if let p = plan, !started {
-                // Prompt detection on stderr: feed the password once; a second prompt means it was wrong.
-                let prompt = Data(p.prompt.utf8)
-                while let r = find(prompt, in: err, from: promptScan) {
-                    promptScan = r.upperBound
-                    promptsSeen += 1
-                    if promptsSeen == 1, let pw = p.password {
-                        try send(Data((pw + "\n").utf8))
-                    } else {
-                        failure = promptsSeen == 1 ? p.passwordRequiredMessage : p.wrongPasswordMessage
-                        // Answer the remaining prompts with empty lines so sudo gives up and the frame completes.
-                        try send(Data("\n".utf8))
-                    }
-                }
-            }
-            while gate < gates.count, let r = find(gates[gate].ready, in: out, from: 0) {
-                // What precedes a READY line is not the command's (sudo lecture and prompts, on stderr).
+            if let g = gate, let r = find(g.ready, in: out, from: 0) {
                 out = Data(out[r.upperBound...])
-                outScan = 0
-                if !started {
-                    started = true
-                    err = Data()
-                }
-                gate += 1
-                try send(gates[gate - 1].payload)
+                gate = nil
+                try send(g.data)
             }
             if rc == nil, let r = find(m, in: out, from: max(0, outScan - m.count)) {
                 if let nl = out[r.upperBound...].firstIndex(of: UInt8(ascii: "\n")) {
-                    let digits = String(decoding: out[r.upperBound..<nl], as: UTF8.self)
-                    rc = Int32(digits) ?? -1
+                    rc = Int32(String(decoding: out[r.upperBound..<nl], as: UTF8.self)) ?? -1
                     outEnd = r.lowerBound
                 }
             } else if rc == nil {
@@ -217,40 +179,16 @@ final class ShellSession {
                 errDone = true
             }
             if rc != nil && errDone { break }
-
-            let chunk: (stdout: Data, stderr: Data)
             do {
-                chunk = try stream.read(timeoutMs: 200)
+                let chunk = try stream.read(timeoutMs: 1000)
+                out.append(chunk.stdout)
+                err.append(chunk.stderr)
             } catch let e as StreamClosed {
                 broken = true
                 throw e
             }
-            if chunk.stdout.isEmpty && chunk.stderr.isEmpty {
-                waitedMs += 200
-                if !started && waitedMs >= becomeTimeoutMs {
-                    broken = true
-                    throw TransportError.becomeFailed(host: host, message: "Timeout (\(becomeTimeoutMs / 1000)s) waiting for privilege escalation prompt")
-                }
-                continue
-            }
-            waitedMs = 0
-            out.append(chunk.stdout)
-            err.append(chunk.stderr)
         }
-        let stdout = out.prefix(outEnd)
-        let stderr = err.prefix(err.count - m.count)
-        if let p = plan {
-            if !started {
-                // The become tool exited without starting the command.
-                let said = String(decoding: stderr, as: UTF8.self)
-                    .replacingOccurrences(of: p.prompt, with: "")
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
-                let message = failure ?? p.failureMessage(toolOutput: said)
-                throw TransportError.becomeFailed(host: host, message: message)
-            }
-            // The prompt text can only appear here if the command itself printed it; sudo's are gone.
-        }
-        return CommandResult(exitCode: rc ?? -1, stdout: Data(stdout), stderr: Data(stderr))
+        return CommandResult(exitCode: rc ?? -1, stdout: Data(out.prefix(outEnd)), stderr: Data(err.prefix(err.count - m.count)))
     }
 }
 

@@ -28,11 +28,11 @@ final class LocalConnectionTests: XCTestCase {
             try sh.handshake()
             XCTAssertTrue(sh.rawStdin, "GNU head expected on the controller")
             sh.rawStdin = raw
-            XCTAssertEqual(try sh.run("cat", stdin: data, become: nil, environment: [:]).stdout, data, "raw=\(raw)")
+            XCTAssertEqual(try sh.run("cat", stdin: data, environment: [:]).stdout, data, "raw=\(raw)")
             // A command that reads none or part of its stdin leaves nothing behind for the shell to execute.
-            XCTAssertEqual(try sh.run("true", stdin: data, become: nil, environment: [:]).exitCode, 0)
-            XCTAssertEqual(try sh.run("head -c 10 >/dev/null; echo $?", stdin: data, become: nil, environment: [:]).stdoutText, "0\n")
-            XCTAssertEqual(try sh.run("echo next", stdin: nil, become: nil, environment: [:]).stdoutText, "next\n")
+            XCTAssertEqual(try sh.run("true", stdin: data, environment: [:]).exitCode, 0)
+            XCTAssertEqual(try sh.run("head -c 10 >/dev/null; echo $?", stdin: data, environment: [:]).stdoutText, "0\n")
+            XCTAssertEqual(try sh.run("echo next", stdin: nil, environment: [:]).stdoutText, "next\n")
         }
     }
 
@@ -75,6 +75,24 @@ final class LocalConnectionTests: XCTestCase {
         defer { c.close() }
         let me = try c.run("id -un").stdoutText.trimmingCharacters(in: .newlines)
         XCTAssertEqual(try c.run("id -un", become: Become(user: me)).stdoutText, me + "\n")
+    }
+
+    /// Local become through su (we are root here, so su asks nothing); the shell is started once.
+    func testLocalBecomeWithSu() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root to su without a password") }
+        let c = LocalConnection(host: "localhost")
+        defer { c.close() }
+        let b = Become(method: "su", user: "nobody", flags: "-s /bin/sh")
+        let r = try c.run("id -un; echo $$; cat", stdin: Data("in".utf8), become: b, environment: ["A": "1"])
+        XCTAssertEqual(r.exitCode, 0, r.stderrText)
+        let lines = r.stdoutText.split(separator: "\n")
+        XCTAssertEqual(lines.first, "nobody")
+        XCTAssertEqual(lines.last, "in")
+        XCTAssertEqual(try c.run("echo $$", become: b).stdoutText, String(lines[1]) + "\n", "one su shell for all commands")
+        XCTAssertThrowsError(try c.run("id", become: Become(method: "su", user: "no-such-user-x"))) { e in
+            guard case TransportError.becomeFailed(_, let m) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(m.contains("su to user no-such-user-x failed"), m)
+        }
     }
 
     func testDescriptionsHidePasswords() {

@@ -30,6 +30,12 @@ final class SSHBasicTests: XCTestCase {
         // A command reading stdin without being given any gets EOF, not the session's script.
         XCTAssertEqual(try c.run("cat; echo done").stdoutText, "done\n")
         XCTAssertEqual(try c.run("echo still here").stdoutText, "still here\n")
+        // A background process keeping stdout open neither blocks the command nor leaks into the next.
+        let start = Date()
+        XCTAssertEqual(try c.run("(sleep 0.3; echo late) & echo early").stdoutText, "early\n")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 0.3)
+        Thread.sleep(forTimeInterval: 0.6)
+        XCTAssertEqual(try c.run("echo now").stdoutText, "now\n")
     }
 
     func testEnvironmentAndStdin() throws {
