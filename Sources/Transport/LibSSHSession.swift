@@ -19,6 +19,8 @@ final class LibSSHSession {
     let label: String
     /// Where we actually connected, for messages ("root@127.0.0.1:2201").
     private(set) var endpoint = ""
+    /// The user we log in as (after ssh config resolution).
+    private(set) var loginUser = ""
 
     init(options o: SSHOptions, label: String) throws {
         self.label = label
@@ -106,6 +108,7 @@ final class LibSSHSession {
         _ = ssh_options_get(s, SSH_OPTIONS_HOST, &host)
         _ = ssh_options_get(s, SSH_OPTIONS_USER, &user)
         _ = ssh_options_get_port(s, &port)
+        loginUser = user.map { String(cString: $0) } ?? ""
         endpoint = "\(user.map { String(cString: $0) } ?? "?")@\(host.map { String(cString: $0) } ?? o.host):\(port)"
         ssh_string_free_char(host)
         ssh_string_free_char(user)

@@ -72,7 +72,8 @@ public final class SSHConnection: Connection {
 
     public func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
         var sh = try liveShell()
-        if let become { sh = try becomeShell(become) }
+        // Becoming the user we log in as needs no tool (which may not even be installed).
+        if let become, become.user != session?.loginUser { sh = try becomeShell(become) }
         do {
             return try sh.run(command, stdin: stdin, environment: environment)
         } catch let e as StreamClosed {

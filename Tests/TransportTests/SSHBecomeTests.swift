@@ -84,6 +84,8 @@ final class SSHBecomeTests: XCTestCase {
         defer { c.close() }
         let r = try c.run("id -un; cat", stdin: Data("x".utf8), become: Become(method: "su", user: "nopass"), environment: [:])
         XCTAssertEqual(r.stdoutText, "nopass\nx")
-        XCTAssertThrowsError(try c.run("id", become: Become(method: "doas")))
+        XCTAssertThrowsError(try c.run("id", become: Become(method: "doas", user: "nopass")))
+        // root becoming root: no sudo started at all.
+        XCTAssertEqual(try c.run("echo $$", become: Become()).stdoutText, try c.run("echo $$").stdoutText)
     }
 }
