@@ -10,17 +10,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 PACKAGES=systemd,systemd-sysv,openssh-server,python3,sudo,ca-certificates,iproute2,dbus,curl,acl,file,locales,less,procps,apt-utils
-# The image is rebuilt when this script changes; the debootstrap tarball when the package list does.
-RECIPE=$(sha256sum "$0" | cut -c1-16)
+# The debootstrap tarball is rebuilt when the package list changes.
 TARBALL=$CACHE/debootstrap-bookworm-$(echo "$PACKAGES" | sha256sum | cut -c1-12).tar
 
 "$here/engine.sh"
-
-if "$DOCKER" image inspect "$IMAGE" >/dev/null 2>&1 \
-   && [ "$("$DOCKER" image inspect -f '{{index .Config.Labels "swiftplay.recipe"}}' "$IMAGE")" = "$RECIPE" ]; then
-    echo "build-image.sh: $IMAGE already present" >&2
-    exit 0
-fi
 
 mkdir -p "$KEYDIR"
 chmod 700 "$KEYDIR"
@@ -30,6 +23,14 @@ for t in ed25519 ecdsa rsa; do
 done
 if [ ! -s "$KEYDIR/tester_password" ]; then
     (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$KEYDIR/tester_password")
+fi
+
+# The image is tied to this script and to these keys (another cache means other keys: rebuild).
+RECIPE=$(cat "$0" "$KEYDIR"/*.pub "$KEYDIR/tester_password" | sha256sum | cut -c1-16)
+if "$DOCKER" image inspect "$IMAGE" >/dev/null 2>&1 \
+   && [ "$("$DOCKER" image inspect -f '{{index .Config.Labels "swiftplay.recipe"}}' "$IMAGE")" = "$RECIPE" ]; then
+    echo "build-image.sh: $IMAGE already present" >&2
+    exit 0
 fi
 
 work=$(mktemp -d /tmp/swiftplay-rootfs.XXXXXX)
