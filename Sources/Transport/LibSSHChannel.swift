@@ -85,7 +85,7 @@ final class LibSSHChannel: ShellStream {
             if ended || ssh_channel_is_eof(c) != 0 || ssh_channel_is_open(c) == 0 {
                 throw StreamClosed(reason: ssh_channel_is_eof(c) != 0 || ssh_is_connected(s) != 0 ? "the remote shell exited" : "connection lost: \(error(s))")
             }
-            if waited { break }
+            if waited || timeoutMs == 0 { break }
             // Nothing buffered in libssh: sleep on the socket until the server sends something.
             var p = pollfd(fd: ssh_get_fd(s), events: Int16(POLLIN), revents: 0)
             _ = poll(&p, 1, timeoutMs)

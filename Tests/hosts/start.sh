@@ -35,7 +35,7 @@ for i in $(seq 1 "$n"); do
         "$IMAGE" /sbin/init >/dev/null
 done
 
-ssh_opts=(-o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+ssh_opts=(-n -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
           -o LogLevel=ERROR -o ConnectTimeout=3 -i "$key")
 deadline=$((SECONDS + 120))
 for i in $(seq 1 "$n"); do
