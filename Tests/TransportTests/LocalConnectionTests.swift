@@ -36,6 +36,28 @@ final class LocalConnectionTests: XCTestCase {
         }
     }
 
+    /// Hosts whose /bin/sh is bash (RHEL, SUSE) get the same framing.
+    func testFramingUnderBash() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/bash") else { throw XCTSkip("no /bin/bash") }
+        let sh = ShellSession(stream: try LocalShellStream(command: "exec /bin/bash --posix"), host: "bash")
+        defer { sh.stream.close() }
+        try sh.handshake()
+        XCTAssertEqual(try sh.run("echo $BASH_VERSION | cut -c1", stdin: nil, environment: [:]).stdoutText.count, 2)
+        // bash reads a script from a pipe byte by byte: the base64 fallback is slow there, keep it small.
+        let data = try randomData(20_000)
+        for raw in [true, false] {
+            sh.rawStdin = raw
+            XCTAssertEqual(try sh.run("cat", stdin: data, environment: [:]).stdout, data)
+            XCTAssertEqual(try sh.run("true", stdin: data, environment: [:]).exitCode, 0)
+        }
+        let r = try sh.run("printf 'o\\0'; printf e >&2; exit 9", stdin: nil, environment: ["X": "y"])
+        XCTAssertEqual([r.exitCode], [9])
+        XCTAssertEqual(r.stdout, Data([111, 0]))
+        XCTAssertEqual(r.stderrText, "e")
+        XCTAssertNotEqual(try sh.run("if then", stdin: nil, environment: [:]).exitCode, 0)
+        XCTAssertEqual(try sh.run("echo ok", stdin: nil, environment: [:]).stdoutText, "ok\n")
+    }
+
     func testLargeOutputOnBothStreams() throws {
         let c = LocalConnection(host: "localhost")
         defer { c.close() }

@@ -34,9 +34,15 @@ final class TransportBench: XCTestCase {
         for _ in 0..<20 { _ = try c.run("true") }
         var s = Date()
         let cpu0 = cpuSeconds()
-        for _ in 0..<n { _ = try c.run("true") }
+        var each: [TimeInterval] = []
+        for _ in 0..<n {
+            let t0 = Date()
+            _ = try c.run("true")
+            each.append(Date().timeIntervalSince(t0))
+        }
         let wall = Date().timeIntervalSince(s) / Double(n)
-        print("BENCH warm command 'true', \(n) runs: \(ms(wall)) per command (client CPU \(ms((cpuSeconds() - cpu0) / Double(n))))")
+        each.sort()
+        print("BENCH warm command 'true', \(n) runs: \(ms(wall)) per command, median \(ms(each[n / 2])), min \(ms(each[0])), p90 \(ms(each[n * 9 / 10])) (client CPU \(ms((cpuSeconds() - cpu0) / Double(n))) per command)")
         var load = [Double](repeating: 0, count: 3)
         _ = getloadavg(&load, 3)
         print("BENCH load average during the run: \(String(format: "%.1f", load[0])) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
