@@ -6,11 +6,11 @@ import XCTest
 final class SSHResilienceTests: XCTestCase {
     func testReconnectAfterSessionDropped() throws {
         let t = try TestHosts.load()
-        let c = try t.connect(2, user: "nopass")
+        let c = try t.connect(t.pick(2), user: "nopass")
         defer { c.close() }
         XCTAssertEqual(try c.run("echo $$").exitCode, 0)
         // Kill nopass's sshd session processes from another connection.
-        let admin = try t.connect(2)
+        let admin = try t.connect(t.pick(2))
         defer { admin.close() }
         XCTAssertEqual(try admin.run("pkill -KILL -u nopass -x sshd").exitCode, 0)
         Thread.sleep(forTimeInterval: 0.2)
@@ -20,8 +20,7 @@ final class SSHResilienceTests: XCTestCase {
     }
 
     func testTenHostsInParallel() throws {
-        let t = try TestHosts.load()
-        guard t.hosts.count >= 10 else { throw XCTSkip("needs 10 hosts: Tests/hosts/start.sh 10") }
+        let t = try TestHosts.load(minimum: 10)
         let lock = NSLock()
         var failures: [String] = []
         let start = Date()
@@ -50,8 +49,7 @@ final class SSHResilienceTests: XCTestCase {
 
     /// `docker kill` of one host while others keep working; the killed host is started again afterwards.
     func testHostKilledMidRun() throws {
-        let t = try TestHosts.load()
-        guard t.hosts.count >= 3 else { throw XCTSkip("needs 3 hosts") }
+        let t = try TestHosts.load(minimum: 3)
         let docker = "/usr/bin/docker"
         guard FileManager.default.isExecutableFile(atPath: docker) else { throw XCTSkip("needs \(docker) to kill a host") }
         let victim = t.hosts.count - 1
