@@ -21,7 +21,7 @@ enum HostAddress {
             port = p
         }
         guard isHostname(host) || isIPv6(host) else { return nil }
-        if !allowRanges && host.contains("[") { return nil }
+        if !allowRanges && host.has("[") { return nil }
         return (host, port)
     }
 
@@ -119,7 +119,7 @@ enum HostAddress {
     }()
 
     static func isIPv6(_ s: String) -> Bool {
-        guard s.contains(":"), let re = ipv6Pattern else { return false }
+        guard s.has(":"), let re = ipv6Pattern else { return false }
         return re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
     }
 
@@ -129,8 +129,8 @@ enum HostAddress {
     /// web02, web03; `db-[a:c]` gives db-a, db-b, db-c. Numeric begin with a leading zero sets the
     /// width. A range whose end is before its begin expands to nothing, as in Ansible.
     static func expand(_ name: String) throws -> [String] {
-        guard let open = name.firstIndex(of: "["), let close = name.firstIndex(of: "]"), !name.contains("|") else {
-            if name.contains("[") { throw Invalid(description: "host range in '\(name)' must look like [begin:end] or [begin:end:step]") }
+        guard let open = name.firstIndex(of: "["), let close = name.firstIndex(of: "]"), !name.has("|") else {
+            if name.has("[") { throw Invalid(description: "host range in '\(name)' must look like [begin:end] or [begin:end:step]") }
             return [name]
         }
         // Ansible takes the text between the first '[' and the first ']', wherever they are.

@@ -26,6 +26,10 @@ public final class Inventory {
     private var implicitLocalhost: Host?
     private var groupHostsCache: [String: [String]] = [:]
     private var hostGroupsCache: [String: [String]] = [:]
+    var sortedGroupsCache: [String: [String]] = [:]
+    /// Source directories that have a group_vars or host_vars folder.
+    lazy var groupVarsDirs: [String] = sourceDirs.filter { Self.isDirectory($0 + "/group_vars") }
+    lazy var hostVarsDirs: [String] = sourceDirs.filter { Self.isDirectory($0 + "/host_vars") }
     /// Each group's ancestors, and its place in vars precedence; groups do not change after loading.
     private var ancestors: [String: [String]] = [:]
     var precedenceRank: [String: Int] = [:]
@@ -145,6 +149,11 @@ public final class Inventory {
         }
         hostGroupsCache[hostName] = out
         return out
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
     /// The interpreter Ansible would give the implicit localhost: here the python3 on PATH.

@@ -55,7 +55,7 @@ extension Inventory {
     /// pattern is a host address (so `host:22` or an IPv6 address stays one pattern).
     static func splitPattern(_ pattern: String) -> [String] {
         var parts: [String]
-        if pattern.contains(",") {
+        if pattern.has(",") {
             parts = pattern.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         } else if HostAddress.parse(pattern, allowRanges: true) != nil {
             parts = [pattern]

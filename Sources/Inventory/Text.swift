@@ -54,3 +54,9 @@ extension StringProtocol {
         return String(out)
     }
 }
+
+extension StringProtocol {
+    /// Whether the text contains the character; unlike `contains("x")` this does not go through
+    /// Foundation's substring search, which is slow on hot paths.
+    func has(_ c: Unicode.Scalar) -> Bool { unicodeScalars.contains(c) }
+}

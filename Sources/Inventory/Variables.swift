@@ -23,28 +23,36 @@ extension Inventory {
         }
         let groups = sortedGroups(of: host.name)
         let playbook = playbookDir.map { SourceLoader.absolutePath($0) }
+        lock.lock()
+        let groupDirs = groupVarsDirs + (playbook.map { [$0] } ?? [])
+        let hostDirs = hostVarsDirs + (playbook.map { [$0] } ?? [])
+        lock.unlock()
         merge(data.groups["all"]?.vars ?? [:])
         for g in groups { merge(data.groups[g]?.vars ?? [:]) }
-        for dir in sourceDirs { merge(try varsFiles.vars(baseDir: dir, kind: "group_vars", name: "all")) }
-        if let playbook { merge(try varsFiles.vars(baseDir: playbook, kind: "group_vars", name: "all")) }
-        for dir in sourceDirs {
+        // Inventory directories first, then the playbook's.
+        for dir in groupDirs { merge(try varsFiles.vars(baseDir: dir, kind: "group_vars", name: "all")) }
+        for dir in groupDirs {
             for g in groups { merge(try varsFiles.vars(baseDir: dir, kind: "group_vars", name: g)) }
-        }
-        if let playbook {
-            for g in groups { merge(try varsFiles.vars(baseDir: playbook, kind: "group_vars", name: g)) }
         }
         if !host.isImplicit {
             out["inventory_file"] = host.inventoryFile.map(Value.string) ?? Value.none
             out["inventory_dir"] = host.inventoryDir.map(Value.string) ?? Value.none
         }
         merge(host.vars)
-        for dir in sourceDirs { merge(try varsFiles.vars(baseDir: dir, kind: "host_vars", name: host.name)) }
-        if let playbook { merge(try varsFiles.vars(baseDir: playbook, kind: "host_vars", name: host.name)) }
+        for dir in hostDirs { merge(try varsFiles.vars(baseDir: dir, kind: "host_vars", name: host.name)) }
         return out
     }
 
     /// The host's groups other than `all`, in the order their vars apply: by depth, priority, name.
     func sortedGroups(of host: String) -> [String] {
-        allGroups(of: host).filter { $0 != "all" }.sorted { (precedenceRank[$0] ?? 0) < (precedenceRank[$1] ?? 0) }
+        lock.lock()
+        let cached = sortedGroupsCache[host]
+        lock.unlock()
+        if let cached { return cached }
+        let sorted = allGroups(of: host).filter { $0 != "all" }.sorted { (precedenceRank[$0] ?? 0) < (precedenceRank[$1] ?? 0) }
+        lock.lock()
+        sortedGroupsCache[host] = sorted
+        lock.unlock()
+        return sorted
     }
 }

@@ -10,7 +10,7 @@ import OrderedCollections
 /// key by key. Each lookup is parsed once and cached.
 final class VarsFiles {
     private let lock = NSLock()
-    private var cache: [String: OrderedDictionary<String, Value>] = [:]
+    private var cache: [String: [String: OrderedDictionary<String, Value>]] = [:]  // dir -> name -> vars
     private var dirExists: [String: Bool] = [:]
     private(set) var warnings: [String] = []
 
@@ -23,14 +23,13 @@ final class VarsFiles {
         let dir = baseDir.hasSuffix("/") ? baseDir + kind : baseDir + "/" + kind
         lock.lock()
         defer { lock.unlock() }
+        if let cached = cache[dir]?[name] { return cached }
         guard isDirectory(dir) else { return [:] }
-        let key = dir + "\u{0}" + name
-        if let cached = cache[key] { return cached }
         var result = OrderedDictionary<String, Value>()
         for file in Self.findFiles(in: dir, name: name) {
             for (k, v) in try load(file) { result[k] = v }
         }
-        cache[key] = result
+        cache[dir, default: [:]][name] = result
         return result
     }
 

@@ -90,7 +90,7 @@ struct YAMLInventoryParser {
         let port: Int?
         do {
             let (host, p) = HostAddress.parse(item.key, allowRanges: true) ?? (item.key, nil)
-            names = host.contains("[") ? try HostAddress.expand(host) : [host]
+            names = host.has("[") ? try HostAddress.expand(host) : [host]
             port = p
         } catch let error as HostAddress.Invalid {
             throw SourceError(error.description, at: item.keyMark)
