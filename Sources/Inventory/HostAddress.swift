@@ -27,7 +27,8 @@ enum HostAddress {
 
     /// `[anything]:123`
     private static func splitBracketedPort(_ s: String) -> (String, Int)? {
-        guard s.hasPrefix("["), let (head, port) = trailingPort(s), head.count > 2, head.hasSuffix("]") else { return nil }
+        guard s.utf8.first == UInt8(ascii: "["), let (head, port) = trailingPort(s), head.utf8.count > 2,
+              head.utf8.last == UInt8(ascii: "]") else { return nil }
         return (String(head.dropFirst().dropLast()), port)
     }
 
@@ -35,12 +36,12 @@ enum HostAddress {
     private static func splitPort(_ s: String) -> (String, Int)? {
         guard let (head, port) = trailingPort(s) else { return nil }
         var inBracket = false
-        for c in head {
+        for c in head.utf8 {
             if inBracket {
-                if c == "]" { inBracket = false }
-            } else if c == "[" {
+                if c == UInt8(ascii: "]") { inBracket = false }
+            } else if c == UInt8(ascii: "[") {
                 inBracket = true
-            } else if c == ":" || c == "]" {
+            } else if c == UInt8(ascii: ":") || c == UInt8(ascii: "]") {
                 return nil
             }
         }
@@ -49,10 +50,11 @@ enum HostAddress {
 
     /// Text before a final `:digits`, and the port.
     private static func trailingPort(_ s: String) -> (String, Int)? {
-        guard let colon = s.lastIndex(of: ":") else { return nil }
-        let digits = s[s.index(after: colon)...]
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return (String(s[..<colon]), Int(digits) ?? Int.max)
+        let utf8 = s.utf8
+        guard let colon = utf8.lastIndex(of: UInt8(ascii: ":")) else { return nil }
+        let digits = utf8[utf8.index(after: colon)...]
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return (String(s[..<colon]), Int(Substring(digits)) ?? Int.max)
     }
 
     /// Dot-separated labels of word characters and `-`, not starting with `-` nor ending with `-`

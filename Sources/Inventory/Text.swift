@@ -43,16 +43,19 @@ enum Text {
     }
 }
 
-extension StringProtocol {
+extension Substring {
     /// Python's str.strip().
     var stripped: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !Text.isSpace($0) }),
               let last = scalars.lastIndex(where: { !Text.isSpace($0) }) else { return "" }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars[first...last])
-        return String(out)
+        return String(Substring(scalars[first...last]))
     }
+}
+
+extension String {
+    /// Python's str.strip().
+    var stripped: String { Substring(self).stripped }
 }
 
 extension StringProtocol {

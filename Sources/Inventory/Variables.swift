@@ -17,16 +17,34 @@ extension Inventory {
         guard let host = host(hostName) else {
             throw SourceError("host '\(hostName)' is not in the inventory", at: nil)
         }
+        let playbook = playbookDir.map { SourceLoader.absolutePath($0) }
+        var out = try groupVariables(sortedGroups(of: host.name), playbook: playbook)
+        if !host.isImplicit {
+            out["inventory_file"] = host.inventoryFile.map(Value.string) ?? Value.none
+            out["inventory_dir"] = host.inventoryDir.map(Value.string) ?? Value.none
+        }
+        for (k, v) in host.vars { out[k] = v }
+        lock.lock()
+        let hostDirs = hostVarsDirs + (playbook.map { [$0] } ?? [])
+        lock.unlock()
+        for dir in hostDirs {
+            for (k, v) in try varsFiles.vars(baseDir: dir, kind: "host_vars", name: host.name) { out[k] = v }
+        }
+        return out
+    }
+
+    /// Levels 1 to 3 depend only on the host's groups, so hosts with the same groups share them.
+    private func groupVariables(_ groups: [String], playbook: String?) throws -> OrderedDictionary<String, Value> {
+        let key = (playbook ?? "") + "\n" + groups.joined(separator: "\n")
+        lock.lock()
+        let cached = groupVarsCache[key]
+        let groupDirs = groupVarsDirs + (playbook.map { [$0] } ?? [])
+        lock.unlock()
+        if let cached { return cached }
         var out = OrderedDictionary<String, Value>()
         func merge(_ vars: OrderedDictionary<String, Value>) {
             for (k, v) in vars { out[k] = v }
         }
-        let groups = sortedGroups(of: host.name)
-        let playbook = playbookDir.map { SourceLoader.absolutePath($0) }
-        lock.lock()
-        let groupDirs = groupVarsDirs + (playbook.map { [$0] } ?? [])
-        let hostDirs = hostVarsDirs + (playbook.map { [$0] } ?? [])
-        lock.unlock()
         merge(data.groups["all"]?.vars ?? [:])
         for g in groups { merge(data.groups[g]?.vars ?? [:]) }
         // Inventory directories first, then the playbook's.
@@ -34,12 +52,9 @@ extension Inventory {
         for dir in groupDirs {
             for g in groups { merge(try varsFiles.vars(baseDir: dir, kind: "group_vars", name: g)) }
         }
-        if !host.isImplicit {
-            out["inventory_file"] = host.inventoryFile.map(Value.string) ?? Value.none
-            out["inventory_dir"] = host.inventoryDir.map(Value.string) ?? Value.none
-        }
-        merge(host.vars)
-        for dir in hostDirs { merge(try varsFiles.vars(baseDir: dir, kind: "host_vars", name: host.name)) }
+        lock.lock()
+        groupVarsCache[key] = out
+        lock.unlock()
         return out
     }
 
