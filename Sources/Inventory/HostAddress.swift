@@ -60,11 +60,14 @@ enum HostAddress {
     /// Dot-separated labels of word characters and `-`, not starting with `-` nor ending with `-`
     /// or `_`; each label may contain `[a:b]` ranges (numeric or one letter).
     static func isHostname(_ s: String) -> Bool {
-        guard !s.isEmpty else { return false }
-        for label in s.unicodeScalars.split(separator: ".", omittingEmptySubsequences: false) {
-            guard isLabel(Array(label)) else { return false }
+        let chars = Array(s.unicodeScalars)
+        guard !chars.isEmpty else { return false }
+        var start = 0
+        for (i, c) in chars.enumerated() where c == "." {
+            guard isLabel(chars[start..<i]) else { return false }
+            start = i + 1
         }
-        return true
+        return isLabel(chars[start...])
     }
 
     /// Python's `\w`: letters, digits and underscore, in any script.
@@ -76,11 +79,11 @@ enum HostAddress {
         }
     }
 
-    private static func isLabel(_ chars: [Unicode.Scalar]) -> Bool {
+    private static func isLabel(_ chars: ArraySlice<Unicode.Scalar>) -> Bool {
         guard !chars.isEmpty else { return false }
-        var i = 0
+        var i = chars.startIndex
         var last: Unicode.Scalar = " "
-        while i < chars.count {
+        while i < chars.endIndex {
             let c = chars[i]
             if c == "[" {
                 guard let end = rangeEnd(chars, from: i) else { return false }
@@ -88,7 +91,7 @@ enum HostAddress {
                 last = "]"
                 continue
             }
-            guard isWordCharacter(c) || (c == "-" && i > 0) else { return false }
+            guard isWordCharacter(c) || (c == "-" && i > chars.startIndex) else { return false }
             last = c
             i += 1
         }
@@ -96,7 +99,7 @@ enum HostAddress {
     }
 
     /// Index after a valid `[x:y]` or `[x:y:step]` range starting at `start`.
-    private static func rangeEnd(_ chars: [Unicode.Scalar], from start: Int) -> Int? {
+    private static func rangeEnd(_ chars: ArraySlice<Unicode.Scalar>, from start: Int) -> Int? {
         guard let close = chars[start...].firstIndex(of: "]") else { return nil }
         let parts = chars[(start + 1)..<close].split(separator: ":", omittingEmptySubsequences: false).map { part in
             String(String.UnicodeScalarView(part))

@@ -24,6 +24,10 @@ enum PythonLiteral {
         if isDigit(first), first != 0x30 || utf8.count == 1, utf8.allSatisfy(isDigit) {
             return Int(text).map { .some(.int($0)) }
         }
+        // Dotted numbers such as IP addresses are no literal.
+        if isDigit(first), utf8.allSatisfy({ isDigit($0) || $0 == 0x2E }), utf8.filter({ $0 == 0x2E }).count > 1 {
+            return .some(nil)
+        }
         if !isDigit(first), utf8.allSatisfy(isWordByte) {
             switch text {
             case "True": return .some(.bool(true))
