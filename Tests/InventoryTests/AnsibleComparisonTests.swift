@@ -42,7 +42,8 @@ final class AnsibleComparisonTests: XCTestCase {
             Case(name: "several sources", files: ["a.ini": Fixtures.priorities, "b.yml": Fixtures.nestedYAML],
                  sources: ["a.ini", "b.yml"], patterns: ["all", "h1:web1"]),
             Case(name: "host list", files: [:], sources: ["alpha,beta:2222,gamma[1:2],"], patterns: ["all", "beta", "gamma*"]),
-            Case(name: "missing source", files: [:], sources: ["does-not-exist"], patterns: ["all", "localhost"]),
+            Case(name: "missing source", files: [:], sources: ["does-not-exist"], patterns: ["all", "localhost", "127.0.0.1"],
+                 limits: [("localhost", ""), ("localhost", "all"), ("localhost", "localhost")]),
         ]
     }
 

@@ -74,6 +74,8 @@ final class PatternTests: XCTestCase {
         let dir = try makeTree(["limit.txt": "web01\n\n!web02\ndb-a\nlater\n"])
         XCTAssertEqual(try inv.hosts(matching: "all", limit: "@\(dir)/limit.txt"), ["web01", "db-a", "lh"])
         XCTAssertEqual(try inv.hosts(matching: "all", limit: "@\(dir)/limit.txt,web03"), ["web01", "web03", "db-a", "lh"])
+        XCTAssertEqual(try inv.hosts(matching: "dbs", limit: ""), ["db-a", "db-b"], "an empty limit restricts nothing")
+        XCTAssertEqual(try inv.hosts(matching: "localhost", limit: "all"), ["127.0.0.1"])
         XCTAssertThrowsError(try inv.hosts(matching: "all", limit: "@\(dir)/missing.txt"))
         XCTAssertThrowsError(try inv.hosts(matching: "all", limit: "@\(dir)"))
     }
