@@ -34,6 +34,7 @@ struct SourceLoader {
             for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) where !Self.isIgnored(name) {
                 if try load((source as NSString).appendingPathComponent(name)) { parsed = true }
             }
+            if !parsed { data.warn("Unable to parse \(source) as an inventory source") }
             return parsed
         }
         guard FileManager.default.isReadableFile(atPath: source) else {
