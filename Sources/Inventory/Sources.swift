@@ -53,6 +53,10 @@ struct SourceLoader {
             throw SourceError("TOML inventories are not supported; use INI or YAML", at: SourceMark(file: path, line: 1, column: 1))
         }
         let text = try YAMLLoader.read(path)
+        if text.hasPrefix("#!") && FileManager.default.isExecutableFile(atPath: path) {
+            // Ansible would run it (script plugin); running inventory scripts is not supported here.
+            throw SourceError("executable inventory scripts are not supported; use an INI or YAML inventory", at: SourceMark(file: path, line: 1, column: 1))
+        }
         // YAML first (for files that may be YAML), then INI, as Ansible's plugin order has it. When both
         // fail, the YAML error is the useful one if the file was meant as YAML: it has a YAML extension
         // or parsed as a mapping.

@@ -63,7 +63,7 @@ final class VarsFiles {
             let path = (dir as NSString).appendingPathComponent(name)
             let ext = (name as NSString).pathExtension
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { continue }
             if isDir.boolValue {
                 if ext.isEmpty { found.append(contentsOf: filesInside(path)) }
             } else if ext.isEmpty || extensions.contains("." + ext) {
