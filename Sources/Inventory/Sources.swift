@@ -64,7 +64,7 @@ struct SourceLoader {
         var meantAsYAML = !ext.isEmpty
         if ["yml", "yaml", "json"].contains(ext) || (ext.isEmpty && Self.mayBeYAMLMapping(text)) {
             do {
-                let root = try YAMLLoader.load(text: text, file: path)
+                let root = try loadSingleYAMLDocument(text, file: path)
                 meantAsYAML = meantAsYAML || root?.entries != nil
                 let entries = try YAMLInventoryParser.check(root, file: path)
                 try YAMLInventoryParser(data: data, file: path).parse(entries)

@@ -79,7 +79,7 @@ final class VarsFiles {
         if text.hasPrefix("$ANSIBLE_VAULT") {
             throw SourceError("vault-encrypted vars files are not supported", at: SourceMark(file: file, line: 1, column: 1))
         }
-        guard let node = try YAMLLoader.load(text: text, file: file) else { return [:] }
+        guard let node = try loadSingleYAMLDocument(text, file: file) else { return [:] }
         if case .dict(let d) = node.value { return d }
         if !node.value.truthy { return [:] }
         throw SourceError("vars file must contain a mapping of variable names to values, got \(node.kindName)", at: node.mark)
