@@ -152,7 +152,7 @@ struct INIParser {
         }
         for name in names {
             try data.addHost(name, group: group, port: port)
-            for (key, value) in vars { try data.setVariable(name, key, value) }
+            try data.setHostVariables(name, vars)
         }
     }
 

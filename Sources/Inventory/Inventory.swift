@@ -26,8 +26,8 @@ public final class Inventory {
     private var implicitLocalhost: Host?
     private var groupHostsCache: [String: [String]] = [:]
     private var hostGroupsCache: [String: [String]] = [:]
-    var sortedGroupsCache: [String: [String]] = [:]
-    var groupVarsCache: [String: OrderedDictionary<String, Value>] = [:]
+    var sortedGroupsCache: [[String]: [String]] = [:]  // direct groups -> groups in vars order
+    var groupVarsCache: [[String]: OrderedDictionary<String, Value>] = [:]  // [playbook dir] + groups -> vars
     /// Source directories that have a group_vars or host_vars folder.
     lazy var groupVarsDirs: [String] = sourceDirs.filter { Self.isDirectory($0 + "/group_vars") }
     lazy var hostVarsDirs: [String] = sourceDirs.filter { Self.isDirectory($0 + "/host_vars") }

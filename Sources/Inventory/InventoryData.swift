@@ -130,6 +130,16 @@ final class InventoryData {
         }
     }
 
+    /// Sets several variables on a host (or on the group of that name, as `setVariable` does).
+    func setHostVariables(_ name: String, _ vars: [(String, Value)]) throws {
+        guard !vars.isEmpty else { return }
+        if groups[name] == nil, let h = hosts[name] {
+            for (key, value) in vars { h.vars[key] = value }
+        } else {
+            for (key, value) in vars { try setVariable(name, key, value) }
+        }
+    }
+
     /// Python's int() of the value; None is ignored by Ansible (priority stays 1).
     private static func priority(_ value: Value) throws -> Int {
         switch value {

@@ -35,7 +35,7 @@ extension Inventory {
 
     /// Levels 1 to 3 depend only on the host's groups, so hosts with the same groups share them.
     private func groupVariables(_ groups: [String], playbook: String?) throws -> OrderedDictionary<String, Value> {
-        let key = (playbook ?? "") + "\n" + groups.joined(separator: "\n")
+        let key = [playbook ?? ""] + groups
         lock.lock()
         let cached = groupVarsCache[key]
         let groupDirs = groupVarsDirs + (playbook.map { [$0] } ?? [])
@@ -60,13 +60,15 @@ extension Inventory {
 
     /// The host's groups other than `all`, in the order their vars apply: by depth, priority, name.
     func sortedGroups(of host: String) -> [String] {
+        // Hosts with the same direct groups have the same sorted groups.
+        let direct = data.hosts[host]?.groups ?? []
         lock.lock()
-        let cached = sortedGroupsCache[host]
+        let cached = sortedGroupsCache[direct]
         lock.unlock()
         if let cached { return cached }
         let sorted = allGroups(of: host).filter { $0 != "all" }.sorted { (precedenceRank[$0] ?? 0) < (precedenceRank[$1] ?? 0) }
         lock.lock()
-        sortedGroupsCache[host] = sorted
+        sortedGroupsCache[direct] = sorted
         lock.unlock()
         return sorted
     }
