@@ -29,8 +29,8 @@ public final class Inventory {
     var sortedGroupsCache: [[String]: [String]] = [:]  // direct groups -> groups in vars order
     var groupVarsCache: [[String]: OrderedDictionary<String, Value>] = [:]  // [playbook dir] + groups -> vars
     /// Source directories that have a group_vars or host_vars folder.
-    lazy var groupVarsDirs: [String] = sourceDirs.filter { Self.isDirectory($0 + "/group_vars") }
-    lazy var hostVarsDirs: [String] = sourceDirs.filter { Self.isDirectory($0 + "/host_vars") }
+    lazy var groupVarsDirs: [String] = sourceDirs.filter { varsFiles.hasFolder(baseDir: $0, kind: "group_vars") }
+    lazy var hostVarsDirs: [String] = sourceDirs.filter { varsFiles.hasFolder(baseDir: $0, kind: "host_vars") }
     /// Each group's ancestors, and its place in vars precedence; groups do not change after loading.
     private var ancestors: [String: [String]] = [:]
     var precedenceRank: [String: Int] = [:]
@@ -150,11 +150,6 @@ public final class Inventory {
         }
         hostGroupsCache[hostName] = out
         return out
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
     /// The interpreter Ansible would give the implicit localhost: here the python3 on PATH.

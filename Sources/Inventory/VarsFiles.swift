@@ -33,6 +33,13 @@ final class VarsFiles {
         return result
     }
 
+    /// Whether `<baseDir>/<kind>` is a directory (a warning notes a file in its place).
+    func hasFolder(baseDir: String, kind: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return isDirectory(baseDir.hasSuffix("/") ? baseDir + kind : baseDir + "/" + kind)
+    }
+
     private func isDirectory(_ dir: String) -> Bool {
         if let known = dirExists[dir] { return known }
         var isDir: ObjCBool = false
