@@ -136,10 +136,11 @@ public final class Inventory {
 
     /// Every group of the host, direct or inherited (including `all` for inventory hosts).
     func allGroups(of hostName: String) -> [String] {
-        guard let host = data.hosts[hostName] else { return [] }
+        // `localhost` may stand for the inventory's 127.0.0.1, as in Ansible.
+        guard let host = data.hosts[hostName] ?? host(hostName), !host.isImplicit else { return [] }
         lock.lock()
         defer { lock.unlock() }
-        if let cached = hostGroupsCache[hostName] { return cached }
+        if let cached = hostGroupsCache[host.name] { return cached }
         var out: [String] = []
         var seen: Set<String> = []
         for g in host.groups {
@@ -148,7 +149,7 @@ public final class Inventory {
                 out.append(name)
             }
         }
-        hostGroupsCache[hostName] = out
+        hostGroupsCache[host.name] = out
         return out
     }
 

@@ -62,6 +62,8 @@ final class PatternTests: XCTestCase {
         XCTAssertThrowsError(try inv.hosts(matching: "~[", limit: nil))
         // 127.0.0.1 is in this inventory, so `localhost` means it.
         XCTAssertEqual(inv.hosts(matching: "localhost"), ["127.0.0.1"])
+        XCTAssertEqual(inv.host("localhost")?.name, "127.0.0.1")
+        XCTAssertEqual(inv.groupNames(of: "localhost"), ["ungrouped"])
         let empty = try inventory("[web]\nw1\n")
         XCTAssertEqual(empty.hosts(matching: "localhost"), ["localhost"])
         XCTAssertEqual(empty.hosts(matching: "all"), ["w1"], "the implicit localhost is not in all")
