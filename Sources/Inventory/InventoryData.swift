@@ -40,7 +40,8 @@ final class InventoryData {
 
     func addHost(_ name: String, group: String?, port: Int?) throws {
         guard !name.isEmpty else { throw InventoryFailure("Invalid empty host name provided: \(name)") }
-        if let group, groups[group] == nil { throw InventoryFailure("Could not find group \(group) in inventory") }
+        let target = group.flatMap { groups[$0] }
+        if let group, target == nil { throw InventoryFailure("Could not find group \(group) in inventory") }
         let host: Host
         if let existing = hosts[name] {
             host = existing  // as in Ansible, a port given again for a known host is ignored
@@ -58,7 +59,7 @@ final class InventoryData {
                 }
             }
         }
-        if let group, let g = groups[group] { add(host, to: g) }
+        if let target { add(host, to: target) }
     }
 
     private func add(_ host: Host, to group: Group) {

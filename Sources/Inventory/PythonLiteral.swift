@@ -268,8 +268,8 @@ private struct LiteralParser {
 
     /// One or more adjacent string literals, concatenated; str and bytes may not be mixed.
     mutating func parseStrings(prefix: String) -> Node? {
-        var isBytes = prefix.contains("b")
-        guard var text = parseStringBody(raw: prefix.contains("r"), bytes: isBytes) else { return nil }
+        var isBytes = prefix.has("b")
+        guard var text = parseStringBody(raw: prefix.has("r"), bytes: isBytes) else { return nil }
         while true {
             let save = i
             skipSpace()
@@ -280,8 +280,8 @@ private struct LiteralParser {
                 i = save
                 break
             }
-            let nextBytes = lower.contains("b")
-            guard nextBytes == isBytes, let more = parseStringBody(raw: lower.contains("r"), bytes: nextBytes) else { return nil }
+            let nextBytes = lower.has("b")
+            guard nextBytes == isBytes, let more = parseStringBody(raw: lower.has("r"), bytes: nextBytes) else { return nil }
             text += more
             isBytes = nextBytes
         }
