@@ -26,6 +26,11 @@ public final class Inventory {
     private var implicitLocalhost: Host?
     private var groupHostsCache: [String: [String]] = [:]
     private var hostGroupsCache: [String: [String]] = [:]
+    var sortedGroupsCache: [[String]: [String]] = [:]  // direct groups -> groups in vars order
+    var groupVarsCache: [[String]: OrderedDictionary<String, Value>] = [:]  // [playbook dir] + groups -> vars
+    /// Source directories that have a group_vars or host_vars folder.
+    lazy var groupVarsDirs: [String] = sourceDirs.filter { varsFiles.hasFolder(baseDir: $0, kind: "group_vars") }
+    lazy var hostVarsDirs: [String] = sourceDirs.filter { varsFiles.hasFolder(baseDir: $0, kind: "host_vars") }
     /// Each group's ancestors, and its place in vars precedence; groups do not change after loading.
     private var ancestors: [String: [String]] = [:]
     var precedenceRank: [String: Int] = [:]
@@ -131,10 +136,11 @@ public final class Inventory {
 
     /// Every group of the host, direct or inherited (including `all` for inventory hosts).
     func allGroups(of hostName: String) -> [String] {
-        guard let host = data.hosts[hostName] else { return [] }
+        // `localhost` may stand for the inventory's 127.0.0.1, as in Ansible.
+        guard let host = data.hosts[hostName] ?? host(hostName), !host.isImplicit else { return [] }
         lock.lock()
         defer { lock.unlock() }
-        if let cached = hostGroupsCache[hostName] { return cached }
+        if let cached = hostGroupsCache[host.name] { return cached }
         var out: [String] = []
         var seen: Set<String> = []
         for g in host.groups {
@@ -143,7 +149,7 @@ public final class Inventory {
                 out.append(name)
             }
         }
-        hostGroupsCache[hostName] = out
+        hostGroupsCache[host.name] = out
         return out
     }
 
