@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"]),
         .testTarget(name: "EngineTests", dependencies: ["Executor", "Inventory", "Playbook", "DataLoader", "Jinja"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
+        .testTarget(name: "SystemModulesTests", dependencies: ["Modules", "Transport", "Jinja"]),
     ],
     swiftLanguageModes: [.v5]
 )
