@@ -8,6 +8,8 @@ final class AptTests: XCTestCase {
         let h = SysRunner(try SysHosts.connect(0))
         try h.sh("dpkg -s sl >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get -y -q purge sl; true")
         XCTAssertNotEqual(try h.rc("dpkg -s sl"), 0)
+        // Forget the package lists: update_cache must really run.
+        try h.sh("rm -f /var/lib/apt/periodic/update-success-stamp; find /var/lib/apt/lists -maxdepth 1 -type f -name '*_Packages*' -delete")
 
         // Check mode: reports the install, changes nothing.
         let check = try h.ok(AptModule.self, ["name": "sl", "update_cache": true, "cache_valid_time": 86400], check: true, diff: true)
@@ -20,6 +22,7 @@ final class AptTests: XCTestCase {
         XCTAssertNotNil(first["diff"]?.dictValue?["prepared"])
         XCTAssertEqual(try h.sh("dpkg-query -W -f='${Status}' sl"), "install ok installed")
         XCTAssertNotNil(first["cache_update_time"]?.intValue)
+        XCTAssertEqual(first["cache_updated"], .bool(true))
 
         let second = try h.ok(AptModule.self, ["name": ["sl"], "update_cache": true, "cache_valid_time": 86400])
         XCTAssertFalse(second.changed)

@@ -90,6 +90,7 @@ public enum AptModule: Module {
         var read = """
         \(SysScript.section("now")); date +%s
         \(SysScript.section("stamp")); stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0
+        ls /var/lib/apt/lists/ 2>/dev/null | grep -q '_Packages' || echo '==nolists'
         \(SysScript.section("lists")); stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0
         \(SysScript.section("aptget")); command -v apt-get || true
 
@@ -138,7 +139,8 @@ public enum AptModule: Module {
         var updateNeeded = false
         // As in Ansible, cache_valid_time alone implies update_cache.
         if args.bool("update_cache") || (!args.has("update_cache") && validTime > 0) {
-            updateNeeded = validTime <= 0 || now - stamp > validTime
+            // An empty lists directory is never "recent", whatever its mtime.
+            updateNeeded = validTime <= 0 || now - stamp > validTime || out.has("nolists")
         }
 
         // Decide what apt-get must do.
@@ -220,6 +222,13 @@ public enum AptModule: Module {
         if actions.isEmpty && !updateNeeded && !args.bool("clean") && !args.bool("autoclean") {
             if let debFile, debFile.hasPrefix("/tmp/.swiftplay-deb-") { _ = try? context.run("rm -f \(shellQuote(debFile))") }
             return ModuleResult(changed: false, base)
+        }
+
+        // Check mode with a stale cache: apt-get cannot simulate against lists it does not have yet,
+        // so report the update (and whatever the controller found missing) without asking apt.
+        if context.checkMode && updateNeeded {
+            base["cache_updated"] = .bool(true)
+            return ModuleResult(changed: true, base)
         }
 
         // Round trip 2: update the cache, then run the actions (simulated in check mode).
