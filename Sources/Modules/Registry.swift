@@ -4,6 +4,9 @@ public enum ModuleRegistry {
         CommandModule.self, ShellModule.self, RawModule.self,
         DebugModule.self, SetFactModule.self, AssertModule.self, FailModule.self, PingModule.self, PauseModule.self,
         SetupModule.self,
+        AptModule.self, SystemdModule.self, ServiceModule.self, ServiceFactsModule.self,
+        UserModule.self, GroupModule.self, AuthorizedKeyModule.self,
+        GetURLModule.self, URIModule.self, WaitForModule.self, WaitForConnectionModule.self,
     ]
 
     private static let byName: [String: Module.Type] = {
