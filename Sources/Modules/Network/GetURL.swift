@@ -59,7 +59,8 @@ public enum GetURLModule: Module {
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
         let url = args.string("url") ?? ""
-        let dest = args.string("dest") ?? ""
+        var dest = args.string("dest") ?? ""
+        while dest.count > 1 && dest.hasSuffix("/") { dest.removeLast() }
         var algo: String?
         var expected: String?
         var checksumURL: String?

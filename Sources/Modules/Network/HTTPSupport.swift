@@ -39,7 +39,7 @@ enum SysCurl {
     /// Parses the last response's headers from `curl -D` output (several blocks after redirects).
     static func lastHeaders(_ text: String) -> (statusLine: String, headers: [(String, String)]) {
         var blocks: [[String]] = []
-        for raw in text.components(separatedBy: "\n") {
+        for raw in sysSplitLines(text) {
             let line = raw.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
             if line.hasPrefix("HTTP/") { blocks.append([line]); continue }
             if line.isEmpty || blocks.isEmpty { continue }

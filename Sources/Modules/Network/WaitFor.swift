@@ -21,8 +21,8 @@ public enum WaitForModule: Module {
       `active_connection_states` (for `drained`).
 
     The whole loop runs on the host in one shell command (ports through bash's /dev/tcp, which
-    the Debian image has; `nc` otherwise). `search_regex` uses extended POSIX regular
-    expressions on the host; `match_groups`/`match_groupdict` are computed from the matching
+    the Debian image has; `nc` otherwise). `search_regex` uses `grep -P` (Perl-compatible, like Python's
+    `re`) on the host, `grep -E` where -P is missing; `match_groups`/`match_groupdict` are computed from the matching
     line. Not run in check mode (as in Ansible). Returns `elapsed`, `state`, `port`, `path`,
     `search_regex`, `match_groups`, `match_groupdict`.
     """
@@ -82,7 +82,7 @@ public enum WaitForModule: Module {
                 check = "[ \"$(\(filter) | wc -l)\" -eq 0 ]"
             default:
                 if regex != nil {
-                    check = "sp_line=$(timeout \(ct) bash -c 'exec 3<>/dev/tcp/'\(h)'/\(port)'' && timeout 2 cat <&3' 2>/dev/null | grep -E -m1 -- \(re)) && printf '%s\\n' \"$sp_line\""
+                    check = "sp_line=$(timeout \(ct) bash -c 'exec 3<>/dev/tcp/'\(h)'/\(port)'' && timeout 2 cat <&3' 2>/dev/null | $sp_grep -m1 -- \(re)) && printf '%s\\n' \"$sp_line\""
                 } else {
                     check = probe
                 }
@@ -94,7 +94,7 @@ public enum WaitForModule: Module {
                 check = "[ ! -e \(p) ]"
             default:
                 if regex != nil {
-                    check = "[ -e \(p) ] && sp_line=$(grep -E -m1 -- \(re) \(p) 2>/dev/null) && printf '%s\\n' \"$sp_line\""
+                    check = "[ -e \(p) ] && sp_line=$($sp_grep -m1 -- \(re) \(p) 2>/dev/null) && printf '%s\\n' \"$sp_line\""
                 } else {
                     check = "[ -e \(p) ]"
                 }
@@ -102,7 +102,9 @@ public enum WaitForModule: Module {
         } else {
             check = "false"
         }
+        // Perl-compatible expressions are closest to Python's; ERE where grep has no -P.
         let script = """
+        if echo x | grep -qP 'x' 2>/dev/null; then sp_grep='grep -P'; else sp_grep='grep -E'; fi
         sp_start=$(date +%s)
         sleep \(delay)
         sp_end=$(( sp_start + \(timeout) ))
@@ -149,7 +151,7 @@ public enum WaitForModule: Module {
     }
 
     static func groups(_ pattern: String, _ line: String) -> [String] {
-        guard let re = try? NSRegularExpression(pattern: pattern),
+        guard let re = try? NSRegularExpression(pattern: pattern.replacingOccurrences(of: "(?P<", with: "(?<")),
               let m = re.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) else { return [] }
         var out: [String] = []
         if m.numberOfRanges > 1 {

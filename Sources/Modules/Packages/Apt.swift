@@ -350,7 +350,7 @@ public enum AptModule: Module {
 
     /// "N upgraded, N newly installed, N to remove and N not upgraded." lines from apt-get.
     static func summaryLines(_ text: String) -> [String] {
-        text.split(separator: "\n").map(String.init).filter { $0.contains(" upgraded, ") && $0.contains(" newly installed") }
+        sysSplitLines(text).filter { $0.contains(" upgraded, ") && $0.contains(" newly installed") }
     }
 
     static func summaryShowsChange(_ text: String) -> Bool {

@@ -12,8 +12,7 @@ struct SysSections {
 
     init(_ text: String, marker: String = "==") {
         var current = ""
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = String(raw)
+        for line in sysSplitLines(text) {
             if line.hasPrefix(marker) {
                 current = String(line.dropFirst(marker.count)).trimmingCharacters(in: .whitespaces)
                 if sections[current] == nil { sections[current] = [] }
@@ -72,9 +71,15 @@ enum SysScript {
 
 /// Splits text into lines without the trailing empty line a final newline leaves.
 func sysLines(_ text: String) -> [String] {
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var lines = sysSplitLines(text)
     if lines.last == "" { lines.removeLast() }
     return lines
+}
+
+/// Splits on every "\n", including the one in "\r\n" (a single Character for Swift's String
+/// methods, so `split(separator: "\n")` would not see it). Lines keep a trailing "\r".
+func sysSplitLines(_ text: String) -> [String] {
+    text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
 }
 
 func sysTrim(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }

@@ -114,7 +114,7 @@ public enum AuthorizedKeyModule: Module {
         let existingLines = sysLines(existingText)
 
         var wanted: [KeyLine] = []
-        for line in keyText.split(separator: "\n") where !sysTrim(String(line)).isEmpty && !sysTrim(String(line)).hasPrefix("#") {
+        for line in sysSplitLines(keyText) where !sysTrim(String(line)).isEmpty && !sysTrim(String(line)).hasPrefix("#") {
             guard var k = KeyLine(String(line)) else { return .failed("invalid key specified: \(line)") }
             if let o = args.string("key_options") { k.options = o }
             if let c = args.string("comment") { k.comment = c }
