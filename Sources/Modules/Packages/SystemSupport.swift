@@ -2,6 +2,7 @@ import Foundation
 import Jinja
 import OrderedCollections
 import Transport
+import Crypto
 
 // Small helpers shared by the system modules (packages, services, users, network).
 // Names carry a `Sys` prefix to stay clear of other module families in the same target.
@@ -307,5 +308,11 @@ enum SysDownload {
         return "if command -v curl >/dev/null 2>&1; then curl -fsSL\(k) --max-time \(timeout) -o \(p) \(u); "
             + "elif command -v wget >/dev/null 2>&1; then wget -q\(nc) -T \(timeout) -O \(p) \(u); "
             + "else echo 'neither curl nor wget is installed on the host' >&2; false; fi"
+    }
+}
+
+enum SysSHA256 {
+    static func hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }
