@@ -219,7 +219,7 @@ public enum DnfModule: Module {
     static func parseTransaction(_ text: String) -> [String] {
         var out: [String] = []
         var current: String?
-        let headers = ["Installed:", "Upgraded:", "Removed:", "Downgraded:", "Reinstalled:", "Installing:", "Upgrading:", "Removing:"]
+        let headers = ["Installed:", "Upgraded:", "Removed:", "Downgraded:", "Reinstalled:"]
         for line in sysLines(text) {
             let t = sysTrim(line)
             if headers.contains(t) { current = String(t.dropLast()); continue }
