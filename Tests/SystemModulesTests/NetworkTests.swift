@@ -59,6 +59,8 @@ final class NetworkTests: XCTestCase {
         XCTAssertEqual(first["status_code"], 200)
         XCTAssertEqual(first["mode"], "0640")
         XCTAssertEqual(first["size"], 16)
+        XCTAssertEqual(first["checksum_dest"], .none)
+        XCTAssertEqual(first["checksum_src"], .string(try h.sh("sha1sum /srv/sp-www/hello.txt | cut -d' ' -f1")))
         XCTAssertEqual(try h.sh("cat /tmp/sp-dl/hello.txt"), "hello swiftplay")
         XCTAssertEqual(try h.sh("stat -c %a /tmp/sp-dl/hello.txt"), "640")
 

@@ -89,6 +89,7 @@ public enum GetURLModule: Module {
         if [ -f "$f" ]; then
           echo '==stat'; stat -c '%a %U %G %u %g %s' "$f"
           echo '==sum'; \(sumTool) "$f" | cut -d' ' -f1
+          echo '==sha1dest'; sha1sum "$f" | cut -d' ' -f1
         fi
 
         """
@@ -128,7 +129,7 @@ public enum GetURLModule: Module {
 
         if !download {
             result["msg"] = "file already exists"
-            if algo != nil, let s = currentSum { result["checksum_dest"] = .string(s) }
+            if let s = out.first("sha1dest") { result["checksum_dest"] = .string(s) }
             fillStat(&result, stat)
             if !attrsDiffer { return result }
             result.changed = true
@@ -205,10 +206,9 @@ public enum GetURLModule: Module {
         let newStat = (o2.first("stat") ?? "").split(separator: " ").map(String.init)
         result.changed = o2.has("moved") || newStat != stat
         fillStat(&result, newStat)
-        if let sha1 = o2.first("sha1") {
-            result["checksum_src"] = .string(sha1)
-            result["checksum_dest"] = .string(sha1)
-        }
+        // As Ansible: checksum_src is the download's sha1, checksum_dest the previous file's (or null).
+        if let sha1 = o2.first("sha1") { result["checksum_src"] = .string(sha1) }
+        result["checksum_dest"] = out.first("sha1dest").map { .string($0) } ?? .none
         if let md5 = o2.first("md5") { result["md5sum"] = .string(md5) }
         if let b = o2.first("backup") { result["backup_file"] = .string(b) }
         result["msg"] = .string("OK (\(newStat.count == 6 ? newStat[5] : "unknown") bytes)")
