@@ -76,6 +76,14 @@ final class UserTests: XCTestCase {
         XCTAssertTrue(try h.ok(UserModule.self, ["name": "spuser", "shell": "/bin/sh"]).changed)
         XCTAssertEqual(try h.sh("getent passwd spuser | cut -d: -f7"), "/bin/sh")
 
+        // expiry (2030-01-01) and password ageing, idempotent
+        XCTAssertTrue(try h.ok(UserModule.self, ["name": "spuser", "expires": 1893456000, "password_expire_max": 90]).changed)
+        XCTAssertEqual(try h.sh("getent shadow spuser | cut -d: -f5,8"), "90:21915")
+        XCTAssertFalse(try h.ok(UserModule.self, ["name": "spuser", "expires": 1893456000, "password_expire_max": 90]).changed)
+        XCTAssertTrue(try h.ok(UserModule.self, ["name": "spuser", "expires": -1]).changed)
+        XCTAssertEqual(try h.sh("getent shadow spuser | cut -d: -f8"), "")
+        XCTAssertFalse(try h.ok(UserModule.self, ["name": "spuser", "expires": -1]).changed)
+
         // ssh key generation
         let key = try h.ok(UserModule.self, ["name": "spuser", "generate_ssh_key": true, "ssh_key_type": "ed25519"])
         XCTAssertTrue(key.changed)

@@ -125,7 +125,9 @@ enum SysJSON {
         var p = Parser(Array(text.unicodeScalars))
         guard let v = p.value() else { return nil }
         p.skipSpace()
-        return p.atEnd ? v : nil
+        // (no `cond ? v : nil` here: Value is ExpressibleByNilLiteral, so that nil would be Value.none)
+        guard p.atEnd else { return nil }
+        return v
     }
 
     private struct Parser {
@@ -184,9 +186,9 @@ enum SysJSON {
                 }
             case "\"":
                 return string().map { .string($0) }
-            case "t": return literal("true") ? .bool(true) : nil
-            case "f": return literal("false") ? .bool(false) : nil
-            case "n": return literal("null") ? Value.none : nil
+            case "t": if literal("true") { return .bool(true) } else { return nil }
+            case "f": if literal("false") { return .bool(false) } else { return nil }
+            case "n": if literal("null") { return Value.none } else { return nil }
             default: return number()
             }
         }

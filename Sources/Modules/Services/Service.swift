@@ -19,7 +19,7 @@ public enum ServiceModule: Module {
       process (`pgrep -f`) instead. `arguments` are appended to every script call; `sleep`
       seconds between stop and start on restart. Boot links through `update-rc.d` or
       `chkconfig`, whichever the host has (enabled = an S link in the `runlevel` rc directory,
-      `2` by default for update-rc.d hosts).
+      in any runlevel by default).
 
     Idempotent: status and boot links are read in one round trip, changed in one more.
     Check mode reports what would change. Returns `name`, `state`, `enabled`, `changed`.
@@ -78,14 +78,14 @@ public enum ServiceModule: Module {
         let tools = out.lines("tools").map(sysTrim)
         let hasUpdateRc = tools.contains { $0.hasSuffix("/update-rc.d") }
         let hasChkconfig = tools.contains { $0.hasSuffix("/chkconfig") }
-        var level = args.string("runlevel") ?? "default"
-        if level == "default" { level = "2" }
-        var enabled: Bool
+        // Enabled: chkconfig's answer, or a start link in the given runlevel (any runlevel by default).
+        let level = args.string("runlevel") ?? "default"
+        let enabled: Bool
         if hasChkconfig {
             enabled = out.first("chkconfig") == "0"
         } else {
             let links = out.lines("links")
-            enabled = links.contains { $0.hasPrefix("/etc/rc\(level).d/") } || (!links.isEmpty && args.string("runlevel") == "default")
+            enabled = level == "default" ? !links.isEmpty : links.contains { $0.hasPrefix("/etc/rc\(level).d/") }
         }
 
         var result = ModuleResult(changed: false, ["name": .string(name)])

@@ -102,6 +102,8 @@ public enum UserModule: Module {
         if password != nil || args.has("password_lock") {
             read += "\(SysScript.section("shadow")); getent shadow \(n) | cut -d: -f2\n"
         }
+        // Password ageing and expiry (days): min, max, warn, expire — never the hash.
+        read += "\(SysScript.section("aging")); getent shadow \(n) | cut -d: -f4,5,6,8\n"
         let r = try context.run(read)
         let out = SysSections(r.stdoutText)
         let account = out.first("passwd").flatMap(Account.init)
@@ -133,6 +135,8 @@ public enum UserModule: Module {
         var command = ""
         var setPassword = false
         let shadowHash = out.first("shadow") ?? ""
+        let aging = (out.first("aging") ?? "").split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        func agingField(_ i: Int) -> Int? { i < aging.count ? Int(aging[i]) : nil }
         if let account {
             var opts: [String] = []
             if let uid = args.int("uid"), uid != account.uid { opts += ["-u", String(uid)]; if args.bool("non_unique") { opts.append("-o") } }
@@ -150,7 +154,10 @@ public enum UserModule: Module {
             if let c = args.string("comment"), c != account.comment { opts += ["-c", shellQuote(c)] }
             if let h = args.string("home"), h != account.home { opts += ["-d", shellQuote(h)]; if args.bool("move_home") { opts.append("-m") } }
             if let s = args.string("shell"), s != account.shell { opts += ["-s", shellQuote(s)] }
-            if let e = args["expires"]?.doubleValue { opts += ["-e", shellQuote(expiryDate(e))] }
+            if let e = args["expires"]?.doubleValue {
+                let wantDays: Int? = e < 0 ? nil : Int(e / 86400)
+                if wantDays != agingField(3) { opts += ["-e", shellQuote(expiryDate(e))] }
+            }
             if !opts.isEmpty { command += "usermod \(opts.joined(separator: " ")) \(n) </dev/null || exit $?\n" }
             if let password, args.string("update_password") == "always", password != shadowHash { setPassword = true }
             result["append"] = .bool(args.bool("append"))
@@ -182,17 +189,15 @@ public enum UserModule: Module {
         if setPassword { command += "chpasswd -e || exit $?\n" }
         if args.has("password_lock") {
             let locked = shadowHash.hasPrefix("!")
-            if args.bool("password_lock") != locked || account == nil {
+            if account == nil ? args.bool("password_lock") : args.bool("password_lock") != locked {
                 command += "usermod \(args.bool("password_lock") ? "-L" : "-U") \(n) </dev/null || exit $?\n"
             }
         }
         var ageOpts: [String] = []
-        if let v = args.int("password_expire_max") { ageOpts += ["-M", String(v)] }
-        if let v = args.int("password_expire_min") { ageOpts += ["-m", String(v)] }
-        if let v = args.int("password_expire_warn") { ageOpts += ["-W", String(v)] }
+        if let v = args.int("password_expire_max"), v != agingField(1) || account == nil { ageOpts += ["-M", String(v)] }
+        if let v = args.int("password_expire_min"), v != agingField(0) || account == nil { ageOpts += ["-m", String(v)] }
+        if let v = args.int("password_expire_warn"), v != agingField(2) || account == nil { ageOpts += ["-W", String(v)] }
         if !ageOpts.isEmpty {
-            // Compared through `chage -l` would need another read; chage is cheap and idempotent,
-            // so only the account fields above decide `changed`.
             command += "chage \(ageOpts.joined(separator: " ")) \(n) </dev/null || exit $?\n"
         }
         if password != nil { result["password"] = "NOT_LOGGING_PASSWORD" }
@@ -209,7 +214,7 @@ public enum UserModule: Module {
                                     checkMode: context.checkMode)
         }
 
-        let changesAccount = command.contains("useradd ") || command.contains("usermod ") || command.contains("chpasswd")
+        let changesAccount = command.contains("useradd ") || command.contains("usermod ") || command.contains("chpasswd") || command.contains("chage ")
         if context.checkMode {
             result.changed = changesAccount || (keyFile != nil && account == nil)
             fill(&result, account, wantGid: wantGid, args: args)
