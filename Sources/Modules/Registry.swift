@@ -8,6 +8,7 @@ public enum ModuleRegistry {
         UserModule.self, GroupModule.self, AuthorizedKeyModule.self,
         GetURLModule.self, URIModule.self, WaitForModule.self, WaitForConnectionModule.self,
         DnfModule.self, YumRepositoryModule.self, PackageModule.self, AptRepositoryModule.self, Deb822RepositoryModule.self,
+        MountModule.self,
     ]
 
     private static let byName: [String: Module.Type] = {
