@@ -65,7 +65,6 @@ public enum SystemdModule: Module {
         let read = prelude + """
         \(SysScript.section("show")); \(scope == "global" ? "systemctl" : systemctl) show \(u) 2>/dev/null
         \(SysScript.section("enabled")); \(systemctl) is-enabled \(u) 2>/dev/null; echo "rc=$?"
-        \(SysScript.section("initd")); [ -x /etc/init.d/\(shellQuote(unitBase(unit))) ] && echo yes
         """
         let r = try context.run(read)
         let out = SysSections(r.stdoutText)
@@ -81,11 +80,12 @@ public enum SystemdModule: Module {
         let enabledOut = enabledLines.map(sysTrim).filter { !$0.isEmpty }
         let loadState = status["LoadState"]?.pythonStr ?? ""
         let isMasked = enabledOut.first == "masked" || enabledOut.first == "masked-runtime" || loadState == "masked"
-        var isEnabled = enabledRC == 0 && enabledOut != ["indirect"] && enabledOut != ["alias"]
-        if enabledRC != 0 && out.first("initd") == "yes" && scope == "system" && !(enabledOut.last ?? "").hasSuffix("disabled") {
-            isEnabled = false
-        }
-        let found = loadState != "not-found" && loadState != "" || !enabledOut.isEmpty && enabledOut.first != "not-found" || isMasked
+        // As Ansible: is-enabled's exit status decides, except that a lone "indirect" or "alias"
+        // means not enabled. (SysV scripts answer through systemd-sysv-install on Debian.)
+        let isEnabled = enabledRC == 0 && enabledOut != ["indirect"] && enabledOut != ["alias"]
+        let loaded = !loadState.isEmpty && loadState != "not-found"
+        let hasUnitFile = !enabledOut.isEmpty && enabledOut.first != "not-found"
+        let found = loaded || hasUnitFile || isMasked
         if !found && scope != "global" && (args.has("state") || args.has("enabled") || (args.has("masked") && !args.bool("masked"))) {
             return .failed("Could not find the requested service \(unit): host")
         }
@@ -136,10 +136,5 @@ public enum SystemdModule: Module {
             return failed
         }
         return result
-    }
-
-    /// "nginx.service" -> "nginx" (for the /etc/init.d check).
-    static func unitBase(_ unit: String) -> String {
-        unit.hasSuffix(".service") ? String(unit.dropLast(".service".count)) : unit
     }
 }
