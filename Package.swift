@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Jinja"]),
         .testTarget(name: "ModulesTests", dependencies: ["Modules", "Transport", "Jinja"]),
         .testTarget(name: "DockerModulesTests", dependencies: ["Modules", "Transport", "Jinja"]),
+        .testTarget(name: "SystemModulesTests", dependencies: ["Modules", "Transport", "Jinja"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -12,6 +12,11 @@ public enum ModuleRegistry {
         DockerVolumeModule.self, DockerNetworkModule.self, DockerLoginModule.self, DockerPruneModule.self,
         OpenSSLPrivateKeyModule.self, OpenSSLCSRModule.self, X509CertificateModule.self, X509CertificateInfoModule.self,
         HtpasswdModule.self,
+        AptModule.self, SystemdModule.self, ServiceModule.self, ServiceFactsModule.self,
+        UserModule.self, GroupModule.self, AuthorizedKeyModule.self,
+        GetURLModule.self, URIModule.self, WaitForModule.self, WaitForConnectionModule.self,
+        DnfModule.self, YumRepositoryModule.self, PackageModule.self, AptRepositoryModule.self, Deb822RepositoryModule.self,
+        MountModule.self,
     ]
 
     private static let byName: [String: Module.Type] = {
