@@ -40,6 +40,8 @@ let package = Package(
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"]),
         .testTarget(name: "EngineTests", dependencies: ["Executor", "Inventory", "Playbook", "DataLoader", "Jinja"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
+        .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DataLoader", "Jinja"]),
+        .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Jinja"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -6,6 +6,14 @@ import Playbook
 struct Listing {
     let runner: PlaybookRunner
 
+    /// The tasks --list-tasks shows: a block's own tasks, not its rescue or always sections.
+    func listed(_ node: TaskNode) -> [Task] {
+        switch node {
+        case .task(let t): return [t]
+        case .block(let b): return b.body.flatMap(listed)
+        }
+    }
+
     func list(path: String, plays: [Play]) throws {
         let out = runner.callback
         out.message("\nplaybook: \(path)")
@@ -20,16 +28,17 @@ struct Listing {
                 for h in hosts { out.message("      \(h)") }
             }
             let roleTasks = play.roles.flatMap { r in r.dependencies.flatMap { $0.tasks } + r.tasks }
-            let tasks = (play.preTasks + roleTasks + play.tasks + play.postTasks).flatMap(\.allTasks)
-                .filter { runner.tagFilter.shouldRun($0.tags) }
+            let nodes = play.preTasks + roleTasks + play.tasks + play.postTasks
             if runner.options.listTasks {
                 out.message("    tasks:")
-                for t in tasks {
-                    out.message("      \(t.displayName)\tTAGS: [\(t.tags.sorted().joined(separator: ", "))]")
+                for t in nodes.flatMap(listed) where runner.tagFilter.shouldRun(t.tags) {
+                    // Unnamed tasks show their action only, even in roles (as ansible-playbook lists them).
+                    let name = t.name.map { n in t.role.map { "\($0.name) : \(n)" } ?? n } ?? t.action
+                    out.message("      \(name)\tTAGS: [\(t.tags.sorted().joined(separator: ", "))]")
                 }
             }
             if runner.options.listTags {
-                let all = Set(tasks.flatMap(\.tags) + playTags).sorted()
+                let all = Set(nodes.flatMap(\.allTasks).flatMap(\.tags) + playTags).sorted()
                 out.message("      TASK TAGS: [\(all.joined(separator: ", "))]")
             }
         }

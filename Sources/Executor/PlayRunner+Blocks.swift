@@ -29,6 +29,11 @@ extension PlayRunner {
                 s.failed = false
                 s.pendingFailure = false
                 s.stats.rescued += 1
+                // The rescue sees what failed, as ansible_failed_task / ansible_failed_result.
+                if let t = s.lastFailedTask {
+                    s.hostVars["ansible_failed_task"] = ["name": .string(t.name ?? ""), "action": .string(t.action)]
+                    s.hostVars["ansible_failed_result"] = .dict(s.lastFailedResult)
+                }
             }
             try runNodes(block.rescue, hosts: failed, rescuable: rescuable)
         }
@@ -60,7 +65,10 @@ extension PlayRunner {
             runner.startAtTaskPending = nil
         }
         let isMeta = shortActionName(task.action) == "meta"
-        if !isMeta {
+        if isMeta && (task.args["_raw_params"]?.stringValue == "flush_handlers") {
+            // ansible-playbook shows a flush_handlers banner once per host.
+            for _ in hosts { callback.taskStart(name: "meta", isHandler: false, path: nil) }
+        } else if !isMeta {
             let banner = try taskBanner(task, host: hosts.first)
             callback.taskStart(name: banner, isHandler: task.isHandler, path: "\(task.mark.file):\(task.mark.line)")
         }
@@ -110,23 +118,30 @@ extension PlayRunner {
     /// Runs what include_tasks / include_role brought in; hosts that included the same file with
     /// the same parameters run it together.
     func runIncludes(_ perHost: [(String, [IncludedTasks])], rescuable: Bool) throws {
-        var order: [String] = []
-        var groups: [String: (IncludedTasks, [String])] = [:]
-        var maxCount = 0
-        for (_, incs) in perHost { maxCount = max(maxCount, incs.count) }
-        // The n-th include of each host (loops include once per item) runs in step across hosts.
+        // First what was included ("included: FILE for HOSTS => (item=X)"), then the tasks:
+        // the n-th include of each host (loops include once per item) runs in step across hosts,
+        // and hosts that included the same thing run it together.
+        var rounds: [[(IncludedTasks, [String])]] = []
+        let maxCount = perHost.map { $0.1.count }.max() ?? 0
         for i in 0..<maxCount {
-            order.removeAll()
-            groups.removeAll()
+            var order: [String] = []
+            var groups: [String: (IncludedTasks, [String])] = [:]
             for (host, incs) in perHost where i < incs.count {
                 let inc = incs[i]
                 if groups[inc.key] == nil { order.append(inc.key); groups[inc.key] = (inc, []) }
                 groups[inc.key]?.1.append(host)
             }
-            for key in order {
-                guard let (inc, hosts) = groups[key] else { continue }
-                try runNodes(inc.nodes, hosts: hosts, rescuable: rescuable)
+            rounds.append(order.compactMap { groups[$0] })
+        }
+        for round in rounds {
+            for (inc, hosts) in round {
+                guard let what = inc.file else { continue }
+                let item = inc.item.map { " => (item=\($0.pythonStr))" } ?? ""
+                callback.message("included: \(what) for \(hosts.joined(separator: ", "))\(item)")
             }
+        }
+        for round in rounds {
+            for (inc, hosts) in round { try runNodes(inc.nodes, hosts: hosts, rescuable: rescuable) }
         }
     }
 
@@ -140,7 +155,13 @@ extension PlayRunner {
     }
 
     func taskBanner(_ task: Task, host: String?) throws -> String {
-        guard let name = task.name else { return task.role.map { "\($0.name) : \(task.action)" } ?? task.action }
+        guard let name = task.name else {
+            let short = shortActionName(task.action)
+            if short == "include_role" || short == "import_role", let role = task.args["name"]?.stringValue {
+                return "\(task.action) : \(role)"
+            }
+            return task.role.map { "\($0.name) : \(task.action)" } ?? task.action
+        }
         var shown = name
         if Templar.hasDelimiters(name) {
             // Names template with play-level variables only; failures leave the raw text.

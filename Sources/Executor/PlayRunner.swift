@@ -36,8 +36,8 @@ final class PlayRunner {
         let selected = try runner.inventory.hosts(matching: patternText, limit: options.limit)
         // Hosts that failed or were unreachable in earlier plays are left out.
         playHosts = selected.filter { h in runner.hostStates[h].map { !$0.failed && !$0.unreachable } ?? true }
-        callback.playStart(name: try playName())
         if playHosts.isEmpty {
+            callback.playStart(name: try playName())
             callback.noHostsMatched()
             return true
         }
@@ -45,6 +45,8 @@ final class PlayRunner {
         for (name, value) in try promptedVars() { varsFilesLayer[name] = value }
         for batch in try batches() {
             self.batch = batch
+            // Each serial batch is shown as its own play, as ansible-playbook does.
+            callback.playStart(name: try playName())
             try runBatch(batch)
             if stopPlay { break }
         }

@@ -40,26 +40,27 @@ public final class PlaybookRunner {
         self.tagFilter = TagFilter(tags: options.tags, skipTags: options.skipTags)
         self.connections = ConnectionPool(options: options)
         self.startAtTaskPending = options.startAtTask
+        configureTemplating()
     }
 
     /// Loads every playbook first (so a syntax error anywhere stops before anything runs), then runs.
     public func run(playbooks: [String]) throws -> ExitCode {
-        var loaded: [(String, [Play])] = []
-        for path in playbooks {
-            let resolved = try loader.resolvePlaybook(path, relativeTo: FileManager.default.currentDirectoryPath, mark: nil)
+        var loaded: [(given: String, path: String, plays: [Play])] = []
+        for given in playbooks {
+            let resolved = try loader.resolvePlaybook(given, relativeTo: FileManager.default.currentDirectoryPath, mark: nil)
             let plays = try loader.loadPlaybook(resolved)
             try Validation.check(plays)
-            loaded.append((resolved, plays))
+            loaded.append((given, resolved, plays))
         }
         if options.syntaxCheck {
-            for (path, _) in loaded { callback.message("\nplaybook: \(path)") }
+            for entry in loaded { callback.message("\nplaybook: \(entry.given)") }
             return .ok
         }
         for w in inventory.warnings { callback.warning(w) }
-        for (path, plays) in loaded {
+        for (given, path, plays) in loaded {
             playbookDir = (path as NSString).deletingLastPathComponent
             if options.listHosts || options.listTasks || options.listTags {
-                try Listing(runner: self).list(path: path, plays: plays)
+                try Listing(runner: self).list(path: given, plays: plays)
                 continue
             }
             if options.verbosity >= 2 {

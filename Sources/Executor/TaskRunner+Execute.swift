@@ -11,6 +11,10 @@ struct IncludedTasks {
     var nodes: [TaskNode]
     /// Identifies the same file and parameters, so hosts including the same thing run it together.
     var key: String
+    /// What "included: WHAT for HOSTS" names: the file, or the role.
+    var file: String?
+    /// The loop item of the include, shown after the hosts.
+    var item: Value?
 }
 
 extension TaskRunner {
@@ -76,13 +80,9 @@ extension TaskRunner {
         let connection = try runner.connections.connection(for: target, scope: targetScope, task: task, templar: templar)
         let check = try task.inherited.checkMode.map { try templar.conditional($0, scope) } ?? runner.options.check
         let diff = try task.inherited.diff.map { try templar.conditional($0, scope) } ?? runner.options.diff
-        var search: [String] = []
-        if let role = task.role { search.append(role.path) }
-        search.append((task.mark.file as NSString).deletingLastPathComponent)
-        search.append(runner.playbookDir)
         return ModuleContext(
             connection: connection, host: host, checkMode: check, diffMode: diff, become: try become(scope),
-            variables: scope, searchPaths: search, environment: try environment(scope),
+            variables: scope, searchPaths: searchPaths, environment: try environment(scope),
             renderTemplate: { [templar] source, path in
                 let extra: Vars = ["template_path": .string(path), "template_fullpath": .string(path),
                                    "template_host": .string(ProcessInfo.processInfo.hostName),
@@ -155,7 +155,7 @@ extension TaskRunner {
                 defaultsFrom: args["defaults_from"]?.stringValue, handlersFrom: args["handlers_from"]?.stringValue, mark: task.mark)
             play.registerIncludedRole(role)
             let nodes = role.dependencies.flatMap { runner.loader.dependencyTaskNodes($0) } + role.tasks
-            return (["changed": false, "include_role": .string(name)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)")])
+            return (["changed": false, "include_role": .string(name)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)", file: name, item: loopItem(scope))])
         }
         guard let file = (args["_raw_params"] ?? args["file"])?.pythonStr else {
             throw ModuleError("include_tasks needs a file name")
@@ -165,7 +165,15 @@ extension TaskRunner {
         let path = try runner.loader.resolveTaskFile(file, dir: dir, role: task.role)
         let nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
         return (["changed": false, "include": .string(file), "include_args": .dict(args)],
-                [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr)")])
+                [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr)", file: path, item: loopItem(scope))])
+    }
+
+    /// The current loop item (label), when the include runs in a loop.
+    func loopItem(_ scope: VarScope) -> Value? {
+        guard task.loop != nil else { return nil }
+        let loopVar = task.loopControl["loop_var"]?.pythonStr ?? "item"
+        if let label = task.loopControl["label"], let v = try? templar.template(label, scope) { return v }
+        return scope.raw(loopVar)
     }
 
     func includeVars(_ scope: VarScope) throws -> Vars {

@@ -35,8 +35,21 @@ final class TaskRunner {
     }
 
     func run() throws -> TaskOutcome {
-        let state = runner.state(host)
         let scope = play.scope(host: host, task: task)
+        return try CurrentTask(scope: scope, searchPaths: searchPaths).activate { try run(scope) }
+    }
+
+    /// Controller directories for `src` files and lookups: the role, the task file's directory, the playbook's.
+    var searchPaths: [String] {
+        var search: [String] = []
+        if let role = task.role { search.append(role.path) }
+        search.append((task.mark.file as NSString).deletingLastPathComponent)
+        search.append(runner.playbookDir)
+        return search
+    }
+
+    private func run(_ scope: VarScope) throws -> TaskOutcome {
+        let state = runner.state(host)
         var outcome: TaskOutcome
         do {
             outcome = try runLoopOrOnce(scope)
@@ -47,7 +60,8 @@ final class TaskRunner {
             throw e
         } catch {
             outcome = TaskOutcome(result: ["failed": true, "changed": false, "msg": .string(failureMessage(error))])
-            report(outcome.result, item: nil, status: .failed, ignored: false)
+            let ignored = (try? task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false) ?? false
+            report(outcome.result, item: nil, status: .failed, ignored: ignored)
         }
         if outcome.unreachable {
             let ignore = try task.inherited.ignoreUnreachable.map { try templar.conditional($0, scope) } ?? false
@@ -62,7 +76,9 @@ final class TaskRunner {
             }
             return outcome
         }
-        if let reg = task.register { state.hostVars[reg] = .dict(outcome.result) }
+        if let reg = task.register { state.hostVars[reg] = .dict(TaskRunner.publicResult(outcome.result)) }
+        // meta tasks do not count in the recap.
+        if shortActionName(task.action) == "meta" && !outcome.failed { return outcome }
         defer {
             let status: ResultStatus = outcome.failed ? .failed : (outcome.skipped ? .skipped : (outcome.changed ? .changed : .ok))
             runner.callback.hostDone(host: host, status: status, result: outcome.result, ignored: outcome.ignored)
@@ -76,13 +92,28 @@ final class TaskRunner {
         } else if outcome.skipped {
             state.stats.skipped += 1
         } else {
-            state.stats.ok += 1
+            // A looped include counts once per included file, as ansible-playbook counts it.
+            let short = shortActionName(task.action)
+            let perItem = task.loop != nil && (short == "include_tasks" || short == "include")
+            state.stats.ok += perItem ? max(1, outcome.included.count) : 1
             if outcome.changed {
                 state.stats.changed += 1
                 if !task.notify.isEmpty { try play.notify(task.notify, host: host, task: task) }
             }
         }
         return outcome
+    }
+
+    /// A result without swiftplay's internal display keys, as registered variables see it.
+    static func publicResult(_ r: Vars) -> Vars {
+        var out = r.filter { !$0.key.hasPrefix("_swiftplay") }
+        if case .list(let items)? = out["results"] {
+            out["results"] = .list(items.map { item in
+                if case .dict(let d) = item { return .dict(publicResult(d)) }
+                return item
+            })
+        }
+        return out
     }
 
     /// A failed result's message for an error raised while preparing or running the task.
@@ -120,7 +151,9 @@ final class TaskRunner {
             }
             throw error
         }
-        let control = try templar.template(.dict(task.loopControl), scope).dictValue ?? [:]
+        // The label is templated per item; the other loop_control keys once.
+        var control = try templar.template(.dict(task.loopControl.filter { $0.key != "label" }), scope).dictValue ?? [:]
+        control["label"] = task.loopControl["label"]
         let loopVar = control["loop_var"]?.pythonStr ?? "item"
         let indexVar = control["index_var"]?.stringValue
         let extended = control["extended"]?.truthy ?? false
@@ -258,7 +291,9 @@ final class TaskRunner {
     }
 
     func report(_ r: Vars, item: Value?, status: ResultStatus, ignored: Bool) {
-        if shortActionName(task.action) == "meta" && status != .failed { return }
+        // Engine actions show no result line of their own (includes print "included: ..." instead).
+        let silent: Set<String> = ["meta", "include_tasks", "include", "include_role", "import_role", "import_tasks"]
+        if silent.contains(shortActionName(task.action)) && status != .failed && status != .skipped { return }
         var shown = r
         let noLog = (try? task.inherited.noLog.map { try templar.conditional($0, play.scope(host: host, task: task)) } ?? false) ?? false
         if noLog {
@@ -266,7 +301,6 @@ final class TaskRunner {
                      "changed": r["changed"] ?? false]
             if let f = r["failed"] { shown["failed"] = f }
         }
-        shown.removeValue(forKey: "_swiftplay_verbose")
         let verbose = r["_swiftplay_verbose"]?.truthy ?? false
         runner.callback.hostResult(host: host, delegatedTo: delegatedHost, status: status, result: shown,
                                    item: item, ignored: ignored, verbose: verbose && !noLog)

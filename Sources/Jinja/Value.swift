@@ -24,6 +24,9 @@ public struct Undefined: CustomStringConvertible {
     public var name: String
     /// The hint as Jinja phrases it, e.g. "'dict object' has no attribute 'x'".
     public var hint: String?
+    /// Behaves like Jinja's default Undefined whatever the environment's policy (the result of an
+    /// inline `if` without `else` is such a value).
+    public var alwaysLenient = false
     public init(name: String, hint: String? = nil) {
         self.name = name
         self.hint = hint
@@ -153,7 +156,7 @@ public extension Value {
     /// `repr(value)` in Python: how values print inside lists and dicts.
     var pythonRepr: String {
         switch self {
-        case .undefined: return ""
+        case .undefined: return "Undefined"
         case .none: return "None"
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)

@@ -39,11 +39,13 @@ public enum CommandModule: Module {
         } else {
             return .failed("no command given")
         }
-        return try execute(line, display: args.string("_raw_params") ?? args.string("cmd") ?? line, args, context)
+        // command reports its argv as a list, as Ansible does.
+        let argv = args.has("argv") ? args.strings("argv") : (try splitWords(args.string("_raw_params") ?? args.string("cmd") ?? ""))
+        return try execute(line, display: .list(argv.map { .string($0) }), args, context)
     }
 
     /// Shared by command and shell: creates/removes, chdir, stdin, check mode, result shape.
-    static func execute(_ line: String, display: String, _ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
+    static func execute(_ line: String, display: Value, _ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
         var guardScript = ""
         if let creates = args.string("creates") { guardScript += "if [ -e \(shellQuote(creates)) ]; then echo creates; exit 0; fi; " }
         if let removes = args.string("removes") { guardScript += "if [ ! -e \(shellQuote(removes)) ]; then echo removes; exit 0; fi; " }
@@ -51,10 +53,10 @@ public enum CommandModule: Module {
             let r = try context.run(guardScript + "echo run")
             let verdict = r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
             if verdict == "creates" {
-                return ModuleResult(changed: false, ["msg": .string("Did not run command since '\(args.string("creates") ?? "")' exists"), "rc": .int(0), "stdout": .string("skipped, since \(args.string("creates") ?? "") exists"), "stderr": "", "cmd": .string(display)])
+                return ModuleResult(changed: false, ["msg": .string("Did not run command since '\(args.string("creates") ?? "")' exists"), "rc": .int(0), "stdout": .string("skipped, since \(args.string("creates") ?? "") exists"), "stderr": "", "cmd": display])
             }
             if verdict == "removes" {
-                return ModuleResult(changed: false, ["msg": .string("Did not run command since '\(args.string("removes") ?? "")' does not exist"), "rc": .int(0), "stdout": .string("skipped, since \(args.string("removes") ?? "") does not exist"), "stderr": "", "cmd": .string(display)])
+                return ModuleResult(changed: false, ["msg": .string("Did not run command since '\(args.string("removes") ?? "")' does not exist"), "rc": .int(0), "stdout": .string("skipped, since \(args.string("removes") ?? "") does not exist"), "stderr": "", "cmd": display])
             }
         }
         if context.checkMode {
@@ -77,7 +79,7 @@ public enum CommandModule: Module {
             while err.hasSuffix("\n") { err.removeLast() }
         }
         var result = ModuleResult(changed: true, [
-            "cmd": .string(display), "rc": .int(Int(r.exitCode)),
+            "cmd": display, "rc": .int(Int(r.exitCode)),
             "stdout": .string(out), "stderr": .string(err),
             "stdout_lines": .list(out.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) }.filter { !(out.isEmpty && $0 == .string("")) }),
             "stderr_lines": .list(err.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) }.filter { !(err.isEmpty && $0 == .string("")) }),
@@ -144,6 +146,6 @@ public enum ShellModule: Module {
         guard let raw = args.string("_raw_params") ?? args.string("cmd") else { return .failed("no command given") }
         var line = raw
         if let exe = args.string("executable") { line = "\(shellQuote(exe)) -c \(shellQuote(raw))" }
-        return try CommandModule.execute(line, display: raw, args, context)
+        return try CommandModule.execute(line, display: .string(raw), args, context)
     }
 }

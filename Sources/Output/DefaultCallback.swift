@@ -62,20 +62,28 @@ public final class DefaultCallback: Callback {
             if status == .skipped || (item != nil && !(status == .failed)) { shown.removeValue(forKey: "invocation") }
             // Results print on one line, except with -vvv or for modules that always show (debug).
             let indent: Int? = (verbose || verbosity > 2) ? 4 : nil
-            if verbose { shown.removeValue(forKey: "changed") }
+            // Modules name keys that are data, not worth showing (debug shows only its message).
+            if status == .ok || status == .changed, let hidden = result["_swiftplay_hide"]?.listValue {
+                for k in hidden { shown.removeValue(forKey: k.pythonStr) }
+            }
+            shown = shown.filter { !$0.key.hasPrefix("_swiftplay") }
+            shown.removeValue(forKey: "failed")
+            if item != nil, let loopVar = shown["ansible_loop_var"]?.stringValue {
+                // The item is already in the line's label.
+                for k in [loopVar, "ansible_loop_var", "ansible_index_var", "ansible_loop"] { shown.removeValue(forKey: k) }
+                if let iv = result["ansible_index_var"]?.stringValue { shown.removeValue(forKey: iv) }
+            }
             text += " => "
             text += JSONText.encode(.dict(shown), indent: indent)
         }
+        // ansible-playbook leaves a space after a skipped item's label.
+        if status == .skipped && item != nil && !alwaysShow { text += " " }
         out(paint(text, colorCode))
         if ignored { out(paint("...ignoring", "0;36")) }
     }
 
-    func labelText(_ v: Value) -> String {
-        switch v {
-        case .dict, .list: return JSONText.encode(v, indent: nil, sortKeys: false).replacingOccurrences(of: "\": ", with: "': ").replacingOccurrences(of: "\"", with: "'")
-        default: return v.pythonStr
-        }
-    }
+    /// How an item appears in "(item=...)": Python's str() of the value.
+    func labelText(_ v: Value) -> String { v.pythonStr }
 
     public func hostDone(host: String, status: ResultStatus, result: OrderedDictionary<String, Value>, ignored: Bool) {}
 

@@ -1,39 +1,85 @@
+import Foundation
 import Jinja
 
 /// Lookup plugins: `lookup('file', ...)`, `query(...)`, and the `with_X` loops.
 public enum Lookups {
-    public static func install(into env: Environment, context: TemplatingContext) {}
-}
+    typealias Plugin = (_ terms: [Value], _ args: Arguments, _ env: Environment, _ context: TemplatingContext) throws -> [Value]
 
-extension Lookups {
-    /// Runs a lookup plugin by name (also the engine of `with_<name>` loops).
+    static let plugins: [String: Plugin] = {
+        var p: [String: Plugin] = [:]
+        DataLookups.register(into: &p)
+        FileLookups.register(into: &p)
+        CommandLookups.register(into: &p)
+        PasswordLookup.register(into: &p)
+        return p
+    }()
+
+    public static var names: [String] { plugins.keys.sorted() }
+
+    public static func install(into env: Environment, context: TemplatingContext) {
+        env.globals["lookup"] = .callable(Callable(name: "lookup") { [weak env] args, kwargs in
+            guard let env else { return .none }
+            return try call(args, kwargs, wantList: kwargs["wantlist"]?.truthy ?? false, env: env, context: context)
+        })
+        let query = Value.callable(Callable(name: "query") { [weak env] args, kwargs in
+            guard let env else { return .list([]) }
+            return try call(args, kwargs, wantList: true, env: env, context: context)
+        })
+        env.globals["query"] = query
+        env.globals["q"] = query
+    }
+
+    /// Runs one lookup plugin; what `with_<name>` loops iterate over. `terms` are the loop's
+    /// terms already listified (a single string becomes a one-element list).
     public static func run(_ name: String, terms: [Value], kwargs: Kwargs, env: Environment, context: TemplatingContext) throws -> [Value] {
-        switch name {
-        case "items":
-            // with_items flattens one level.
-            return terms.flatMap { $0.listValue ?? [$0] }
-        case "list":
-            return terms
-        case "dict":
-            return terms.flatMap { t -> [Value] in
-                guard case .dict(let d) = t else { return [] }
-                return d.map { .dict(["key": .string($0.key), "value": $0.value]) }
-            }
-        case "indexed_items":
-            return terms.flatMap { $0.listValue ?? [$0] }.enumerated().map { .tuple([.int($0.offset), $0.element]) }
-        case "nested", "cartesian":
-            var out: [[Value]] = [[]]
-            for t in terms {
-                let items = t.listValue ?? [t]
-                out = out.flatMap { prefix in items.map { prefix + [$0] } }
-            }
-            return terms.isEmpty ? [] : out.map { .list($0) }
-        case "together":
-            let lists = terms.map { $0.listValue ?? [$0] }
-            let n = lists.map(\.count).max() ?? 0
-            return (0..<n).map { i in .list(lists.map { i < $0.count ? $0[i] : .none }) }
-        default:
-            throw TemplateError(kind: .runtime, message: "lookup plugin '\(name)' not found")
+        guard let plugin = plugins[name] else {
+            throw pluginError("lookup('\(name)')", "lookup plugin '\(name)' not found")
+        }
+        return try plugin(terms, Arguments("lookup('\(name)')", [], kwargs), env, context)
+    }
+
+    /// How Ansible turns a `with_X` value into lookup terms: lists as they are, anything else wrapped.
+    public static func loopTerms(_ value: Value) -> [Value] {
+        switch value {
+        case .list(let l), .tuple(let l): return l
+        default: return [value]
         }
     }
+
+    static func call(_ args: [Value], _ kwargs: Kwargs, wantList: Bool, env: Environment, context: TemplatingContext) throws -> Value {
+        guard let name = args.first?.stringValue else {
+            throw pluginError("lookup", "the first argument must be the name of a lookup plugin")
+        }
+        var options = kwargs
+        options.removeValue(forKey: "wantlist")
+        let errors = options.removeValue(forKey: "errors")?.text ?? "strict"
+        guard ["strict", "warn", "ignore"].contains(errors) else {
+            throw pluginError("lookup('\(name)')", "'errors' must be one of strict, warn, ignore, got '\(errors)'")
+        }
+        let result: [Value]
+        do {
+            result = try run(name, terms: Array(args.dropFirst()), kwargs: options, env: env, context: context)
+        } catch {
+            if errors == "strict" { throw error }
+            return wantList ? .list([]) : .none
+        }
+        if wantList { return .list(result) }
+        // lookup(): strings are joined with commas; otherwise a single item stands alone.
+        if result.allSatisfy({ $0.stringValue != nil }) { return .string(result.map(\.text).joined(separator: ",")) }
+        return result.count == 1 ? result[0] : .list(result)
+    }
+
+    /// Finds `name` the way Ansible's file lookups do: absolute paths as they are; otherwise
+    /// each search path's `subdir` folder, then the search path itself.
+    static func findFile(_ name: String, subdir: String, context: TemplatingContext) -> String? {
+        let fm = FileManager.default
+        if name.hasPrefix("/") { return fm.fileExists(atPath: name) ? name : nil }
+        for base in context.searchPaths() {
+            for candidate in [base + "/" + subdir + "/" + name, base + "/" + name] where fm.fileExists(atPath: candidate) {
+                return PathFilters.normPath(candidate)
+            }
+        }
+        return nil
+    }
 }
+

@@ -84,7 +84,7 @@ final class LibSSHSession: ShellStream {
         var timeout = CLong(max(1, o.connectTimeout))
         _ = ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout)
         set(s, SSH_OPTIONS_NODELAY, int: 1)
-        set(s, SSH_OPTIONS_STRICTHOSTKEYCHECK, int: 0)   // we check the key ourselves, with clear messages
+        // Not SSH_OPTIONS_STRICTHOSTKEYCHECK=0: it makes ssh_session_is_known_server answer OK for any key.
         try set(s, SSH_OPTIONS_KNOWNHOSTS, SSHOptions.expandTilde(o.knownHostsFile ?? "~/.ssh/known_hosts"))
         if !o.useAgent {
             try set(s, SSH_OPTIONS_IDENTITY_AGENT, "/nonexistent/swiftplay-no-agent")
@@ -153,7 +153,8 @@ final class LibSSHSession: ShellStream {
     private func checkHostKey(_ s: ssh_session, _ o: SSHOptions) throws {
         guard o.hostKeyChecking else { return }
         let file = SSHOptions.expandTilde(o.knownHostsFile ?? "~/.ssh/known_hosts")
-        switch ssh_session_is_known_server(s) {
+        let state = ssh_session_is_known_server(s)
+        switch state {
         case SSH_KNOWN_HOSTS_OK:
             return
         case SSH_KNOWN_HOSTS_CHANGED:

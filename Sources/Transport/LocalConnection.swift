@@ -1,61 +1,164 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// `ansible_connection=local`: commands run on the controller through /bin/sh.
+/// `ansible_connection=local`: commands run on the controller through one long-lived /bin/sh, with the
+/// same framing, become handling and file transfer as SSHConnection.
 public final class LocalConnection: Connection {
     public let host: String
+    private var stream: LocalShellStream?
+    private var shell: ShellSession?
+
     public init(host: String) { self.host = host }
 
+    private func liveShell() throws -> ShellSession {
+        if let sh = shell, let s = stream, s.isRunning, !sh.broken { return sh }
+        close()
+        do {
+            let s = try LocalShellStream()
+            let sh = ShellSession(stream: s, host: host)
+            try sh.handshake()
+            stream = s
+            shell = sh
+            return sh
+        } catch let e as StreamClosed {
+            throw TransportError.unreachable(host: host, message: "local /bin/sh: \(e.reason)")
+        } catch {
+            throw TransportError.unreachable(host: host, message: "cannot start local /bin/sh: \(error)")
+        }
+    }
+
     public func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        var line = command
-        if let become, become.user != currentUser() {
-            line = "sudo -H -n -u \(shellQuote(become.user)) /bin/sh -c \(shellQuote(command))"
+        let sh = try liveShell()
+        // Becoming the user we already are needs no tool (and may have no sudo rights at all).
+        let effective = become.flatMap { $0.user == currentUser() ? nil : $0 }
+        do {
+            return try sh.run(command, stdin: stdin, become: effective, environment: environment)
+        } catch let e as StreamClosed {
+            close()
+            throw TransportError.unreachable(host: host, message: "local /bin/sh ended during the command (\(e.reason))")
         }
-        process.arguments = ["-c", line]
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        // Read both pipes concurrently so a full stderr cannot block a large stdout.
-        var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try? input.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return CommandResult(exitCode: process.terminationStatus, stdout: outData, stderr: errData)
     }
 
     public func put(_ data: Data, to path: String, mode: String?, become: Become?) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        let tmp = (dir.isEmpty ? "." : dir) + "/.swiftplay-tmp-\(UUID().uuidString.prefix(8))"
-        var script = "umask 077; cat > \(shellQuote(tmp))"
-        if let mode { script += " && chmod \(shellQuote(mode)) \(shellQuote(tmp))" }
-        script += " && mv -f \(shellQuote(tmp)) \(shellQuote(path)) || { rm -f \(shellQuote(tmp)); exit 1; }"
-        let r = try run(script, stdin: data, become: become, environment: [:])
-        if r.exitCode != 0 { throw TransportError.transferFailed(host: host, path: path, message: r.stderrText) }
+        try ShellFiles.put(self, data, to: path, mode: mode, become: become)
     }
 
     public func get(_ path: String, become: Become?) throws -> Data {
-        let r = try run("cat \(shellQuote(path))", stdin: nil, become: become, environment: [:])
-        if r.exitCode != 0 { throw TransportError.transferFailed(host: host, path: path, message: r.stderrText) }
-        return r.stdout
+        try ShellFiles.get(self, path, become: become)
     }
 
-    public func close() {}
+    public func close() {
+        stream?.terminate()
+        stream = nil
+        shell = nil
+    }
+
+    deinit { close() }
 
     private func currentUser() -> String {
-        ProcessInfo.processInfo.environment["USER"] ?? (getuid() == 0 ? "root" : "")
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return ProcessInfo.processInfo.environment["USER"] ?? ""
+    }
+}
+
+/// A local /bin/sh child, spawned directly so that its death is seen at once with waitpid (Foundation's
+/// Process may report it running while its children still hold the pipes). Its stdin is a socket (send
+/// with MSG_NOSIGNAL: a dead shell gives an error, not SIGPIPE); stdout and stderr are pipes read with poll.
+final class LocalShellStream: ShellStream {
+    private var pid: pid_t = 0
+    private var exited = false
+    private let input: Int32
+    private let out: Int32
+    private let err: Int32
+
+    init() throws {
+        var sock: [Int32] = [-1, -1], o: [Int32] = [-1, -1], e: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sock) == 0,
+              pipe(&o) == 0, pipe(&e) == 0 else {
+            let why = String(cString: strerror(errno))
+            for fd in sock + o + e where fd >= 0 { Glibc.close(fd) }
+            throw StreamClosed(reason: "cannot create pipes: \(why)")
+        }
+        // Only the child's 0/1/2 may stay open in it (a leaked write end would hide its EOF).
+        for fd in o + e { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, sock[1], 0)
+        posix_spawn_file_actions_adddup2(&actions, o[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, e[1], 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), nil]
+        defer { argv.forEach { free($0) } }
+        let rc = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        Glibc.close(sock[1]); Glibc.close(o[1]); Glibc.close(e[1])
+        input = sock[0]; out = o[0]; err = e[0]
+        if rc != 0 {
+            Glibc.close(input); Glibc.close(out); Glibc.close(err)
+            throw StreamClosed(reason: "cannot run /bin/sh: \(String(cString: strerror(rc)))")
+        }
+    }
+
+    var isRunning: Bool {
+        if exited { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+        return !exited
+    }
+
+    private var closed = false
+
+    func terminate() {
+        guard !closed else { return }
+        closed = true
+        Glibc.close(input)   // EOF ends an idle shell
+        Glibc.close(out)
+        Glibc.close(err)
+        if isRunning {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            exited = true
+        }
+    }
+
+    deinit { terminate() }
+
+    func write(_ data: Data) throws {
+        try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
+            guard let base = buf.baseAddress else { return }
+            var off = 0
+            while off < buf.count {
+                let n = send(input, base + off, buf.count - off, Int32(MSG_NOSIGNAL))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw StreamClosed(reason: "write to /bin/sh failed: \(String(cString: strerror(errno)))")
+                }
+                off += n
+            }
+        }
+    }
+
+    func read(timeoutMs: Int32) throws -> (stdout: Data, stderr: Data) {
+        var fds = [pollfd(fd: out, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: err, events: Int16(POLLIN), revents: 0)]
+        let r = poll(&fds, 2, timeoutMs)
+        if r <= 0 {
+            // A dead shell whose children still hold the pipes open gives no EOF: check it directly.
+            if !isRunning { throw StreamClosed(reason: "/bin/sh exited") }
+            return (Data(), Data())
+        }
+        var result = [Data(), Data()]
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        for i in 0..<2 where fds[i].revents != 0 {
+            let n = Glibc.read(fds[i].fd, &buffer, buffer.count)
+            if n > 0 {
+                result[i].append(contentsOf: buffer[0..<n])
+            } else if n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN) {
+                throw StreamClosed(reason: "/bin/sh exited")
+            }
+        }
+        return (result[0], result[1])
     }
 }

@@ -83,3 +83,10 @@ func tempDir() throws -> String {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }
+
+/// Random bytes from the kernel (fast even for megabytes in a debug build).
+func randomData(_ count: Int) throws -> Data {
+    guard let f = FileHandle(forReadingAtPath: "/dev/urandom") else { throw XCTSkip("no /dev/urandom") }
+    defer { try? f.close() }
+    return f.readData(ofLength: count)
+}

@@ -23,6 +23,7 @@ public enum AssertModule: Module {
                 r["assertion"] = cond
                 r["evaluated_to"] = false
                 if let m = args["fail_msg"] { r["msg"] = m }
+                if !args.bool("quiet") { r["_swiftplay_verbose"] = true }
                 return r
             }
         }

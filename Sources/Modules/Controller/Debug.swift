@@ -35,6 +35,7 @@ public enum DebugModule: Module {
             r["msg"] = args["msg"] ?? "Hello world!"
         }
         r["_swiftplay_verbose"] = true
+        r["_swiftplay_hide"] = ["changed", "failed", "skipped", "invocation", "skip_reason"]
         return r
     }
 }

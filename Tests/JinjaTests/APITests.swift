@@ -1,0 +1,199 @@
+import XCTest
+import Jinja
+
+/// The public API the executor relies on, and error reporting.
+final class APITests: XCTestCase {
+    func render(_ src: String, _ vars: [String: Value] = [:], options: EnvironmentOptions = .init()) throws -> String {
+        try Environment(options: options).template(src).render(vars)
+    }
+
+    func syntaxError(_ src: String, name: String? = nil) -> TemplateError? {
+        do {
+            _ = try Environment().template(src, name: name)
+            return nil
+        } catch let e as TemplateError {
+            return e
+        } catch {
+            return nil
+        }
+    }
+
+    // MARK: syntax errors
+
+    func testSyntaxErrorNamesTemplateLineAndColumn() throws {
+        let e = try XCTUnwrap(syntaxError("line one\n{{ 1 x }}", name: "roles/web/templates/site.j2"))
+        XCTAssertEqual(e.kind, .syntax)
+        XCTAssertEqual(e.templateName, "roles/web/templates/site.j2")
+        XCTAssertEqual(e.line, 2)
+        XCTAssertEqual(e.column, 6)
+        XCTAssertEqual(e.message, "expected token 'end of print statement', got 'x'")
+        XCTAssertEqual(e.description, "template error in 'roles/web/templates/site.j2': expected token 'end of print statement', got 'x' (line 2, column 6)")
+    }
+
+    func testSyntaxErrorWithoutNameUsesPlaceholder() throws {
+        let e = try XCTUnwrap(syntaxError("{{ 1 x }}"))
+        XCTAssertEqual(e.templateName, "<template>")
+        XCTAssertEqual(e.description, "template error while templating string: expected token 'end of print statement', got 'x' (line 1, column 6)")
+    }
+
+    func testUnclosedBlockSaysWhatWasExpected() throws {
+        let e = try XCTUnwrap(syntaxError("{% for x in y %}\nbody\n"))
+        XCTAssertEqual(e.kind, .syntax)
+        XCTAssertTrue(e.message.contains("'endfor' or 'else'"), e.message)
+        XCTAssertTrue(e.message.contains("innermost block that needs to be closed is 'for'"), e.message)
+    }
+
+    func testUnknownTagAndBadCharacter() throws {
+        XCTAssertEqual(syntaxError("{% frob %}")?.message, "Encountered unknown tag 'frob'.")
+        let e = try XCTUnwrap(syntaxError("ab\n  {{ 1 $ 2 }}"))
+        XCTAssertEqual(e.line, 2)
+        XCTAssertEqual(e.column, 8)
+        XCTAssertTrue(e.message.contains("unexpected char '$'"), e.message)
+    }
+
+    func testUnterminatedStringAndComment() throws {
+        XCTAssertEqual(syntaxError("{{ 'abc }}")?.message, "unexpected end of string")
+        XCTAssertEqual(syntaxError("x {# open")?.message, "Missing end of comment tag")
+        XCTAssertEqual(syntaxError("{% raw %} never closed")?.message, "Missing end of raw directive")
+    }
+
+    // MARK: runtime errors
+
+    func testUndefinedErrorMessages() throws {
+        var opts = EnvironmentOptions()
+        opts.undefined = .strict
+        XCTAssertThrowsError(try render("{{ foo }}", options: opts)) { err in
+            let e = err as? TemplateError
+            XCTAssertEqual(e?.kind, .undefined)
+            XCTAssertEqual(e?.description, "'foo' is undefined")
+        }
+        XCTAssertThrowsError(try render("{{ d.bar }}", ["d": .dict(["a": .int(1)])], options: opts)) { err in
+            XCTAssertEqual((err as? TemplateError)?.description, "'dict object' has no attribute 'bar'")
+        }
+        XCTAssertEqual(try render("{{ foo.bar.baz is defined }}", options: opts), "False")
+    }
+
+    func testRuntimeErrorsCarryLine() throws {
+        XCTAssertThrowsError(try Environment().template("a\nb {{ 1 / 0 }}", name: "t.j2").render([:])) { err in
+            let e = err as? TemplateError
+            XCTAssertEqual(e?.kind, .runtime)
+            XCTAssertEqual(e?.line, 2)
+            XCTAssertEqual(e?.templateName, "t.j2")
+        }
+        XCTAssertThrowsError(try render("{{ 'a' + 1 }}")) { err in
+            XCTAssertEqual((err as? TemplateError)?.kind, .type)
+        }
+    }
+
+    func testRecursionIsBounded() throws {
+        XCTAssertThrowsError(try render("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}")) { err in
+            XCTAssertEqual((err as? TemplateError)?.message, "maximum recursion depth exceeded")
+        }
+        let env = Environment()
+        env.loader = { name in ("{% include 'self.j2' %}", name) }
+        XCTAssertThrowsError(try env.template("{% include 'self.j2' %}").render([:]))
+    }
+
+    func testDeepNestingIsAnErrorNotACrash() throws {
+        let deep = "{{ " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + " }}"
+        XCTAssertEqual(syntaxError(deep)?.kind, .syntax)
+        let tags = String(repeating: "{% if true %}", count: 5000)
+        XCTAssertEqual(syntaxError(tags)?.kind, .syntax)
+    }
+
+    // MARK: API surface
+
+    func testSingleExpressionKeepsNativeTypes() throws {
+        let env = Environment()
+        let t = try env.template("{{ [1, 2] }}")
+        let e = try XCTUnwrap(t.singleExpression)
+        XCTAssertEqual(try e.evaluate(DictVariables([:])), .list([.int(1), .int(2)]))
+        XCTAssertNil(try env.template(" {{ x }}").singleExpression)
+        XCTAssertNil(try env.template("{{ x }}\n").singleExpression)
+        XCTAssertNil(try env.template("{{ x }}{{ y }}").singleExpression)
+        XCTAssertNil(try env.template("{{ x }} and {{ y }}").singleExpression)
+        XCTAssertNotNil(try env.template("{{ x | default({}) }}").singleExpression)
+    }
+
+    func testIsPlainText() throws {
+        let env = Environment()
+        XCTAssertTrue(try env.template("just text, { not a tag }").isPlainText)
+        XCTAssertFalse(try env.template("a {{ b }}").isPlainText)
+        XCTAssertFalse(try env.template("a {% if x %}{% endif %}").isPlainText)
+        XCTAssertFalse(try env.template("a {# c #}").isPlainText)
+    }
+
+    func testExpressionEvaluation() throws {
+        let env = Environment()
+        let vars = DictVariables(["groups": .list([.string("web")]), "n": .int(3)])
+        XCTAssertEqual(try env.expression("'web' in groups and n > 2").evaluate(vars), .bool(true))
+        XCTAssertEqual(try env.expression("n / 2").evaluate(vars), .double(1.5))
+        XCTAssertThrowsError(try env.expression("n +"))
+    }
+
+    func testLazyVariableSource() throws {
+        final class Counting: VariableSource {
+            var asked: [String] = []
+            func lookup(_ name: String) throws -> Value? {
+                asked.append(name)
+                return name == "x" ? .int(5) : nil
+            }
+        }
+        let src = Counting()
+        XCTAssertEqual(try Environment().template("{{ x }}{{ y is defined }}").render(src), "5False")
+        XCTAssertEqual(src.asked, ["x", "y"])
+    }
+
+    func testFiltersRegisteredLaterAreUsedByMapAndSelect() throws {
+        let env = Environment()
+        env.filters["shout"] = { v, args, _, env in .string(try env.str(v).uppercased() + (args.first?.pythonStr ?? "")) }
+        env.tests["short"] = { v, _, _, _ in (v.stringValue?.count ?? 0) < 3 }
+        let out = try env.template("{{ ['ab', 'cde']|map('shout', '!')|join(' ') }} {{ ['ab', 'cde']|select('short')|list }}").render([:])
+        XCTAssertEqual(out, "AB! CDE! ['ab']")
+        XCTAssertEqual(try env.callFilter("shout", .string("x")), .string("X"))
+        XCTAssertTrue(try env.callTest("short", .string("x")))
+        XCTAssertThrowsError(try env.callFilter("nope", .none))
+    }
+
+    func testTemplateCacheAndLoader() throws {
+        let env = Environment()
+        var loads = 0
+        env.loader = { name in
+            loads += 1
+            guard name == "inc.j2" else { throw TemplateError(kind: .runtime, message: "not found: \(name)") }
+            return ("[{{ v }}]", name)
+        }
+        let t = try env.template("{% for v in [1, 2] %}{% include 'inc.j2' %}{% endfor %}", name: "main")
+        XCTAssertEqual(try t.render([:]), "[1][2]")
+        XCTAssertEqual(loads, 1)
+    }
+
+    func testListMutationThroughSetVariable() throws {
+        XCTAssertEqual(try render("{% set x = [] %}{% set _ = x.append(1) %}{{ x }}"), "[1]")
+        XCTAssertEqual(try render("{% set d = {} %}{% set _ = d.update({'k': 1}) %}{{ d.k }}"), "1")
+    }
+
+    // MARK: JSON
+
+    func testValueToJSONMatchesPythonFormatting() throws {
+        let v: Value = .dict(["b": .list([.int(1), .double(2.5), .none]), "a": .string("é\"\n")])
+        XCTAssertEqual(try valueToJSON(v), #"{"b": [1, 2.5, null], "a": "\u00e9\"\n"}"#)
+        XCTAssertEqual(try valueToJSON(v, sortKeys: true), #"{"a": "\u00e9\"\n", "b": [1, 2.5, null]}"#)
+        XCTAssertEqual(try valueToJSON(.list([.int(1), .dict(["x": .bool(true)])]), indent: 2), "[\n  1,\n  {\n    \"x\": true\n  }\n]")
+        XCTAssertEqual(try valueToJSON(.string("😀")), #""\ud83d\ude00""#)
+        XCTAssertEqual(try valueToJSON(.double(1.0)), "1.0")
+        XCTAssertThrowsError(try valueToJSON(.undefined(Undefined(name: "x"))))
+    }
+
+    func testParseJSONKeepsOrderAndNumberKinds() throws {
+        let v = try parseJSON(#"{"z": 1, "a": [1.0, 2, 3e2, -0], "s": "\u00e9\ud83d\ude00", "n": null, "t": true}"#)
+        XCTAssertEqual(v.dictValue?.keys.elements, ["z", "a", "s", "n", "t"])
+        XCTAssertEqual(v["a"], .list([.double(1.0), .int(2), .double(300), .int(0)]))
+        XCTAssertEqual(v["s"], .string("é😀"))
+        XCTAssertEqual(v["n"], Value.none)
+        XCTAssertThrowsError(try parseJSON("{\"a\": }"))
+        XCTAssertThrowsError(try parseJSON("[1, 2"))
+        XCTAssertThrowsError(try parseJSON("1 2"))
+        XCTAssertThrowsError(try parseJSON(String(repeating: "[", count: 10_000)))
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import XCTest
+@testable import Transport
+
+/// sudo and su on a real host. The password must never come back in output or errors.
+final class SSHBecomeTests: XCTestCase {
+    func testSudoWithoutPassword() throws {
+        let t = try TestHosts.load()
+        let c = try t.connect(0, user: "nopass")
+        defer { c.close() }
+        let r = try c.run("id -un; echo \"$HOME\"; cat", stdin: Data("in".utf8), become: Become(), environment: ["V": "1"])
+        XCTAssertEqual(r.exitCode, 0, r.stderrText)
+        XCTAssertEqual(r.stdoutText, "root\n/root\nin")
+        XCTAssertEqual(r.stderrText, "")
+        XCTAssertEqual(try c.run("id -un").stdoutText, "nopass\n")
+        XCTAssertEqual(try c.run("id -un", become: Become(user: "tester")).stdoutText, "tester\n")
+        XCTAssertEqual(try c.run("exit 4", become: Become()).exitCode, 4)
+    }
+
+    func testSudoWithPassword() throws {
+        let t = try TestHosts.load()
+        let c = try t.connect(1, user: "tester")
+        defer { c.close() }
+        let b = Become(password: t.testerPassword)
+        for _ in 0..<3 {
+            let r = try c.run("id -un; cat", stdin: Data("data\n".utf8), become: b, environment: [:])
+            XCTAssertEqual(r.exitCode, 0, r.stderrText)
+            XCTAssertEqual(r.stdoutText, "root\ndata\n")
+            XCTAssertFalse(r.stdoutText.contains(t.testerPassword))
+            XCTAssertFalse(r.stderrText.contains(t.testerPassword))
+            XCTAssertFalse(r.stderrText.contains("password"), r.stderrText)
+        }
+        // put/get through sudo into a root-only place.
+        try c.put(Data([0, 1, 2, 255]), to: "/root/secret.bin", mode: "0600", become: b)
+        XCTAssertEqual(try c.get("/root/secret.bin", become: b), Data([0, 1, 2, 255]))
+        XCTAssertThrowsError(try c.get("/root/secret.bin", become: nil))
+        XCTAssertEqual(try c.run("stat -c %U:%a /root/secret.bin", become: b).stdoutText, "root:600\n")
+    }
+
+    func testSudoFailures() throws {
+        let t = try TestHosts.load()
+        let c = try t.connect(1, user: "tester")
+        defer { c.close() }
+        let wrong = "not-the-" + t.testerPassword
+        XCTAssertThrowsError(try c.run("id", stdin: nil, become: Become(password: wrong), environment: [:])) { e in
+            guard case TransportError.becomeFailed(_, let m) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(m.contains("Incorrect sudo password"), m)
+            XCTAssertFalse(m.contains(wrong))
+            XCTAssertFalse("\(e)".contains(wrong))
+        }
+        XCTAssertThrowsError(try c.run("id", become: Become())) { e in
+            guard case TransportError.becomeFailed(_, let m) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(m.contains("Missing sudo password"), m)
+        }
+        // The connection stays usable after a failed become.
+        XCTAssertEqual(try c.run("id -un").stdoutText, "tester\n")
+        XCTAssertEqual(try c.run("id -un", stdin: nil, become: Become(password: t.testerPassword), environment: [:]).stdoutText, "root\n")
+    }
+
+    func testSu() throws {
+        let t = try TestHosts.load()
+        let c = try t.connect(0)   // root: su asks no password
+        defer { c.close() }
+        let r = try c.run("id -un; cat", stdin: Data("x".utf8), become: Become(method: "su", user: "nopass"), environment: [:])
+        XCTAssertEqual(r.stdoutText, "nopass\nx")
+        XCTAssertThrowsError(try c.run("id", become: Become(method: "doas")))
+    }
+}

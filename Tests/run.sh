@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a bare machine of this kind: installs what it needs (Debian packages,
+# the Docker engine, the test-host image), builds swiftplay, starts test hosts, runs the Swift tests
+# (unit and integration) and the end-to-end registry scenarios, and prints one closing line
+# "N passed, M failed". Exit status is non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+export SWIFTPLAY_CACHE=${SWIFTPLAY_CACHE:-$HOME/.cache/swiftplay}
+logdir=${SWIFTPLAY_TEST_LOGS:-/tmp/swiftplay-test-logs}
+mkdir -p "$logdir"
+passed=0 failed=0
+stage() {  # stage NAME COMMAND...: runs a stage, records pass/fail, keeps its log
+    local name=$1; shift
+    local start=$SECONDS
+    echo "=== $name"
+    if "$@" 2>&1 | tee "$logdir/$name.log"; then
+        echo "=== $name: PASS ($((SECONDS - start))s)"
+        passed=$((passed + 1))
+    else
+        echo "=== $name: FAIL ($((SECONDS - start))s; log: $logdir/$name.log)"
+        failed=$((failed + 1))
+    fi
+}
+
+need=()
+for pkg in libssh-dev libcrypt-dev docker.io debootstrap skopeo apache2-utils docker-registry openssh-client curl openssl; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    echo "installing: ${need[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null || { echo "apt-get install failed"; exit 1; }
+fi
+python3 -c 'import jinja2' 2>/dev/null || pip install -q jinja2
+
+stage build swift build
+if [ "$failed" -gt 0 ]; then echo "0 passed, 1 failed"; exit 1; fi
+
+# Real test hosts (Debian 12, systemd, sshd) in Docker, on 127.0.0.1 only.
+hosts_ready=0
+if Tests/hosts/engine.sh && Tests/hosts/start.sh 3 sp-h > "$logdir/hosts.txt"; then
+    export SWIFTPLAY_TEST_HOSTS=$(sed -n 's/^inventory: //p' "$logdir/hosts.txt")
+    hosts_ready=1
+else
+    echo "test hosts could not be started"
+    failed=$((failed + 1))
+fi
+
+stage swift-test swift test
+if [ -x Tests/engine-compat/run.sh ]; then stage engine-compat Tests/engine-compat/run.sh; fi
+if [ "$hosts_ready" = 1 ] && [ -x Tests/e2e/run.sh ]; then stage e2e Tests/e2e/run.sh; fi
+
+Tests/hosts/stop.sh sp-h >/dev/null 2>&1 || true
+echo
+echo "stages: $passed passed, $failed failed"
+# Closing line counted by CI: every XCTest case plus every stage.
+tests=$(grep -hE "Executed [0-9]+ tests?, with [0-9]+ failures?" "$logdir/swift-test.log" 2>/dev/null | tail -1)
+t_run=$(echo "$tests" | sed -nE 's/.*Executed ([0-9]+) tests?.*/\1/p')
+t_fail=$(echo "$tests" | sed -nE 's/.*with ([0-9]+) failures?.*/\1/p')
+t_run=${t_run:-0}; t_fail=${t_fail:-0}
+echo "$((t_run - t_fail + passed)) passed, $((t_fail + failed)) failed"
+[ "$failed" -eq 0 ] && [ "$t_fail" -eq 0 ]
