@@ -75,6 +75,9 @@ http_code() {
     on "$host" "curl -s -o /dev/null -w '%{http_code}' --max-time 10 $* '$url'" 2>/dev/null || true
 }
 
+# code_is CODE HOST URL [CURL-ARGS...]: for wait_until (re-evaluated on each try).
+code_is() { local want=$1; shift; [ "$(http_code "$@")" = "$want" ]; }
+
 # push HOST TARBALL REF CREDS [EXTRA]: skopeo copy, prints the pushed manifest digest.
 push() {
     local host=$1 tar=$2 ref=$3 creds=$4 extra=${5:-}
@@ -139,7 +142,7 @@ scenario_single() {
     log "restarting the host container $H"
     $DOCKER restart "$H" >/dev/null
     check "single: registry answers again after 'docker restart $H'" \
-        wait_until 120 test "$(http_code "$H" "https://$REG/v2/" "$CURL_TLS")" = 401
+        wait_until 120 code_is 401 "$H" "https://$REG/v2/" "$CURL_TLS"
 
     play s1-04-uninstall "$inv" deploy-server.yml --tags uninstall
     check "single: deploy-server.yml --tags uninstall succeeds" [ $? -eq 0 ]
@@ -213,7 +216,7 @@ scenario_single() {
     check_eq "single: control.yml --tags stop stops the registry" 000 "$(http_code "$H" "https://$REG/v2/" -k)"
     play s1-15-start "$inv" control.yml --tags start
     check "single: control.yml --tags start starts it again" \
-        wait_until 30 test "$(http_code "$H" "https://$REG/v2/" "$CURL_TLS")" = 401
+        wait_until 30 code_is 401 "$H" "https://$REG/v2/" "$CURL_TLS"
 
     # plain HTTP deployment
     play s1-16-uninstall "$inv" uninstall.yml
@@ -293,13 +296,17 @@ scenario_s3() {
 }
 
 # ---------------------------------------------------------------- main
-log "engine: $ENGINE; scenarios: $SCENARIOS; logs in $LOGDIR"
-if setup; then
-    for s in $SCENARIOS; do "scenario_$s"; done
-    # Secrets must never appear in any output.
-    leaks=$(grep -l -F -e "$ALICE_PW" -e "$BOB_PW" -e "$HTTP_SECRET" -e "e2e-secret-key" "$LOGDIR"/*.log 2>/dev/null | grep -v -e cleanup || true)
-    check "no password, http secret or S3 key in any playbook output" [ -z "$leaks" ]
-    [ -z "$leaks" ] || log "leaks in: $leaks"
-fi
-log "total time $((SECONDS - T0))s"
-summary
+# (in a function, so bash has read the whole file before running: editing it mid-run is safe)
+main() {
+    log "engine: $ENGINE; scenarios: $SCENARIOS; logs in $LOGDIR"
+    if setup; then
+        for s in $SCENARIOS; do "scenario_$s"; done
+        # Secrets must never appear in any output.
+        leaks=$(grep -l -F -e "$ALICE_PW" -e "$BOB_PW" -e "$HTTP_SECRET" -e "e2e-secret-key" "$LOGDIR"/*.log 2>/dev/null | grep -v -e cleanup || true)
+        check "no password, http secret or S3 key in any playbook output" [ -z "$leaks" ]
+        [ -z "$leaks" ] || log "leaks in: $leaks"
+    fi
+    log "total time $((SECONDS - T0))s"
+    summary
+}
+main "$@"; exit $?
