@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DataLoader", "Jinja"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Jinja"]),
+        .testTarget(name: "ModulesTests", dependencies: ["Modules", "Transport", "Jinja"]),
     ],
     swiftLanguageModes: [.v5]
 )

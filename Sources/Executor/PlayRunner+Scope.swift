@@ -11,7 +11,8 @@ extension PlayRunner {
         // Role defaults: every role of the play, then the task's own role on top.
         for r in roles { layers.append(r.defaults) }
         if let r = task?.role { layers.append(r.defaults) }
-        let state = host.map { runner.state($0) }
+        // Reading variables never creates host state (delegation targets are not play hosts).
+        let state = host.flatMap { runner.existingState($0) }
         if let host { layers.append(inventoryVariables(host)) }
         if let state {
             layers.append(state.facts)
@@ -78,7 +79,7 @@ extension PlayRunner {
             m["inventory_hostname"] = .string(host)
             m["inventory_hostname_short"] = .string(String(host.split(separator: ".").first ?? Substring(host)))
             m["group_names"] = .list(runner.inventory.groupNames(of: host).map { .string($0) })
-            let facts = runner.state(host).facts
+            let facts = runner.existingState(host)?.facts ?? [:]
             var af = Vars()
             for (k, v) in facts { af[k.hasPrefix("ansible_") ? String(k.dropFirst(8)) : k] = v }
             m["ansible_facts"] = .dict(af)

@@ -90,6 +90,12 @@ public final class PlaybookRunner {
         return s
     }
 
+    func existingState(_ host: String) -> HostState? {
+        statesLock.lock()
+        defer { statesLock.unlock() }
+        return hostStates[host]
+    }
+
     func inventoryOrder(_ hosts: [String]) -> [String] {
         let all = inventory.hosts(matching: "all")
         let index = Dictionary(all.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })

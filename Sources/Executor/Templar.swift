@@ -6,20 +6,16 @@ import Templating
 /// templating of lists and dicts, conditionals, and the `omit` placeholder.
 final class Templar {
     let env: Environment
-    /// For template files: same settings, but the trailing newline is kept, as Ansible's template module does.
-    let fileEnv: Environment
     static let omitToken = "__omit_place_holder__" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
 
     init(context: TemplatingContext) {
         var options = EnvironmentOptions()
         options.trimBlocks = true
         options.undefined = .strict
+        // Ansible preserves trailing newlines of templated strings ("line\n" stays "line\n").
+        options.keepTrailingNewline = true
         env = Environment(options: options)
-        var fileOptions = options
-        fileOptions.keepTrailingNewline = true
-        fileEnv = Environment(options: fileOptions)
         AnsibleExtensions.install(into: env, context: context)
-        AnsibleExtensions.install(into: fileEnv, context: context)
     }
 
     static func hasDelimiters(_ s: String) -> Bool {
@@ -67,7 +63,7 @@ final class Templar {
 
     /// Renders a template file's text (template module, lookup('template')).
     func renderFile(_ source: String, name: String, _ scope: VariableSource) throws -> String {
-        try fileEnv.template(source, name: name).render(scope)
+        try env.template(source, name: name).render(scope)
     }
 
     func evaluate(_ expression: String, _ scope: VariableSource) throws -> Value {
@@ -116,7 +112,6 @@ final class Templar {
         case .string(let s) where s == omitToken: return nil
         case .dict(var d):
             for (k, val) in d { d[k] = removeOmitted(val) }
-            d = d.filter { _ in true }
             return .dict(d)
         case .list(let l): return .list(l.compactMap(removeOmitted))
         default: return v

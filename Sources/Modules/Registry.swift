@@ -4,6 +4,10 @@ public enum ModuleRegistry {
         CommandModule.self, ShellModule.self, RawModule.self,
         DebugModule.self, SetFactModule.self, AssertModule.self, FailModule.self, PingModule.self, PauseModule.self,
         SetupModule.self,
+        FileModule.self, CopyModule.self, TemplateModule.self,
+        LineInFileModule.self, BlockInFileModule.self, ReplaceModule.self,
+        StatModule.self, SlurpModule.self, FetchModule.self, TempFileModule.self, FindModule.self,
+        IniFileModule.self, UnarchiveModule.self, ArchiveModule.self, AssembleModule.self,
     ]
 
     private static let byName: [String: Module.Type] = {

@@ -123,31 +123,71 @@ public enum DiffText {
         }
         let before = text(dict["before"]), after = text(dict["after"])
         if before == after { return nil }
-        let bh = dict["before_header"]?.pythonStr ?? "before"
-        let ah = dict["after_header"]?.pythonStr ?? "after"
+        let bh = dict["before_header"].map { "before: \($0.pythonStr)" } ?? "before"
+        let ah = dict["after_header"].map { "after: \($0.pythonStr)" } ?? "after"
         return unified(before, after, bh, ah)
     }
 
-    /// A simple unified diff (whole-file hunk with context) via LCS on lines.
+    /// A unified diff with three lines of context, as Python's difflib prints it.
     static func unified(_ a: String, _ b: String, _ ah: String, _ bh: String) -> String {
-        let x = a.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let y = b.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let x = lines(a), y = lines(b)
+        let ops = editScript(x, y)
+        var out = ["--- \(ah)", "+++ \(bh)"]
+        // Group changes into hunks separated by more than 2*3 unchanged lines.
+        var i = 0
+        while i < ops.count {
+            guard let firstChange = ops[i...].firstIndex(where: { $0.kind != " " }) else { break }
+            var end = firstChange
+            var lastChange = firstChange
+            while end < ops.count {
+                if ops[end].kind != " " { lastChange = end }
+                if end - lastChange > 6 { break }
+                end += 1
+            }
+            let start = max(i, firstChange - 3)
+            let stop = min(ops.count, lastChange + 4)
+            let hunk = ops[start..<stop]
+            let aStart = hunk.first?.aIndex ?? 0, bStart = hunk.first?.bIndex ?? 0
+            let aCount = hunk.filter { $0.kind != "+" }.count, bCount = hunk.filter { $0.kind != "-" }.count
+            out.append("@@ -\(range(aStart, aCount)) +\(range(bStart, bCount)) @@")
+            for op in hunk { out.append(String(op.kind) + op.text) }
+            i = stop
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func range(_ start: Int, _ count: Int) -> String {
+        if count == 1 { return "\(start + 1)" }
+        return count == 0 ? "\(start),0" : "\(start + 1),\(count)"
+    }
+
+    static func lines(_ s: String) -> [String] {
+        var l = s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if l.last == "" { l.removeLast() }
+        return l
+    }
+
+    struct Op { var kind: Character; var text: String; var aIndex: Int; var bIndex: Int }
+
+    /// Line edit script via longest common subsequence; deletions before insertions.
+    static func editScript(_ x: [String], _ y: [String]) -> [Op] {
         let n = x.count, m = y.count
+        guard n * m <= 4_000_000 else {
+            return x.enumerated().map { Op(kind: "-", text: $1, aIndex: $0, bIndex: 0) } + y.enumerated().map { Op(kind: "+", text: $1, aIndex: n, bIndex: $0) }
+        }
         var lcs = Array(repeating: Array(repeating: 0, count: m + 1), count: n + 1)
-        if n > 0 && m > 0 && n * m < 4_000_000 {
-            for i in stride(from: n - 1, through: 0, by: -1) {
-                for j in stride(from: m - 1, through: 0, by: -1) {
-                    lcs[i][j] = x[i] == y[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
-                }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            for j in stride(from: m - 1, through: 0, by: -1) {
+                lcs[i][j] = x[i] == y[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
             }
         }
-        var lines = ["--- \(ah)", "+++ \(bh)", "@@ -1,\(n) +1,\(m) @@"]
+        var ops: [Op] = []
         var i = 0, j = 0
         while i < n || j < m {
-            if i < n && j < m && x[i] == y[j] { lines.append(" " + x[i]); i += 1; j += 1 }
-            else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) { lines.append("+" + y[j]); j += 1 }
-            else { lines.append("-" + x[i]); i += 1 }
+            if i < n && j < m && x[i] == y[j] { ops.append(Op(kind: " ", text: x[i], aIndex: i, bIndex: j)); i += 1; j += 1 }
+            else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) { ops.append(Op(kind: "-", text: x[i], aIndex: i, bIndex: j)); i += 1 }
+            else { ops.append(Op(kind: "+", text: y[j], aIndex: i, bIndex: j)); j += 1 }
         }
-        return lines.joined(separator: "\n")
+        return ops
     }
 }

@@ -1,0 +1,95 @@
+import Foundation
+import Jinja
+import OrderedCollections
+import Transport
+
+/// `copy`: puts a controller file, a directory tree, inline content or a host file at `dest`.
+public enum CopyModule: Module {
+    public static let name = "copy"
+    public static let documentation = """
+    # copy
+    Copies a file or directory from the controller (`src`, looked up in the role's `files/`), inline
+    `content`, or a file already on the host (`remote_src: true`) to `dest` on the host. Writes are
+    atomic (temporary file in the destination directory, renamed into place) and only happen when
+    the SHA-1 checksums differ.
+
+    - `dest` (required): a file path, or a directory (existing, or given with a trailing `/`, in
+      which case it is created) that receives the file under its own name.
+    - `src`: a file, or a directory: `dir` copies the directory itself into `dest`, `dir/` its contents.
+    - `content`: text written as the file (never logged). Mutually exclusive with `src`.
+    - `force` (default yes): replace a file whose content differs; `no` only creates missing files.
+    - `backup`: keep a timestamped copy of the old file (`backup_file` is returned).
+    - `validate`: command run on the temporary file (`%s`) before it replaces `dest`.
+    - `owner`, `group`, `mode` (`preserve` keeps the source's mode), `directory_mode` for created directories.
+    - `follow`: write through a symlink at `dest` instead of replacing it. `checksum`: expected SHA-1 of the source.
+
+    Returns dest, src, checksum (SHA-1), size, mode, uid, gid, owner, group, state, backup_file.
+    """
+    public static let spec = ArgumentSpec([
+        .init("src", .path, help: "Controller path (files/ of the role or playbook), or a host path with remote_src."),
+        .init("content", noLog: true, help: "File content, instead of src."),
+        .init("dest", .path, required: true),
+        .init("backup", .bool, default: .bool(false)),
+        .init("force", .bool, default: .bool(true), aliases: ["thirsty"]),
+        .init("directory_mode", .raw),
+        .init("remote_src", .bool, default: .bool(false)),
+        .init("local_follow", .bool, default: .bool(true)),
+        .init("follow", .bool, default: .bool(false)),
+        .init("validate"),
+        .init("checksum"),
+        .init("decrypt", .bool, default: .bool(true)),
+        .init("_original_basename"),
+    ] + FileAttributes.options, mutuallyExclusive: [["content", "src"]])
+
+    public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
+        guard let destArg = args.string("dest"), !destArg.isEmpty else { throw ModuleError("dest is required") }
+        let dest = try RemotePath.expandUser(destArg, context)
+        let preserve = args.string("mode") == "preserve"
+        var attributes = FileAttributes(owner: args.string("owner"), group: args.string("group"))
+        if !preserve { attributes.mode = try FileMode.parse(args["mode"]) }
+        let directoryMode = try FileMode.parse(args["directory_mode"])
+
+        var copy = SingleFileCopy(dest: dest, basename: nil, source: .data(Data()), displaySource: nil, attributes: attributes)
+        copy.force = args.bool("force")
+        copy.backup = args.bool("backup")
+        copy.validate = args.string("validate")
+        copy.follow = args.bool("follow")
+        copy.expectedChecksum = args.string("checksum")
+
+        if let content = args.string("content") {
+            copy.source = .data(Data(content.utf8))
+            return try copy.run(context)
+        }
+        guard let src = args.string("src"), !src.isEmpty else { throw ModuleError("src (or content) is required") }
+        if args.bool("remote_src") {
+            if preserve { throw ModuleError("mode=preserve is not supported with remote_src") }
+            let src = try RemotePath.expandUser(src, context)
+            copy.source = .remote(src)
+            copy.basename = (src as NSString).lastPathComponent
+            copy.displaySource = src
+            return try copy.run(context)
+        }
+        guard let local = context.findFile(src, in: "files") else {
+            throw ModuleError("Could not find or access '\(src)' on the Ansible Controller.\nSearched in: \(context.searchPaths.flatMap { ["\($0)/files/\(src)", "\($0)/\(src)"] }.joined(separator: ", "))")
+        }
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: local, isDirectory: &isDir), isDir.boolValue {
+            // "dir/" copies the contents; "dir" copies the directory itself into dest.
+            let root = src.hasSuffix("/") ? dest : (dest as NSString).appendingPathComponent((local as NSString).lastPathComponent)
+            var tree = DirectoryCopy(localRoot: local, dest: root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root,
+                                     attributes: attributes, directoryMode: directoryMode)
+            tree.preserveMode = preserve
+            tree.force = args.bool("force")
+            return try tree.run(context, displaySource: local)
+        }
+        guard let data = FileManager.default.contents(atPath: local) else { throw ModuleError("Could not read '\(local)' on the controller") }
+        if preserve {
+            var st = stat()
+            if stat(local, &st) == 0 { copy.attributes.mode = .numeric(Int(st.st_mode & 0o7777)) }
+        }
+        copy.source = .data(data)
+        copy.basename = (local as NSString).lastPathComponent
+        copy.displaySource = local
+        return try copy.run(context)
+    }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import Jinja
+import OrderedCollections
+import Transport
+
+/// `file`: sets attributes of files, directories and links, or creates/removes them.
+public enum FileModule: Module {
+    public static let name = "file"
+    public static let documentation = """
+    # file
+    Manages a path's existence and attributes on the host.
+
+    - `path` (aliases `dest`, `name`, required): the path.
+    - `state`: `file` (only change attributes; fails when absent), `directory` (created with missing
+      parents), `link` (symlink to `src`), `hard` (hard link to `src`), `touch` (create or update times),
+      `absent` (remove recursively). Default: the current state, or `file`.
+    - `src`: the link target (relative symlink targets are relative to the link's directory).
+    - `owner`, `group`, `mode` (octal "0644", YAML 0644, or symbolic "u=rwX,g-w").
+    - `recurse`: with `state: directory`, apply owner/group/mode to everything below.
+    - `follow` (default yes): act on a symlink's target. `force`: replace a file/directory by a link,
+      or create a symlink to a missing source.
+    - `modification_time`, `access_time`: `preserve`, `now` or a time in `*_time_format`
+      (default `%Y%m%d%H%M.%S`); `touch` defaults to `now`.
+
+    Returns path, state, mode, uid, gid, owner, group, size (and src for links); a diff of state and
+    attributes in diff mode.
+    """
+    public static let spec = ArgumentSpec([
+        .init("path", .path, required: true, aliases: ["dest", "name"]),
+        .init("state", choices: ["absent", "directory", "file", "hard", "link", "touch"]),
+        .init("src", .path),
+        .init("recurse", .bool, default: .bool(false)),
+        .init("follow", .bool, default: .bool(true)),
+        .init("force", .bool, default: .bool(false)),
+        .init("modification_time"),
+        .init("modification_time_format", default: "%Y%m%d%H%M.%S"),
+        .init("access_time"),
+        .init("access_time_format", default: "%Y%m%d%H%M.%S"),
+        .init("_original_basename"), .init("_diff_peek"),
+    ] + FileAttributes.options)
+
+    public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
+        let expanded = try RemotePath.expandUser([args.string("path") ?? "", args.string("src") ?? ""], context)
+        let path = try RemotePath.normalize(expanded[0])
+        let attributes = try FileAttributes(args)
+        let follow = args.bool("follow"), force = args.bool("force"), recurse = args.bool("recurse")
+        let src = args.has("src") ? expanded[1] : nil
+        if let s = args.string("state"), src != nil, s != "link", s != "hard" {
+            throw ModuleError("src option requires state to be 'link' or 'hard'")
+        }
+        if let s = args.string("state"), recurse, s != "directory" {
+            throw ModuleError("recurse option requires state to be 'directory'")
+        }
+
+        // One round trip: the path, the source of a hard link, names to ids, and the tree when recursing.
+        var script = attributes.lookupScript + RemoteFile.probe(path, follow: follow)
+        var paths = [path]
+        let srcPath = src.map { s in s.hasPrefix("/") ? s : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(s) }
+        if let srcPath {
+            script += RemoteFile.probe(srcPath)
+            paths.append(srcPath)
+        }
+        if recurse { script += RemoteFile.listing(path, follow: follow) }
+        let read = RemoteFile.parse(try RemoteFile.run(script, context, what: "reading \(path)").stdout, paths: paths)
+        guard let current = read.states.first else { throw ModuleError("could not read \(path)") }
+        let ids = try attributes.resolve(read)
+        let prevState = current.state
+
+        var state = args.string("state") ?? (prevState != "absent" ? prevState : (recurse ? "directory" : (src != nil ? "link" : "file")))
+        if state == "hard" && prevState == "file" && src == nil { state = "file" }
+        if recurse && state != "directory" { throw ModuleError("recurse option requires state to be 'directory'") }
+        if (state == "link" || state == "hard") && src == nil {
+            throw ModuleError("src is required for creating a \(state == "link" ? "symlink" : "hard link")")
+        }
+        let isDefaultTouch = state == "touch"
+        let mtime = try FileTime.parse(args.string("modification_time"), format: args.string("modification_time_format") ?? "",
+                                       default: isDefaultTouch ? .now : .preserve, option: "modification_time")
+        let atime = try FileTime.parse(args.string("access_time"), format: args.string("access_time_format") ?? "",
+                                       default: isDefaultTouch ? .now : .preserve, option: "access_time")
+
+        var plan = Plan(path: path, prevState: prevState)
+        switch state {
+        case "absent":
+            if current.exists {
+                plan.change("rm -rf -- \(shellQuote(path)) || exit 1\n", newState: "absent")
+            }
+        case "file":
+            guard let info = follow ? current.followed : current.info, current.exists else {
+                throw ModuleError("file (\(path)) is absent, cannot continue", ["path": .string(path)])
+            }
+            if info.kind == .directory || (info.kind == .link && !follow) {
+                throw ModuleError("file (\(path)) is \(info.kind == .directory ? "directory" : "link"), cannot continue", ["path": .string(path)])
+            }
+            try plan.attributes(attributes, info: info, ids: ids, link: false)
+            plan.times(mtime, atime, info: info, link: false)
+        case "directory":
+            try directory(&plan, current: current, attributes: attributes, ids: ids, follow: follow)
+            if let info = current.exists ? (follow ? current.followed : current.info) : nil {
+                plan.times(mtime, atime, info: info, link: false)
+            }
+            if recurse { try plan.recurse(RemoteFile.parseListing(read.lines), attributes: attributes, ids: ids, follow: follow) }
+        case "touch":
+            if let info = follow ? current.followed ?? current.info : current.info {
+                try plan.attributes(attributes, info: info, ids: ids, link: info.kind == .link)
+                plan.times(mtime, atime, info: info, link: info.kind == .link)
+            } else {
+                let mode = try attributes.mode?.apply(to: 0o666 & ~current.umask, isDirectory: false)
+                var s = ": >> \(shellQuote(path)) || exit 1\n"
+                s += Plan.creationAttributes(path, mode: mode, ids: ids)
+                plan.change(s, newState: "touch")
+                plan.times(mtime == .now ? .preserve : mtime, atime == .now ? .preserve : atime, info: nil, link: false)
+            }
+        case "link":
+            try link(&plan, current: current, src: src ?? "", srcState: read.states.count > 1 ? read.states[1] : nil,
+                     attributes: attributes, ids: ids, follow: follow, force: force)
+        default: // hard
+            try hardLink(&plan, current: current, src: srcPath ?? "", srcState: read.states.count > 1 ? read.states[1] : nil,
+                         attributes: attributes, ids: ids, force: force)
+        }
+
+        var result = ModuleResult(changed: plan.changed)
+        // Ansible names the path "dest" for touch and links, "path" otherwise.
+        let pathKey = ["touch", "link", "hard"].contains(state) ? "dest" : "path"
+        let reported = state == "touch" ? "file" : state
+        var after = current
+        if plan.changed && !context.checkMode {
+            let r = try RemoteFile.run(plan.script + RemoteFile.probe(path, follow: follow), context, what: "changing \(path)")
+            after = RemoteFile.parse(r.stdout, paths: [path]).states.first ?? current
+        }
+        if context.checkMode || !plan.changed || after.info == nil {
+            let shown = state == "absent" || (context.checkMode && plan.changed && !current.exists) ? nil : (follow ? after.followed ?? after.info : after.info)
+            result.values.merge(FileResult.attributes(shown, path: path, pathKey: pathKey, state: shown == nil ? (context.checkMode ? reported : "absent") : reported)) { $1 }
+        } else {
+            let shown = follow && state != "link" ? after.followed ?? after.info : after.info
+            result.values.merge(FileResult.attributes(shown, path: path, pathKey: pathKey, state: reported)) { $1 }
+        }
+        if state == "link" || state == "hard" { result["src"] = .string(src ?? "") }
+        if context.diffMode { FileResult.addDiff(&result, before: plan.diffBefore, after: plan.diffAfter) }
+        return result
+    }
+
+    /// Accumulates the change script, whether anything changes, and the diff.
+    struct Plan {
+        var script = ""
+        var changed = false
+        var diffBefore: OrderedDictionary<String, Value>
+        var diffAfter: OrderedDictionary<String, Value>
+
+        init(path: String, prevState: String) {
+            diffBefore = ["path": .string(path)]
+            diffAfter = ["path": .string(path)]
+            self.prevState = prevState
+        }
+        let prevState: String
+
+        mutating func change(_ s: String, newState: String? = nil) {
+            script += s
+            changed = true
+            if let newState, newState != prevState {
+                diffBefore["state"] = .string(prevState)
+                diffAfter["state"] = .string(newState)
+            }
+        }
+
+        mutating func attributes(_ attributes: FileAttributes, info: FileInfo, ids: (uid: Int?, gid: Int?), link: Bool, path: String? = nil) throws {
+            var c = try attributes.changes(for: info, ids: ids)
+            if link { c.mode = nil }  // Linux cannot chmod a symlink itself
+            guard !c.isEmpty else { return }
+            c.addDiff(before: &diffBefore, after: &diffAfter)
+            change(c.commands(path ?? diffAfter["path"]?.pythonStr ?? "", link: link))
+        }
+
+        mutating func times(_ mtime: FileTime, _ atime: FileTime, info: FileInfo?, link: Bool) {
+            let p = shellQuote(diffAfter["path"]?.pythonStr ?? "")
+            let h = link ? "-h " : ""
+            for (t, flag, current, key) in [(mtime, "-m", info?.mtime, "mtime"), (atime, "-a", info?.atime, "atime")] {
+                guard let arg = t.touchArgument() else { continue }
+                if let current, !t.changes(current) { continue }
+                if let current { diffBefore[key] = .double(current) }
+                if case .at(let v) = t { diffAfter[key] = .double(Double(v)) }
+                change("touch \(h)\(flag)\(arg) -- \(p) || exit 1\n")
+            }
+        }
+
+        /// Owner/group/mode of each entry below a directory (symbolic modes computed per entry).
+        mutating func recurse(_ entries: [FileInfo], attributes: FileAttributes, ids: (uid: Int?, gid: Int?), follow: Bool) throws {
+            var batch = AttributeBatch()
+            for entry in entries {
+                let c = try attributes.changes(for: entry, ids: ids)
+                if !c.isEmpty { batch.add(c, word: shellQuote(entry.name), link: entry.kind == .link) }
+            }
+            if !batch.isEmpty {
+                script += batch.script
+                changed = true
+            }
+        }
+
+        static func creationAttributes(_ path: String, mode: Int?, ids: (uid: Int?, gid: Int?)) -> String {
+            var c = AttributeChanges()
+            if let uid = ids.uid { c.uid = (uid, uid) }
+            if let gid = ids.gid { c.gid = (gid, gid) }
+            if let mode { c.mode = (mode, mode) }
+            return c.commands(path)
+        }
+    }
+
+    private static func directory(_ plan: inout Plan, current: PathState, attributes: FileAttributes, ids: (uid: Int?, gid: Int?), follow: Bool) throws {
+        let path = current.path
+        if let info = follow ? current.followed ?? current.info : current.info, current.exists {
+            guard info.kind == .directory else {
+                throw ModuleError("\(path) already exists as a \(current.state)", ["path": .string(path)])
+            }
+            try plan.attributes(attributes, info: info, ids: ids, link: false)
+            return
+        }
+        // Create each missing ancestor with the requested attributes, as Ansible does.
+        let mode = try attributes.mode?.apply(to: 0o777 & ~current.umask, isDirectory: true)
+        var s = ""
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            let d = shellQuote(prefix)
+            s += "if [ ! -d \(d) ]; then mkdir -- \(d) || exit 1\n\(Plan.creationAttributes(prefix, mode: mode, ids: ids))fi\n"
+        }
+        plan.change(s, newState: "directory")
+    }
+
+    private static func link(_ plan: inout Plan, current: PathState, src: String, srcState: PathState?, attributes: FileAttributes,
+                             ids: (uid: Int?, gid: Int?), follow: Bool, force: Bool) throws {
+        let path = current.path
+        let p = shellQuote(path)
+        if srcState?.exists != true && !force {
+            throw ModuleError("src file does not exist, use \"force=yes\" if you really want to create the link: \(srcState?.path ?? src)",
+                              ["path": .string(path), "src": .string(src)])
+        }
+        var replace = ""
+        switch current.info?.kind {
+        case nil: break
+        case .link?:
+            if current.linkTarget == src {
+                // Attributes of the link itself (owner/group), and of the target's mode when following.
+                if let info = current.info { try plan.attributes(attributes, info: info, ids: ids, link: true) }
+                if follow, let target = current.target, attributes.mode != nil {
+                    try plan.attributes(FileAttributes(mode: attributes.mode), info: target, ids: (nil, nil), link: false)
+                }
+                return
+            }
+            replace = "rm -f -- \(p) || exit 1\n"
+        case .directory?:
+            if !force { throw ModuleError("refusing to convert from directory to symlink for \(path)", ["path": .string(path)]) }
+            replace = "rmdir -- \(p) 2>/dev/null || { echo 'the directory \(path) is not empty, refusing to convert it' >&2; exit 1; }\n"
+        default:
+            if !force { throw ModuleError("refusing to convert from \(current.state) to symlink for \(path)", ["path": .string(path)]) }
+            replace = "rm -f -- \(p) || exit 1\n"
+        }
+        var s = replace + "ln -s -- \(shellQuote(src)) \(p) || exit 1\n"
+        var c = AttributeChanges()
+        if let uid = ids.uid { c.uid = (uid, uid) }
+        if let gid = ids.gid { c.gid = (gid, gid) }
+        s += c.commands(path, link: true)
+        if follow, let mode = attributes.mode, let target = srcState?.followed {
+            let bits = try mode.apply(to: target.mode, isDirectory: target.isDirectory)
+            if bits != target.mode { s += "chmod \(FileMode.octal(bits)) -- \(p) || exit 1\n" }
+        }
+        plan.change(s, newState: "link")
+        if current.info?.kind == .link {
+            plan.diffBefore["src"] = .string(current.linkTarget ?? "")
+            plan.diffAfter["src"] = .string(src)
+        }
+    }
+
+    private static func hardLink(_ plan: inout Plan, current: PathState, src: String, srcState: PathState?, attributes: FileAttributes,
+                                 ids: (uid: Int?, gid: Int?), force: Bool) throws {
+        let path = current.path
+        guard let srcInfo = srcState?.followed else {
+            throw ModuleError("src does not exist", ["dest": .string(path), "src": .string(src)])
+        }
+        if let info = current.info {
+            if info.inode == srcInfo.inode && info.dev == srcInfo.dev {
+                try plan.attributes(attributes, info: info, ids: ids, link: false)
+                return
+            }
+            if info.kind == .directory { throw ModuleError("refusing to convert from directory to hard link for \(path)", ["path": .string(path)]) }
+            if !force { throw ModuleError("Cannot link, different hard link exists at destination", ["dest": .string(path), "src": .string(src)]) }
+        }
+        let p = shellQuote(path)
+        var s = "ln -f -- \(shellQuote(src)) \(p) || exit 1\n"
+        var c = try attributes.changes(for: srcInfo, ids: ids)
+        if c.isEmpty { c = AttributeChanges() }
+        s += c.commands(path)
+        plan.change(s, newState: "hard")
+    }
+}

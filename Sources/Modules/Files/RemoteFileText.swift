@@ -1,0 +1,87 @@
+import Foundation
+import Jinja
+import OrderedCollections
+import Transport
+
+/// The read-modify-write cycle of the text editing modules (lineinfile, blockinfile, replace,
+/// ini_file): one round trip reads the file (through symlinks) with its attributes, the module
+/// computes the new text in Swift, one round trip writes it atomically with backup/validate.
+struct TextFileEdit {
+    var path: String
+    var attributes: FileAttributes
+    var backup = false
+    var validate: String?
+    /// Key of the backup path in the result ("backup" for lineinfile, "backup_file" elsewhere).
+    var backupKey = "backup_file"
+
+    struct Loaded {
+        var state: PathState
+        var ids: (uid: Int?, gid: Int?)
+        /// The text, nil when the file does not exist.
+        var text: String?
+    }
+
+    /// Reads the file. `directoryMessage` is the error for a directory at `path`.
+    func read(_ context: ModuleContext, directoryMessage: String) throws -> Loaded {
+        let (state, out) = try RemoteFile.read(path, context, follow: true, content: true, realPath: true,
+                                                owner: attributes.owner, group: attributes.group)
+        let ids = try attributes.resolve(out)
+        if state.followed?.kind == .directory { throw ModuleError(directoryMessage, ["rc": 256]) }
+        if state.exists, state.followed != nil, state.content == nil {
+            throw ModuleError("Could not read \(path): permission denied")
+        }
+        return Loaded(state: state, ids: ids, text: state.followed == nil ? nil : String(decoding: state.content ?? Data(), as: UTF8.self))
+    }
+
+    /// Writes `newText` when it differs from the loaded text (or the file is missing), then applies
+    /// owner/group/mode; fills changed, msg, diff and the backup path.
+    func finish(_ loaded: Loaded, newText: String, msg: String, _ context: ModuleContext) throws -> ModuleResult {
+        let current = loaded.state.followed
+        let plan = try WritePlan(current: current, umask: loaded.state.umask, attributes: attributes, ids: loaded.ids)
+        let contentChanges = loaded.text != newText
+        var result = ModuleResult(changed: contentChanges)
+        var message = msg
+        let target = loaded.state.realPath ?? path
+        if contentChanges && !context.checkMode {
+            var write = AtomicWrite(dest: target, data: Data(newText.utf8), mode: plan.mode, uid: plan.uid, gid: plan.gid,
+                                    requireOwnership: plan.requireOwnership, validate: validate, backup: backup)
+            write.createDirectory = !loaded.state.parentIsDirectory
+            write.checksum = nil
+            let (_, backupFile) = try write.run(context)
+            if let backupFile { result[backupKey] = .string(backupFile) }
+        } else if !contentChanges && !plan.changes.isEmpty {
+            result.changed = true
+            if !context.checkMode {
+                try RemoteFile.run(plan.changes.commands(target), context, what: "changing attributes of \(path)")
+            }
+        }
+        if current != nil && !plan.changes.isEmpty {
+            message = message.isEmpty ? "ownership, perms or SE linux context changed" : message + " and ownership, perms or SE linux context changed"
+        }
+        result["msg"] = .string(message)
+        if context.diffMode && contentChanges {
+            result.addDiff(before: loaded.text ?? "", after: newText, beforeHeader: "\(path) (content)", afterHeader: "\(path) (content)")
+        }
+        return result
+    }
+
+    /// Lines with their endings, as Python's readlines() splits a file.
+    static func lines(_ text: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        for ch in text {
+            current.append(ch)
+            // "\r\n" is one Character in Swift, so this catches both endings.
+            if ch == "\n" || ch == "\r\n" { out.append(current); current = "" }
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    /// A line without its ending.
+    static func strip(_ line: String) -> String {
+        var s = line
+        while let last = s.last, last == "\n" || last == "\r" || last == "\r\n" { s.removeLast() }
+        return s
+    }
+}

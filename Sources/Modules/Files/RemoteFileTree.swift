@@ -1,0 +1,149 @@
+import Foundation
+import Jinja
+import OrderedCollections
+import Transport
+
+/// Copies a controller directory tree to the host (copy with a directory `src`): one round trip
+/// lists the destination tree with checksums, one sends the changed files as a tar stream into a
+/// staging directory and renames each into place.
+struct DirectoryCopy {
+    var localRoot: String
+    var dest: String
+    var attributes: FileAttributes
+    var directoryMode: FileMode?
+    var preserveMode = false
+    var force = true
+
+    struct LocalEntry {
+        var relative: String
+        var isDirectory: Bool
+        var mode: Int
+        var path: String
+    }
+
+    /// Controller files below the root, parents before children; symlinks are followed.
+    func localEntries() throws -> [LocalEntry] {
+        guard let walker = FileManager.default.enumerator(atPath: localRoot) else {
+            throw ModuleError("Could not find or access '\(localRoot)'")
+        }
+        var out: [LocalEntry] = []
+        while let rel = walker.nextObject() as? String {
+            let full = (localRoot as NSString).appendingPathComponent(rel)
+            var st = stat()
+            guard stat(full, &st) == 0 else { continue }
+            let isDir = (st.st_mode & S_IFMT) == S_IFDIR
+            out.append(LocalEntry(relative: rel, isDirectory: isDir, mode: Int(st.st_mode & 0o7777), path: full))
+        }
+        return out.sorted { $0.relative < $1.relative }
+    }
+
+    func run(_ context: ModuleContext, displaySource: String) throws -> ModuleResult {
+        let entries = try localEntries()
+        let root = shellQuote(dest)
+        var script = attributes.lookupScript + RemoteFile.probe(dest) + RemoteFile.listing(dest)
+        script += "if [ -d \(root) ]; then sp_sumall sha1 \(root) 2>/dev/null | sed 's/^/#F /'; fi\ntrue\n"
+        let read = RemoteFile.parse(try RemoteFile.run(script, context, what: "reading \(dest)").stdout, paths: [dest])
+        let ids = try attributes.resolve(read)
+        guard let rootState = read.states.first else { throw ModuleError("could not read \(dest)") }
+        if let kind = rootState.followed?.kind, kind != .directory { throw ModuleError("Destination \(dest) exists and is not a directory") }
+
+        var remote: [String: FileInfo] = [:]
+        for info in RemoteFile.parseListing(read.lines) { remote[info.name] = info }
+        var sums: [String: String] = [:]
+        for line in read.lines where line.hasPrefix("#F ") {
+            // "HASH  PATH" as sha1sum prints it
+            let parts = line.dropFirst(3).split(separator: " ", maxSplits: 1).map(String.init)
+            if parts.count == 2 { sums[String(parts[1].drop { $0 == " " || $0 == "*" })] = parts[0] }
+        }
+
+        var mkdirs = ""
+        var tar = TarWriter()
+        var staged = 0
+        var stagedModes = AttributeBatch(), fixes = AttributeBatch()
+        // Staged files go to "<n>/<basename>", one <n> per target directory, so a single `mv`
+        // per directory renames them all into place (each rename atomic).
+        var targetDirs: [String] = []
+        var moves: [Int: [String]] = [:]
+        let dirMode = try directoryMode.map { try $0.apply(to: 0o777 & ~rootState.umask, isDirectory: true) } ?? (0o777 & ~rootState.umask)
+        func creation(_ p: String, mode: Int) -> String {
+            var c = AttributeChanges()
+            c.mode = (mode, mode)
+            if let u = ids.uid { c.uid = (u, u) }
+            if let g = ids.gid { c.gid = (g, g) }
+            return c.commands(p)
+        }
+        if !rootState.exists {
+            mkdirs += "mkdir -p -- \(root) || exit 1\n" + creation(dest, mode: dirMode)
+        }
+        for e in entries {
+            let target = (dest as NSString).appendingPathComponent(e.relative)
+            let existing = remote[target]
+            if e.isDirectory {
+                if let existing {
+                    guard existing.kind == .directory else { throw ModuleError("Destination \(target) exists and is not a directory") }
+                    let c = try FileAttributes(owner: attributes.owner, group: attributes.group, mode: directoryMode).changes(for: existing, ids: ids)
+                    fixes.add(c, word: shellQuote(target))
+                } else {
+                    mkdirs += "mkdir -- \(shellQuote(target)) || exit 1\n" + creation(target, mode: dirMode)
+                }
+                continue
+            }
+            let data = try Data(contentsOf: URL(fileURLWithPath: e.path))
+            if let existing, existing.kind == .directory { throw ModuleError("Destination \(target) is a directory") }
+            let differs = existing == nil || (force && sums[target] != SHA1.hex(data))
+            let modeSpec: FileMode? = preserveMode ? .numeric(e.mode) : attributes.mode
+            if differs {
+                let base = existing?.mode ?? (0o666 & ~rootState.umask)
+                let mode = try modeSpec?.apply(to: base, isDirectory: false) ?? base
+                let targetDir = (target as NSString).deletingLastPathComponent
+                let n: Int
+                if let i = targetDirs.firstIndex(of: targetDir) { n = i } else { n = targetDirs.count; targetDirs.append(targetDir) }
+                let name = (target as NSString).lastPathComponent
+                try tar.addFile("\(n)/\(name)", data)
+                staged += 1
+                let word = "\"$sp_stage\"/\(n)/\(shellQuote(name))"
+                stagedModes.chmod(mode, word: word)
+                let uid = ids.uid ?? existing?.uid, gid = ids.gid ?? existing?.gid
+                if uid != nil || gid != nil { stagedModes.chown(uid: uid, gid: gid, word: word) }
+                moves[n, default: []].append(word)
+            } else if let existing {
+                fixes.add(try FileAttributes(owner: attributes.owner, group: attributes.group, mode: modeSpec).changes(for: existing, ids: ids),
+                          word: shellQuote(target))
+            }
+        }
+        var moveScript = stagedModes.script
+        for (n, dir) in targetDirs.enumerated() {
+            if let words = moves[n] { moveScript += "mv -f -- \(words.joined(separator: " ")) \(shellQuote(dir))/ || exit 1\n" }
+        }
+
+        let result = ModuleResult(changed: !mkdirs.isEmpty || staged > 0 || !fixes.isEmpty, ["dest": .string(dest), "src": .string(displaySource)])
+        if result.changed && !context.checkMode {
+            if staged > 0 {
+                // The script travels inside the tar stream with the files, so its size is not limited
+                // by the command line; the short command below unpacks both and sources the script.
+                try tar.addFile(".swiftplay-script", Data((RemoteFile.preamble + "set -e\n" + mkdirs + moveScript + fixes.script).utf8))
+                var command = "mkdir -p -- \(root) || exit 1\n"
+                command += "sp_stage=$(mktemp -d \(root)/.swiftplay-XXXXXXXX) || exit 1\n"
+                command += "trap 'rm -rf -- \"$sp_stage\"' EXIT HUP INT TERM\n"
+                command += "tar -xof - -C \"$sp_stage\" || exit 1\n"
+                command += ". \"$sp_stage/.swiftplay-script\"\n"
+                try context.run(command, stdin: tar.archive).checked("copying \(displaySource) to \(dest)")
+            } else {
+                try RemoteFile.run("set -e\n" + mkdirs + fixes.script, context, what: "copying \(displaySource) to \(dest)")
+            }
+        }
+        return result
+    }
+}
+
+extension CommandResult {
+    /// Fails with the command's stderr when it exited non-zero.
+    @discardableResult
+    func checked(_ what: String) throws -> CommandResult {
+        if exitCode != 0 {
+            let err = stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw ModuleError("\(what) failed: \(err.isEmpty ? "exit status \(exitCode)" : err)")
+        }
+        return self
+    }
+}

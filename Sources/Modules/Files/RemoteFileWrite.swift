@@ -1,0 +1,117 @@
+import Foundation
+import Jinja
+import OrderedCollections
+import Transport
+
+/// Writing a file on the host atomically: the data goes to a temporary file in the destination's
+/// directory, which is validated, given its mode and owner, then renamed over the destination.
+/// Any failure removes the temporary file (trap) and leaves the destination untouched.
+public struct AtomicWrite {
+    public var dest: String
+    public var data: Data
+    /// Permission bits of the result.
+    public var mode: Int
+    /// Ids to give the file; `requireOwnership` makes a failing chown an error (an explicit owner/group)
+    /// instead of a best effort (keeping an existing file's owner).
+    public var uid: Int?
+    public var gid: Int?
+    public var requireOwnership = false
+    /// Command with %s standing for the temporary file.
+    public var validate: String?
+    public var backup = false
+    /// Copy this host file instead of reading stdin (copy with remote_src).
+    public var remoteSource: String?
+    /// Create the destination's directory first (dest given as "dir/").
+    public var createDirectory = false
+    /// Checksum algorithm of the probe printed after the write.
+    public var checksum: String? = "sha1"
+
+    public init(dest: String, data: Data, mode: Int, uid: Int? = nil, gid: Int? = nil, requireOwnership: Bool = false,
+                validate: String? = nil, backup: Bool = false) {
+        self.dest = dest
+        self.data = data
+        self.mode = mode
+        self.uid = uid
+        self.gid = gid
+        self.requireOwnership = requireOwnership
+        self.validate = validate
+        self.backup = backup
+    }
+
+    static let validateFailed: Int32 = 93
+
+    /// The script: content comes on stdin; it ends with a probe of the destination.
+    public var script: String {
+        let d = shellQuote(dest)
+        var s = "sp_dir=$(dirname -- \(d))\n"
+        if createDirectory { s += "mkdir -p -- \"$sp_dir\" || exit 90\n" }
+        s += "sp_tmp=$(mktemp \"$sp_dir/.swiftplay-XXXXXXXX\") || exit 90\n"
+        s += "trap 'rm -f -- \"$sp_tmp\"' EXIT HUP INT TERM\n"
+        if let remoteSource {
+            s += "cp -- \(shellQuote(remoteSource)) \"$sp_tmp\" || exit 91\n"
+        } else {
+            s += "cat > \"$sp_tmp\" || exit 91\n"
+        }
+        s += "chmod \(FileMode.octal(mode)) \"$sp_tmp\" || exit 92\n"
+        if uid != nil || gid != nil {
+            let spec = (uid.map(String.init) ?? "") + (gid.map { ":\($0)" } ?? "")
+            s += requireOwnership ? "chown \(spec) \"$sp_tmp\" || exit 92\n" : "chown \(spec) \"$sp_tmp\" 2>/dev/null\n"
+        }
+        if let validate {
+            let command = validate.replacingOccurrences(of: "%s", with: "\"$sp_tmp\"")
+            s += "( \(command) ) >&2 || { sp_rc=$?; echo \"validation exited with $sp_rc\" >&2; exit \(Self.validateFailed); }\n"
+        }
+        if backup { s += "if [ -f \(d) ]; then sp_backup \(d) || exit 94; fi\n" }
+        s += "mv -f -- \"$sp_tmp\" \(d) || exit 95\n"
+        s += "trap - EXIT HUP INT TERM\n"
+        s += RemoteFile.probe(dest, checksum: checksum)
+        return s
+    }
+
+    /// Writes in one round trip; returns the destination's new state and the backup file, if any.
+    public func run(_ context: ModuleContext) throws -> (PathState, backup: String?) {
+        if let validate, !validate.contains("%s") {
+            throw ModuleError("validate must contain %s: \(validate)")
+        }
+        let r = try context.run(RemoteFile.preamble + script, stdin: data)
+        let err = r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch r.exitCode {
+        case 0: break
+        case Self.validateFailed:
+            throw ModuleError("failed to validate", ["exit_status": .int(Int(r.exitCode)), "stderr": .string(err)])
+        case 90: throw ModuleError("Destination directory \((dest as NSString).deletingLastPathComponent) is not writable or does not exist: \(err)")
+        case 94: throw ModuleError("Could not make backup of \(dest): \(err)")
+        default: throw ModuleError("Could not write \(dest): \(err.isEmpty ? "exit status \(r.exitCode)" : err)")
+        }
+        let out = RemoteFile.parse(r.stdout, paths: [dest])
+        guard let state = out.states.first else { throw ModuleError("could not read \(dest) after writing it") }
+        return (state, out.tags["K"])
+    }
+}
+
+/// Plans a whole-file write for copy/template/lineinfile...: from the destination's current state
+/// and the attribute options, the mode and ownership of the new file, and whether they change.
+public struct WritePlan {
+    public var mode: Int
+    public var uid: Int?
+    public var gid: Int?
+    public var requireOwnership: Bool
+    /// Attribute changes on an existing file whose content does not change.
+    public var changes: AttributeChanges
+
+    public init(current: FileInfo?, umask: Int, attributes: FileAttributes, ids: (uid: Int?, gid: Int?)) throws {
+        if let current {
+            changes = try attributes.changes(for: current, ids: ids)
+            mode = changes.mode?.after ?? current.mode
+            uid = ids.uid ?? current.uid
+            gid = ids.gid ?? current.gid
+        } else {
+            changes = AttributeChanges()
+            let base = 0o666 & ~umask
+            mode = try attributes.mode?.apply(to: base, isDirectory: false) ?? base
+            uid = ids.uid
+            gid = ids.gid
+        }
+        requireOwnership = ids.uid != nil || ids.gid != nil
+    }
+}

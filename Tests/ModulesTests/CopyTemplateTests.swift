@@ -1,0 +1,219 @@
+import Foundation
+import Jinja
+import OrderedCollections
+import XCTest
+@testable import Modules
+
+final class CopyModuleTests: ModuleTestCase {
+    func testContentCreateIdempotentCheckAndDiff() throws {
+        let args: OrderedDictionary<String, Value> = ["content": "hello\n", "dest": .string(path("out.txt")), "mode": "0640"]
+        let check = run(CopyModule.self, args, check: true, diff: true)
+        assertOK(check, changed: true)
+        XCTAssertFalse(exists("out.txt"))
+        XCTAssertEqual(check["diff"]?.listValue?.first?["after"], "hello\n")
+        XCTAssertEqual(check["diff"]?.listValue?.first?["before"], "")
+
+        let r = run(CopyModule.self, args)
+        assertOK(r, changed: true)
+        XCTAssertEqual(read("out.txt"), "hello\n")
+        XCTAssertEqual(mode("out.txt"), 0o640)
+        XCTAssertEqual(r["checksum"], "f572d396fae9206628714fb2ce00f72e94f2258f")
+        XCTAssertEqual(r["size"], 6)
+        XCTAssertEqual(r["mode"], "0640")
+        XCTAssertEqual(r["owner"], "root")
+        XCTAssertEqual(r["dest"], .string(path("out.txt")))
+
+        assertOK(run(CopyModule.self, args), changed: false)
+        // check mode on a change leaves the file alone
+        assertOK(run(CopyModule.self, ["content": "other\n", "dest": .string(path("out.txt"))], check: true), changed: true)
+        XCTAssertEqual(read("out.txt"), "hello\n")
+        let d = run(CopyModule.self, ["content": "other\n", "dest": .string(path("out.txt"))], diff: true)
+        assertOK(d, changed: true)
+        XCTAssertEqual(d["diff"]?.listValue?.first?["before"], "hello\n")
+        XCTAssertEqual(d["diff"]?.listValue?.first?["after"], "other\n")
+        XCTAssertEqual(mode("out.txt"), 0o640)  // an existing file keeps its mode
+    }
+
+    func testAttributesOnlyAndOwnership() throws {
+        try write("a", "same")
+        let r = run(CopyModule.self, ["content": "same", "dest": .string(path("a")), "owner": "nobody", "group": "nogroup", "mode": "u=rw,go="])
+        assertOK(r, changed: true)
+        XCTAssertEqual(uid("a"), 65534)
+        XCTAssertEqual(gid("a"), 65534)
+        XCTAssertEqual(mode("a"), 0o600)
+        XCTAssertEqual(r["owner"], "nobody")
+        assertOK(run(CopyModule.self, ["content": "same", "dest": .string(path("a")), "owner": "nobody", "group": "nogroup", "mode": "u=rw,go="]), changed: false)
+        // Replacing content keeps the owner of an existing file.
+        assertOK(run(CopyModule.self, ["content": "new", "dest": .string(path("a"))]), changed: true)
+        XCTAssertEqual(uid("a"), 65534)
+        XCTAssertEqual(read("a"), "new")
+    }
+
+    func testSrcFileIntoDirectoryAndTrailingSlash() throws {
+        try Data("from controller\n".utf8).write(to: URL(fileURLWithPath: controllerDir + "/files/app.conf"))
+        try FileManager.default.createDirectory(atPath: path("etc"), withIntermediateDirectories: true)
+        let r = run(CopyModule.self, ["src": "app.conf", "dest": .string(path("etc"))])
+        assertOK(r, changed: true)
+        XCTAssertEqual(read("etc/app.conf"), "from controller\n")
+        XCTAssertEqual(r["dest"], .string(path("etc/app.conf")))
+        XCTAssertEqual(r["src"], .string(controllerDir + "/files/app.conf"))
+        assertOK(run(CopyModule.self, ["src": "app.conf", "dest": .string(path("etc"))]), changed: false)
+        // dest ending in / is created
+        assertOK(run(CopyModule.self, ["src": "app.conf", "dest": .string(path("new/dir/"))]), changed: true)
+        XCTAssertEqual(read("new/dir/app.conf"), "from controller\n")
+    }
+
+    func testForceNoAndBackup() throws {
+        try write("f", "old\n")
+        let r = run(CopyModule.self, ["content": "new\n", "dest": .string(path("f")), "force": false])
+        assertOK(r, changed: false)
+        XCTAssertEqual(read("f"), "old\n")
+        let b = run(CopyModule.self, ["content": "new\n", "dest": .string(path("f")), "backup": true])
+        assertOK(b, changed: true)
+        let backup = b["backup_file"]?.pythonStr ?? ""
+        XCTAssertTrue(backup.hasPrefix(path("f") + "."), backup)
+        XCTAssertEqual(read(backup), "old\n")
+        XCTAssertEqual(read("f"), "new\n")
+    }
+
+    func testValidateFailureLeavesFileAndNoTemp() throws {
+        try write("conf", "good\n")
+        let r = run(CopyModule.self, ["content": "bad\n", "dest": .string(path("conf")), "validate": "grep -q good %s"])
+        assertFails(r, "failed to validate")
+        XCTAssertEqual(read("conf"), "good\n")
+        XCTAssertEqual(entries(), ["conf"])   // no temporary file left behind
+        let ok = run(CopyModule.self, ["content": "good too\n", "dest": .string(path("conf")), "validate": "grep -q good %s"])
+        assertOK(ok, changed: true)
+        XCTAssertEqual(entries(), ["conf"])
+        assertFails(run(CopyModule.self, ["content": "x", "dest": .string(path("conf")), "validate": "true"]), "validate must contain %s")
+    }
+
+    func testDirectoryCopy() throws {
+        let src = controllerDir + "/files/site"
+        try FileManager.default.createDirectory(atPath: src + "/sub", withIntermediateDirectories: true)
+        try Data("index".utf8).write(to: URL(fileURLWithPath: src + "/index.html"))
+        try Data("deep".utf8).write(to: URL(fileURLWithPath: src + "/sub/deep.txt"))
+        // "site" copies the directory itself
+        let r = run(CopyModule.self, ["src": "site", "dest": .string(dir), "mode": "0600", "directory_mode": "0750"])
+        assertOK(r, changed: true)
+        XCTAssertEqual(read("site/index.html"), "index")
+        XCTAssertEqual(read("site/sub/deep.txt"), "deep")
+        XCTAssertEqual(mode("site/sub/deep.txt"), 0o600)
+        XCTAssertEqual(mode("site/sub"), 0o750)
+        XCTAssertEqual(entries("site"), ["index.html", "sub"])  // staging directory removed
+        assertOK(run(CopyModule.self, ["src": "site", "dest": .string(dir), "mode": "0600", "directory_mode": "0750"]), changed: false)
+        // "site/" copies its contents; check mode first
+        assertOK(run(CopyModule.self, ["src": "site/", "dest": .string(path("flat"))], check: true), changed: true)
+        XCTAssertFalse(exists("flat"))
+        assertOK(run(CopyModule.self, ["src": "site/", "dest": .string(path("flat"))]), changed: true)
+        XCTAssertEqual(read("flat/sub/deep.txt"), "deep")
+        try Data("changed".utf8).write(to: URL(fileURLWithPath: src + "/sub/deep.txt"))
+        assertOK(run(CopyModule.self, ["src": "site/", "dest": .string(path("flat"))]), changed: true)
+        XCTAssertEqual(read("flat/sub/deep.txt"), "changed")
+    }
+
+    /// Scripts bigger than a command line allows (per-file commands) still run in one round trip.
+    func testLargeTreeBeyondCommandLineLimit() throws {
+        let src = controllerDir + "/files/big"
+        let long = String(repeating: "n", count: 80)
+        // Created by one shell loop: FileManager takes seconds for this many files on Linux.
+        let setup = "cd \(controllerDir)/files && mkdir big && cd big && mkdir d0 d1 d2 d3 d4 d5 d6 d7 d8 d9 && i=0; while [ $i -lt 1200 ]; do printf %s $i > d$((i % 10))/\(long)-$i; i=$((i + 1)); done"
+        XCTAssertEqual(try connection.inner.run(setup, stdin: nil, become: nil).exitCode, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: src + "/d9/\(long)-1199"))
+        let t0 = Date()
+        let (r, n) = counted(CopyModule.self, ["src": "big/", "dest": .string(path("big"))])
+        print("large tree copy took \(Date().timeIntervalSince(t0))s")
+        assertOK(r, changed: true)
+        XCTAssertEqual(n, 2)
+        XCTAssertEqual(read("big/d7/\(long)-1187"), "1187")
+        XCTAssertEqual(entries("big").count, 10)
+        assertOK(run(CopyModule.self, ["src": "big/", "dest": .string(path("big"))]), changed: false)
+        // file recurse over the same tree: one chmod per entry in one script
+        let (f, m) = counted(FileModule.self, ["path": .string(path("big")), "state": "directory", "recurse": true, "mode": "u=rwX,go="])
+        assertOK(f, changed: true)
+        XCTAssertEqual(m, 2)
+        XCTAssertEqual(mode("big/d3/\(long)-3"), 0o600)
+        XCTAssertEqual(mode("big/d3"), 0o700)
+        print("large tree command durations: \(connection.durations.map { String(format: "%.2f", $0) })")
+    }
+
+    func testRemoteSrc() throws {
+        try write("orig", "remote data\n")
+        let args: OrderedDictionary<String, Value> = ["src": .string(path("orig")), "dest": .string(path("dup")), "remote_src": true]
+        assertOK(run(CopyModule.self, args, check: true), changed: true)
+        XCTAssertFalse(exists("dup"))
+        assertOK(run(CopyModule.self, args), changed: true)
+        XCTAssertEqual(read("dup"), "remote data\n")
+        assertOK(run(CopyModule.self, args), changed: false)
+        assertFails(run(CopyModule.self, ["src": .string(path("nope")), "dest": .string(path("dup")), "remote_src": true]), "not found")
+    }
+
+    func testArgumentErrors() {
+        assertFails(run(CopyModule.self, ["content": "x", "src": "y", "dest": "/tmp/z"]), "parameters are mutually exclusive: content|src")
+        assertFails(run(CopyModule.self, ["content": "x"]), "missing required arguments: dest")
+        assertFails(run(CopyModule.self, ["dest": .string(path("x"))]), "src (or content) is required")
+        assertFails(run(CopyModule.self, ["src": "missing.txt", "dest": .string(path("x"))]), "Could not find or access 'missing.txt'")
+        assertFails(run(CopyModule.self, ["content": "x", "dest": .string(path("nodir/x"))]), "Destination directory")
+        assertFails(run(CopyModule.self, ["content": "x", "dest": .string(path("d/"))]), "can not use content with a dir as dest")
+        assertFails(run(CopyModule.self, ["content": "x", "dest": .string(path("x")), "force": "perhaps"]), "unable to convert to bool")
+        assertFails(run(CopyModule.self, ["content": "x", "dest": .string(path("x")), "owner": "nobody-xyz"]), "failed to look up user nobody-xyz")
+    }
+
+    func testContentIsNoLog() {
+        XCTAssertTrue(CopyModule.spec.secretNames.contains("content"))
+    }
+}
+
+final class TemplateModuleTests: ModuleTestCase {
+    func testRenderWriteIdempotentNewlinesValidate() throws {
+        try Data("name={{ name }}\nline2\n".utf8).write(to: URL(fileURLWithPath: controllerDir + "/templates/app.j2"))
+        let render: (String, String) throws -> String = { src, path in
+            XCTAssertTrue(path.hasSuffix("templates/app.j2"))
+            return src.replacingOccurrences(of: "{{ name }}", with: "web")
+        }
+        let args: OrderedDictionary<String, Value> = ["src": "app.j2", "dest": .string(path("app.conf")), "mode": "0600", "owner": "nobody"]
+        let check = run(TemplateModule.self, args, check: true, diff: true, render: render)
+        assertOK(check, changed: true)
+        XCTAssertFalse(exists("app.conf"))
+        XCTAssertEqual(check["diff"]?.listValue?.first?["after"], "name=web\nline2\n")
+
+        let r = run(TemplateModule.self, args, render: render)
+        assertOK(r, changed: true)
+        XCTAssertEqual(read("app.conf"), "name=web\nline2\n")
+        XCTAssertEqual(mode("app.conf"), 0o600)
+        XCTAssertEqual(uid("app.conf"), 65534)
+        XCTAssertEqual(r["checksum"]?.pythonStr, SHA1.hex(Data("name=web\nline2\n".utf8)))
+        assertOK(run(TemplateModule.self, args, render: render), changed: false)
+
+        var crlf = args
+        crlf["newline_sequence"] = "\\r\\n"
+        assertOK(run(TemplateModule.self, crlf, render: render), changed: true)
+        XCTAssertEqual(read("app.conf"), "name=web\r\nline2\r\n")
+
+        var bad = args
+        bad["validate"] = "false %s"
+        bad["backup"] = true
+        assertFails(run(TemplateModule.self, bad, render: { _, _ in "other" }), "failed to validate")
+        XCTAssertEqual(read("app.conf"), "name=web\r\nline2\r\n")
+        XCTAssertEqual(entries(), ["app.conf"])
+    }
+
+    func testErrors() {
+        assertFails(run(TemplateModule.self, ["src": "nope.j2", "dest": .string(path("x"))]), "Could not find or access 'nope.j2'")
+        assertFails(run(TemplateModule.self, ["src": "nope.j2"]), "missing required arguments: dest")
+        try? Data("x".utf8).write(to: URL(fileURLWithPath: controllerDir + "/templates/t.j2"))
+        assertFails(run(TemplateModule.self, ["src": "t.j2", "dest": .string(path("x")), "newline_sequence": "zz"]), "newline_sequence should be one of")
+        assertFails(run(TemplateModule.self, ["src": "t.j2", "dest": .string(path("x"))], render: { _, _ in throw ModuleError("'undefined_var' is undefined") }), "'undefined_var' is undefined")
+    }
+
+    func testCommandCount() throws {
+        let (r1, n1) = counted(CopyModule.self, ["content": "a", "dest": .string(path("rt"))])
+        assertOK(r1, changed: true)
+        let (r2, n2) = counted(CopyModule.self, ["content": "a", "dest": .string(path("rt"))])
+        assertOK(r2, changed: false)
+        let (r3, n3) = counted(CopyModule.self, ["content": "a", "dest": .string(path("rt")), "mode": "0600"])
+        assertOK(r3, changed: true)
+        print("testRoundTrips copy: write=\(n1) unchanged=\(n2) attributes=\(n3)")
+        XCTAssertEqual([n1, n2, n3], [2, 1, 2])
+    }
+}
