@@ -263,7 +263,7 @@ scenario_s3() {
         echo "registry_http_secret=$HTTP_SECRET"
         echo "registry_proxy_backends=[\"127.0.0.1:5000\", \"$b_ip:5000\"]"
         echo "registry_users=[{\"name\": \"alice\", \"password\": \"$ALICE_PW\"}]"
-        echo "registry_clients_login=false   # registry.e2e is not in DNS here"
+        echo "# registry.e2e is not in DNS on the test hosts: no docker login"; echo "registry_clients_login=false"
     } >"$inv"
     chmod 600 "$inv"
     play s2-00-cleanup "$inv" uninstall.yml >/dev/null 2>&1 || true
