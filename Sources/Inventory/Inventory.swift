@@ -38,8 +38,10 @@ public final class Inventory {
 
     /// Reads the sources in order: files, directories (every file inside, skipping hidden files,
     /// `host_vars`/`group_vars` and backup or non-inventory extensions) and `h1,h2,` host lists.
-    /// A missing source is a warning, as in Ansible, leaving only the implicit localhost; a malformed
-    /// file is an error naming its file, line and column.
+    /// A missing source is a warning, as in Ansible, leaving only the implicit localhost. A malformed
+    /// file is an error naming its file, line and column (Ansible only warns and goes on without it,
+    /// unless `inventory_any_unparsed_is_failed` is set). Inventory scripts, TOML files and inventory
+    /// plugin configurations (`plugin:` YAML) are refused with an error.
     public init(sources: [String]) throws {
         data = InventoryData()
         let loader = SourceLoader(data: data)
