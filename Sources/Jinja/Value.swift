@@ -21,15 +21,44 @@ public enum Value {
 
 /// Why a value is undefined; rendered in error messages ("'foo' is undefined").
 public struct Undefined: CustomStringConvertible {
-    public var name: String
+    /// Boxed so that `Value` stays small (every Value copy moves this payload's size).
+    private final class Storage {
+        var name: String
+        var hint: String?
+        var alwaysLenient = false
+        init(name: String, hint: String?) {
+            self.name = name
+            self.hint = hint
+        }
+        func copy() -> Storage {
+            let s = Storage(name: name, hint: hint)
+            s.alwaysLenient = alwaysLenient
+            return s
+        }
+    }
+    private var storage: Storage
+
+    private mutating func unique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    public var name: String {
+        get { storage.name }
+        set { unique(); storage.name = newValue }
+    }
     /// The hint as Jinja phrases it, e.g. "'dict object' has no attribute 'x'".
-    public var hint: String?
+    public var hint: String? {
+        get { storage.hint }
+        set { unique(); storage.hint = newValue }
+    }
     /// Behaves like Jinja's default Undefined whatever the environment's policy (the result of an
     /// inline `if` without `else` is such a value).
-    public var alwaysLenient = false
+    public var alwaysLenient: Bool {
+        get { storage.alwaysLenient }
+        set { unique(); storage.alwaysLenient = newValue }
+    }
     public init(name: String, hint: String? = nil) {
-        self.name = name
-        self.hint = hint
+        storage = Storage(name: name, hint: hint)
     }
     public var description: String { hint ?? "'\(name)' is undefined" }
 }
