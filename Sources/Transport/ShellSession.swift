@@ -102,10 +102,11 @@ final class ShellSession {
                 promptScan = r.upperBound
                 prompts += 1
                 if prompts == 1, let pw = plan.password {
-                    try stream.write(Data((pw + "\n").utf8)) { _, _ in }
+                    // A failed write shows up as the stream's end on the next read.
+                    try? stream.write(Data((pw + "\n").utf8)) { _, _ in }
                 } else {
                     failure = prompts == 1 ? plan.passwordRequiredMessage : plan.wrongPasswordMessage
-                    try stream.write(Data("\n".utf8)) { _, _ in }   // let sudo give up
+                    try? stream.write(Data("\n".utf8)) { _, _ in }   // let sudo give up
                 }
             }
         }
