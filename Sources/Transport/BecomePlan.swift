@@ -83,6 +83,9 @@ final class BecomeShells {
             let sh = try ShellSession.become(on: stream, plan: plan, ready: ready, host: host, timeoutMs: timeoutMs)
             shells[key] = sh
             return sh
+        } catch let e as StreamClosed {
+            stream.close()
+            throw TransportError.unreachable(host: host, message: "become shell as \(become.user): \(e.reason)")
         } catch {
             stream.close()
             throw error

@@ -102,10 +102,11 @@ final class ShellSession {
                 promptScan = r.upperBound
                 prompts += 1
                 if prompts == 1, let pw = plan.password {
-                    try stream.write(Data((pw + "\n").utf8)) { _, _ in }
+                    // A failed write shows up as the stream's end on the next read.
+                    try? stream.write(Data((pw + "\n").utf8)) { _, _ in }
                 } else {
                     failure = prompts == 1 ? plan.passwordRequiredMessage : plan.wrongPasswordMessage
-                    try stream.write(Data("\n".utf8)) { _, _ in }   // let sudo give up
+                    try? stream.write(Data("\n".utf8)) { _, _ in }   // let sudo give up
                 }
             }
         }
@@ -151,12 +152,20 @@ final class ShellSession {
         var outEnd = 0
         var gate = stdinGate
 
+        // A closed stream's last words tell why (e.g. "This account is currently not available.").
+        func closed(_ e: StreamClosed) -> StreamClosed {
+            broken = true
+            if let rest = try? stream.read(timeoutMs: 0) { out.append(rest.stdout); err.append(rest.stderr) }
+            let last = err.isEmpty ? out : err   // nologin, for one, writes to stdout
+            let said = String(decoding: last.suffix(400), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return said.isEmpty ? e : StreamClosed(reason: "\(e.reason): \(said)")
+        }
+
         func send(_ data: Data) throws {
             do {
                 try stream.write(data) { o, e in out.append(o); err.append(e) }
             } catch let e as StreamClosed {
-                broken = true
-                throw e
+                throw closed(e)
             }
         }
 
@@ -184,8 +193,7 @@ final class ShellSession {
                 out.append(chunk.stdout)
                 err.append(chunk.stderr)
             } catch let e as StreamClosed {
-                broken = true
-                throw e
+                throw closed(e)
             }
         }
         return CommandResult(exitCode: rc ?? -1, stdout: Data(out.prefix(outEnd)), stderr: Data(err.prefix(err.count - m.count)))

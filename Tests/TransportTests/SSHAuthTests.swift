@@ -178,6 +178,24 @@ final class SSHAuthTests: XCTestCase {
         }
     }
 
+    /// A login that works but whose shell refuses to run commands is unreachable, with the reason.
+    func testAccountWithoutShell() throws {
+        let t = try TestHosts.load()
+        let admin = try t.connect()
+        defer {
+            // -f: sshd may still be tearing down the refused session.
+            _ = try? admin.run("userdel -f -r nolog 2>/dev/null")
+            admin.close()
+        }
+        let setup = try admin.run("{ id nolog >/dev/null 2>&1 || useradd -m -s /usr/sbin/nologin nolog; } && install -d -o nolog -m 700 ~nolog/.ssh && install -o nolog -m 600 /root/.ssh/authorized_keys ~nolog/.ssh/")
+        XCTAssertEqual(setup.exitCode, 0, setup.stderrText)
+        XCTAssertThrowsError(try t.connect(0, user: "nolog")) { e in
+            guard case TransportError.unreachable(_, let m) = e else { return XCTFail("\(e)") }
+            // The shell's own words when they arrive before libssh sees the channel close (usually).
+            XCTAssertTrue(m.contains("not available") || m.contains("closed"), m)
+        }
+    }
+
     func testUnreachablePort() throws {
         let t = try TestHosts.load()
         var o = t.options(0)

@@ -58,8 +58,7 @@ final class SSHResilienceTests: XCTestCase {
         defer { conns.forEach { $0.close() } }
         for c in conns { XCTAssertEqual(try c.run("true").exitCode, 0) }
 
-        let lock = NSLock()
-        var results: [String: String] = [:]
+        let outcomes = Outcomes()
         let group = DispatchGroup()
         for (k, c) in conns.enumerated() {
             group.enter()
@@ -73,7 +72,7 @@ final class SSHResilienceTests: XCTestCase {
                 } catch {
                     outcome = "\(error)"
                 }
-                lock.lock(); results[c.host] = outcome; lock.unlock()
+                outcomes.set(c.host, outcome)
                 group.leave()
             }
         }
@@ -81,8 +80,8 @@ final class SSHResilienceTests: XCTestCase {
         try sh("\(docker) kill \(t.hosts[victim].name) >/dev/null")
         defer { _ = try? sh("\(docker) start \(t.hosts[victim].name) >/dev/null") }
         XCTAssertEqual(group.wait(timeout: .now() + 20), .success, "a connection hung after its host was killed")
-        XCTAssertEqual(results[t.hosts[victim].name], "unreachable")
-        for i in others { XCTAssertEqual(results[t.hosts[i].name], "ok") }
+        XCTAssertEqual(outcomes.get(t.hosts[victim].name), "unreachable")
+        for i in others { XCTAssertEqual(outcomes.get(t.hosts[i].name), "ok") }
         // Next command: one reconnect attempt, which fails fast.
         XCTAssertThrowsError(try conns[0].run("true")) { e in
             guard case TransportError.unreachable = e else { return XCTFail("\(e)") }
@@ -103,4 +102,12 @@ final class SSHResilienceTests: XCTestCase {
         }
         XCTFail("\(t.hosts[victim].name) did not come back after docker start")
     }
+}
+
+/// Per-host outcomes written from worker threads.
+private final class Outcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: String] = [:]
+    func set(_ host: String, _ value: String) { lock.lock(); values[host] = value; lock.unlock() }
+    func get(_ host: String) -> String? { lock.lock(); defer { lock.unlock() }; return values[host] }
 }
