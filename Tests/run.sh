@@ -39,7 +39,7 @@ if [ "$failed" -gt 0 ]; then echo "0 passed, 1 failed"; exit 1; fi
 # Real test hosts (Debian 12, systemd, sshd) in Docker, on 127.0.0.1 only.
 hosts_ready=0
 export SWIFTPLAY_HOSTS_BASE_PORT=${SWIFTPLAY_CI_HOSTS_PORT:-2601} SWIFTPLAY_HOSTS_DIR=$SWIFTPLAY_CACHE/ci-hosts
-if Tests/hosts/engine.sh && Tests/hosts/start.sh 3 ci-h > "$logdir/hosts.txt"; then
+if Tests/hosts/engine.sh && Tests/hosts/start.sh 10 ci-h > "$logdir/hosts.txt"; then
     export SWIFTPLAY_TEST_HOSTS=$(sed -n 's/^inventory: //p' "$logdir/hosts.txt")
     hosts_ready=1
 else
