@@ -95,10 +95,13 @@ final class AptTests: XCTestCase {
         // the same package from a URL, downloaded on the host
         try SysHTTPServer.start(h)
         try h.sh("cp \(deb) /srv/sp-www/sl.deb")
+        XCTAssertTrue(try h.ok(AptModule.self, ["deb": .string("http://127.0.0.1:\(SysHTTPServer.port)/sl.deb")], check: true).changed)
+        XCTAssertNotEqual(try h.rc("dpkg -s sl >/dev/null 2>&1"), 0)
         let fromURL = try h.ok(AptModule.self, ["deb": .string("http://127.0.0.1:\(SysHTTPServer.port)/sl.deb")])
         XCTAssertTrue(fromURL.changed)
         XCTAssertEqual(try h.rc("dpkg -s sl >/dev/null 2>&1"), 0)
         XCTAssertFalse(try h.ok(AptModule.self, ["deb": .string("http://127.0.0.1:\(SysHTTPServer.port)/sl.deb")]).changed)
+        XCTAssertEqual(h.lastCount, 1)
         XCTAssertEqual(try h.sh("ls /tmp | grep -c swiftplay-deb; true"), "0", "downloaded .deb left behind")
         try h.sh("DEBIAN_FRONTEND=noninteractive apt-get -y -q purge sl >/dev/null 2>&1; true")
     }
