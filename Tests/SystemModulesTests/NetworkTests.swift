@@ -178,7 +178,11 @@ final class NetworkTests: XCTestCase {
         XCTAssertFalse(try h.run(WaitForModule.self, ["path": "/tmp/sp-wait", "state": "absent", "timeout": 10]).failed)
         let gone = try h.run(WaitForModule.self, ["path": "/tmp/sp-wait", "timeout": 1])
         XCTAssertEqual(gone["msg"], "Timeout when waiting for file /tmp/sp-wait")
-        XCTAssertFalse(try h.run(WaitForModule.self, ["port": 22, "state": "drained", "timeout": 1, "exclude_hosts": []]).changed)
+        // our own SSH session keeps port 22 busy; nothing uses 8799
+        let busy = try h.run(WaitForModule.self, ["port": 22, "state": "drained", "timeout": 2])
+        XCTAssertTrue(busy.failed)
+        XCTAssertEqual(busy["msg"], "Timeout when waiting for 127.0.0.1:22 to drain")
+        XCTAssertFalse(try h.run(WaitForModule.self, ["port": 8799, "state": "drained", "timeout": 2]).failed)
         XCTAssertEqual(try h.ok(WaitForModule.self, ["port": 22], check: true)["skipped"], .bool(true))
     }
 
