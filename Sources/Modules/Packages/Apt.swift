@@ -26,7 +26,8 @@ public enum AptModule: Module {
 
     Idempotent: installed packages are read with `dpkg-query` first; `apt-get` runs only when
     something must change, and `changed` comes from apt-get's own summary. Check mode runs
-    `apt-get --simulate`. In diff mode, `diff.prepared` holds apt-get's plan.
+    `apt-get --simulate`; when the cache would first be updated, check mode reports
+    `changed` and `cache_updated` without simulating (the lists are not there yet). In diff mode, `diff.prepared` holds apt-get's plan.
     Returns `cache_updated`, `cache_update_time`, `stdout`, `stderr` like Ansible.
     """
     public static let spec = ArgumentSpec([
