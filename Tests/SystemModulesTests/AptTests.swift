@@ -65,6 +65,21 @@ final class AptTests: XCTestCase {
         XCTAssertNotEqual(try h.rc("dpkg -s tree >/dev/null 2>&1"), 0)
     }
 
+    /// upgrade / autoremove / fixed in check mode: apt-get --simulate decides, the host is unchanged.
+    func testAptUpgradeAndAutoremoveInCheckMode() throws {
+        let h = SysRunner(try SysHosts.connect(0))
+        try h.sh("apt-get update -qq >/dev/null 2>&1; true")
+        let before = try h.sh("dpkg-query -W -f='${Package} ${Version}\\n' | md5sum")
+        let pending = try h.sh("apt-get -s dist-upgrade | grep -c '^Inst '; true") != "0"
+        let up = try h.ok(AptModule.self, ["upgrade": "dist"], check: true, diff: true)
+        XCTAssertEqual(up.changed, pending)
+        XCTAssertNotNil(up["diff"]?.dictValue?["prepared"])
+        let removable = try h.sh("apt-get -s autoremove | grep -c '^Remv '; true") != "0"
+        XCTAssertEqual(try h.ok(AptModule.self, ["autoremove": true], check: true).changed, removable)
+        XCTAssertFalse(try h.ok(AptModule.self, ["name": "apt", "state": "fixed"], check: true).changed)
+        XCTAssertEqual(try h.sh("dpkg-query -W -f='${Package} ${Version}\\n' | md5sum"), before)
+    }
+
     func testAptReportsUnknownPackagesAndBadArguments() throws {
         let h = SysRunner(try SysHosts.connect(0))
         let r = try h.run(AptModule.self, ["name": "no-such-package-swiftplay", "cache_valid_time": 86400])
@@ -95,10 +110,13 @@ final class AptTests: XCTestCase {
         // the same package from a URL, downloaded on the host
         try SysHTTPServer.start(h)
         try h.sh("cp \(deb) /srv/sp-www/sl.deb")
+        XCTAssertTrue(try h.ok(AptModule.self, ["deb": .string("http://127.0.0.1:\(SysHTTPServer.port)/sl.deb")], check: true).changed)
+        XCTAssertNotEqual(try h.rc("dpkg -s sl >/dev/null 2>&1"), 0)
         let fromURL = try h.ok(AptModule.self, ["deb": .string("http://127.0.0.1:\(SysHTTPServer.port)/sl.deb")])
         XCTAssertTrue(fromURL.changed)
         XCTAssertEqual(try h.rc("dpkg -s sl >/dev/null 2>&1"), 0)
         XCTAssertFalse(try h.ok(AptModule.self, ["deb": .string("http://127.0.0.1:\(SysHTTPServer.port)/sl.deb")]).changed)
+        XCTAssertEqual(h.lastCount, 1)
         XCTAssertEqual(try h.sh("ls /tmp | grep -c swiftplay-deb; true"), "0", "downloaded .deb left behind")
         try h.sh("DEBIAN_FRONTEND=noninteractive apt-get -y -q purge sl >/dev/null 2>&1; true")
     }

@@ -102,6 +102,27 @@ final class NetworkTests: XCTestCase {
         XCTAssertFalse(h.conn.log.contains { $0.contains("s3cr3t-pw") })
     }
 
+    /// get_url falls back to wget when the host has no curl (curl is hidden on the second host).
+    func testGetURLWithWget() throws {
+        let h = SysRunner(try SysHosts.connect(1))
+        if try h.rc("command -v wget") != 0 {
+            try h.sh("apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wget >/dev/null 2>&1")
+        }
+        try SysHTTPServer.start(h)
+        try h.sh("[ -e /usr/bin/curl ] && mv /usr/bin/curl /usr/bin/curl.sp-hidden; rm -f /tmp/sp-wget.txt")
+        defer { _ = try? h.sh("[ -e /usr/bin/curl.sp-hidden ] && mv /usr/bin/curl.sp-hidden /usr/bin/curl") }
+        XCTAssertNotEqual(try h.rc("command -v curl"), 0)
+        let url = "http://127.0.0.1:\(SysHTTPServer.port)/hello.txt"
+        let r = try h.ok(GetURLModule.self, ["url": .string(url), "dest": "/tmp/sp-wget.txt", "url_username": "u", "url_password": "wget-pw-1"])
+        XCTAssertTrue(r.changed)
+        XCTAssertEqual(r["status_code"], 200)
+        XCTAssertEqual(try h.sh("cat /tmp/sp-wget.txt"), "hello swiftplay")
+        XCTAssertFalse(h.conn.log.contains { $0.contains("wget-pw-1") })
+        let missing = try h.run(GetURLModule.self, ["url": .string("http://127.0.0.1:\(SysHTTPServer.port)/nope"), "dest": "/tmp/sp-wget-404.txt"])
+        XCTAssertTrue(missing.failed)
+        XCTAssertEqual(missing["status_code"], 404)
+    }
+
     func testURI() throws {
         let h = SysRunner(try SysHosts.connect(0))
         try SysHTTPServer.start(h)
@@ -178,7 +199,11 @@ final class NetworkTests: XCTestCase {
         XCTAssertFalse(try h.run(WaitForModule.self, ["path": "/tmp/sp-wait", "state": "absent", "timeout": 10]).failed)
         let gone = try h.run(WaitForModule.self, ["path": "/tmp/sp-wait", "timeout": 1])
         XCTAssertEqual(gone["msg"], "Timeout when waiting for file /tmp/sp-wait")
-        XCTAssertFalse(try h.run(WaitForModule.self, ["port": 22, "state": "drained", "timeout": 1, "exclude_hosts": []]).changed)
+        // our own SSH session keeps port 22 busy; nothing uses 8799
+        let busy = try h.run(WaitForModule.self, ["port": 22, "state": "drained", "timeout": 2])
+        XCTAssertTrue(busy.failed)
+        XCTAssertEqual(busy["msg"], "Timeout when waiting for 127.0.0.1:22 to drain")
+        XCTAssertFalse(try h.run(WaitForModule.self, ["port": 8799, "state": "drained", "timeout": 2]).failed)
         XCTAssertEqual(try h.ok(WaitForModule.self, ["port": 22], check: true)["skipped"], .bool(true))
     }
 

@@ -14,6 +14,7 @@ final class RoundTripTests: XCTestCase {
         try h.sh("""
             DEBIAN_FRONTEND=noninteractive apt-get -y -q purge tree >/dev/null 2>&1
             rm -f /etc/apt/sources.list.d/sp-rt.list /etc/apt/sources.list.d/sp-rt.sources /tmp/sp-rt.txt
+            umount /mnt/sp-rt 2>/dev/null; sed -i '\\#/mnt/sp-rt#d' /etc/fstab
             getent passwd sprt >/dev/null && userdel -r sprt; getent group sprtg >/dev/null && groupdel sprtg
             systemctl stop sp-rt 2>/dev/null; systemctl disable sp-rt 2>/dev/null
             printf '[Service]\\nExecStart=/bin/sleep 100000\\n[Install]\\nWantedBy=multi-user.target\\n' > /usr/lib/systemd/system/sp-rt.service
@@ -42,6 +43,7 @@ final class RoundTripTests: XCTestCase {
             (h, URIModule.self, ["url": .string(url), "return_content": true], 1),
             (h, WaitForModule.self, ["port": .int(SysHTTPServer.port), "timeout": 10], 1),
             (h, WaitForConnectionModule.self, ["timeout": 10], 1),
+            (h, MountModule.self, ["path": "/mnt/sp-rt", "src": "tmpfs", "fstype": "tmpfs", "opts": "size=1m", "state": "mounted"], 1),
         ]
         var table: [String] = []
         for (runner, module, args, bound) in cases {
@@ -63,6 +65,7 @@ final class RoundTripTests: XCTestCase {
             DEBIAN_FRONTEND=noninteractive apt-get -y -q purge tree >/dev/null 2>&1
             rm -f /etc/apt/sources.list.d/sp-rt.list /etc/apt/sources.list.d/sp-rt.sources /tmp/sp-rt.txt
             userdel -r sprt 2>/dev/null; groupdel sprtg 2>/dev/null
+            umount /mnt/sp-rt; rmdir /mnt/sp-rt; sed -i '\\#/mnt/sp-rt#d' /etc/fstab
             systemctl stop sp-rt; systemctl disable sp-rt 2>/dev/null; rm -f /usr/lib/systemd/system/sp-rt.service; systemctl daemon-reload
             true
             """)

@@ -89,8 +89,7 @@ final class SysRunner {
     }
 
     @discardableResult
-    func run(_ module: Module.Type, _ raw: OrderedDictionary<String, Value>, check: Bool = false, diff: Bool = false,
-             file: StaticString = #filePath, line: UInt = #line) throws -> ModuleResult {
+    func run(_ module: Module.Type, _ raw: OrderedDictionary<String, Value>, check: Bool = false, diff: Bool = false) throws -> ModuleResult {
         let context = ModuleContext(connection: conn, host: conn.host, checkMode: check, diffMode: diff, become: nil,
                                     variables: DictVariables(vars), searchPaths: [],
                                     renderTemplate: { s, _ in s }, evaluate: { _ in .none })
@@ -117,7 +116,7 @@ final class SysRunner {
 
     /// A shell command on the host (test setup and assertions), not counted against modules.
     @discardableResult
-    func sh(_ command: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    func sh(_ command: String) throws -> String {
         let r = try conn.inner.run(command, stdin: nil, become: nil, environment: [:])
         return r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -126,10 +125,4 @@ final class SysRunner {
     func rc(_ command: String) throws -> Int32 {
         try conn.inner.run(command, stdin: nil, become: nil, environment: [:]).exitCode
     }
-}
-
-/// Round-trip counts recorded by the module tests, printed by testRoundTrips.
-enum RoundTrips {
-    nonisolated(unsafe) static var records: [(String, String, Int)] = []
-    static func record(_ module: String, _ run: String, _ count: Int) { records.append((module, run, count)) }
 }

@@ -99,6 +99,13 @@ final class UserTests: XCTestCase {
         XCTAssertNotEqual(try h.rc("[ -d /home/spuser ]"), 0)
         XCTAssertFalse(try h.ok(UserModule.self, ["name": "spuser", "state": "absent"]).changed)
 
+        // a group named like the user exists already
+        try h.sh("getent group spuser >/dev/null || groupadd spuser")
+        XCTAssertTrue(try h.ok(UserModule.self, ["name": "spuser"]).changed)
+        XCTAssertEqual(try h.rc("getent passwd spuser"), 0)
+        XCTAssertTrue(try h.ok(UserModule.self, ["name": "spuser", "state": "absent", "remove": true]).changed)
+        try h.sh("groupdel spuser 2>/dev/null; true")
+
         let badGroup = try h.run(UserModule.self, ["name": "spuser", "group": "no-such-group-sp"])
         XCTAssertTrue(badGroup.failed)
     }

@@ -149,6 +149,13 @@ public enum GetURLModule: Module {
         let timeout = args.int("timeout") ?? 10
         let cfg = SysCurl.config(headers: args.dict("headers"), user: args.string("url_username"),
                                  password: args.string("url_password"), agent: args.string("http_agent"))
+        // The same settings for wget (used when the host has no curl), in a private wgetrc.
+        var wgetrc = ""
+        for (name, value) in args.dict("headers") { wgetrc += "header = \(name): \(value.pythonStr)\n" }
+        if let u = args.string("url_username") {
+            wgetrc += "http_user = \(u)\nhttp_password = \(args.string("url_password") ?? "")\nauth_no_challenge = on\n"
+        }
+        if let a = args.string("http_agent") { wgetrc += "user_agent = \(a)\n" }
         let k = args.bool("validate_certs") ? "" : " -k"
         let tmpDir = args.string("tmp_dest").map(shellQuote) ?? "\"$(dirname \"$f\")\""
         var s = """
@@ -156,12 +163,13 @@ public enum GetURLModule: Module {
         sp_t=$(mktemp -d) || exit 1
         trap 'rm -rf "$sp_t"' EXIT
         \(SysCurl.writeConfig(cfg))
+        ( umask 077; printf '%s' \(shellQuote(Data(wgetrc.utf8).base64EncodedString())) | base64 -d > "$sp_t/wgetrc" )
         tmp=$(mktemp \(tmpDir)/.swiftplay-get_url.XXXXXX) || exit 1
         sp_start=$(date +%s)
         if command -v curl >/dev/null 2>&1; then
           code=$(curl -sS -L\(k)\(args.bool("decompress") ? " --compressed" : "") --max-time \(timeout) -K "$sp_t/cfg" -o "$tmp" -w '%{http_code}' \(shellQuote(url))) || { rc=$?; rm -f "$tmp"; echo "==curlfailed"; echo "$rc"; exit 0; }
         elif command -v wget >/dev/null 2>&1; then
-          code=$(wget -q -S\(args.bool("validate_certs") ? "" : " --no-check-certificate") -T \(timeout) -O "$tmp" \(shellQuote(url)) 2>&1 | awk '/^  HTTP\\//{c=$2} END{print c}')
+          code=$(WGETRC="$sp_t/wgetrc" wget -q -S\(args.bool("validate_certs") ? "" : " --no-check-certificate") -T \(timeout) -O "$tmp" \(shellQuote(url)) 2>&1 | awk '/^  HTTP\\//{c=$2} END{print c}')
           [ -n "$code" ] || code=000
         else
           rm -f "$tmp"; echo '==nocurl'; exit 0

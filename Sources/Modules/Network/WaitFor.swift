@@ -73,7 +73,11 @@ public enum WaitForModule: Module {
             case "stopped":
                 check = "! \(probe)"
             case "drained":
-                let states = args.strings("active_connection_states").map { $0.lowercased().replacingOccurrences(of: "_", with: "-") }
+                // Ansible's names (from /proc/net/tcp) to ss's spelling
+                let ssNames = ["ESTABLISHED": "estab", "SYN_SENT": "syn-sent", "SYN_RECV": "syn-recv",
+                               "FIN_WAIT1": "fin-wait-1", "FIN_WAIT2": "fin-wait-2", "TIME_WAIT": "time-wait",
+                               "CLOSE_WAIT": "close-wait", "LAST_ACK": "last-ack", "CLOSING": "closing"]
+                let states = args.strings("active_connection_states").map { ssNames[$0.uppercased()] ?? $0.lowercased().replacingOccurrences(of: "_", with: "-") }
                 let excluded = args.strings("exclude_hosts")
                 var filter = "ss -Htan state all '( sport = :\(port) )' 2>/dev/null"
                 filter += " | awk '{print tolower($1), $5}'"

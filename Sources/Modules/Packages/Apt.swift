@@ -26,7 +26,8 @@ public enum AptModule: Module {
 
     Idempotent: installed packages are read with `dpkg-query` first; `apt-get` runs only when
     something must change, and `changed` comes from apt-get's own summary. Check mode runs
-    `apt-get --simulate`. In diff mode, `diff.prepared` holds apt-get's plan.
+    `apt-get --simulate`; when the cache would first be updated, check mode reports
+    `changed` and `cache_updated` without simulating (the lists are not there yet). In diff mode, `diff.prepared` holds apt-get's plan.
     Returns `cache_updated`, `cache_update_time`, `stdout`, `stderr` like Ansible.
     """
     public static let spec = ArgumentSpec([
@@ -115,6 +116,9 @@ public enum AptModule: Module {
                 let f = shellQuote(debFile)
                 read += "\(SysScript.section("debinfo")); dpkg-deb -f \(f) Package Version Architecture 2>&1 || echo FAILED\n"
                 read += "\(SysScript.section("debinstalled")); dpkg-query -W -f='${Status}\\t${Version}\\n' \"$(dpkg-deb -f \(f) Package 2>/dev/null)\" 2>/dev/null || true\n"
+                // A downloaded .deb is removed at once; an install downloads it again, so a
+                // no-change run stays one round trip.
+                if deb.contains("://") { read += "rm -f \(f)\n" }
             }
         }
         let r1 = try context.run(read)
@@ -220,7 +224,6 @@ public enum AptModule: Module {
 
         var base: OrderedDictionary<String, Value> = ["cache_updated": .bool(false), "cache_update_time": .int(stamp)]
         if actions.isEmpty && !updateNeeded && !args.bool("clean") && !args.bool("autoclean") {
-            if let debFile, debFile.hasPrefix("/tmp/.swiftplay-deb-") { _ = try? context.run("rm -f \(shellQuote(debFile))") }
             return ModuleResult(changed: false, base)
         }
 
@@ -260,6 +263,11 @@ public enum AptModule: Module {
         }
         if args.bool("clean") && !context.checkMode { script += "sp_apt apt-get clean >&2\n" }
         if args.bool("autoclean") && !context.checkMode { script += "sp_apt apt-get -y autoclean >&2\n" }
+        if let deb = args.string("deb"), deb.contains("://"), let debFile {
+            // downloaded again (also for --simulate in check mode), removed however the script ends
+            script += "trap 'rm -f \(debFile)' EXIT\n"
+            script += "\(SysDownload.fetchCommand(url: deb, to: debFile)) || { echo '==downloadfailed'; exit 1; }\n"
+        }
         script += "\(SysScript.section("actions"))\n"
         for a in actions {
             let line = context.checkMode ? a.replacingOccurrences(of: "apt-get ", with: "apt-get --simulate ", options: .anchored) : a
@@ -271,6 +279,7 @@ public enum AptModule: Module {
 
         let r2 = try context.run(script)
         let o2 = SysSections(r2.stdoutText)
+        if o2.has("downloadfailed") { return sysCommandFailure("Downloading \(args.string("deb") ?? "")", r2) }
         if o2.has("updatefailed") {
             return sysCommandFailure("Failed to update apt cache", r2)
         }

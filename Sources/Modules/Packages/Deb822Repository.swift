@@ -85,7 +85,9 @@ public enum Deb822RepositoryModule: Module {
         if let keyURL, state == "present" {
             let tmp = "/tmp/.swiftplay-key-\(UUID().uuidString.prefix(8))"
             tmpKey = tmp
-            read += "echo '==fetched'; if \(SysDownload.fetchCommand(url: keyURL, to: tmp)); then sha256sum \(shellQuote(tmp)) | cut -d' ' -f1; if head -c 64 \(shellQuote(tmp)) | grep -q 'BEGIN PGP'; then echo armored; else echo binary; fi; else echo FAILED; fi\n"
+            // Fetched to compare, then removed at once; a change downloads it again (so a no-change
+            // run stays one round trip).
+            read += "echo '==fetched'; if \(SysDownload.fetchCommand(url: keyURL, to: tmp)); then sha256sum \(shellQuote(tmp)) | cut -d' ' -f1; if head -c 64 \(shellQuote(tmp)) | grep -q 'BEGIN PGP'; then echo armored; else echo binary; fi; else echo FAILED; fi; rm -f \(shellQuote(tmp))\n"
         }
         let r = try context.run(read)
         let out = SysSections(r.stdoutText)
@@ -98,7 +100,6 @@ public enum Deb822RepositoryModule: Module {
 
         var result = ModuleResult(changed: false, ["dest": .string(dest), "state": .string(state), "key_filename": keyPath.map { .string($0) } ?? .none])
         var script = ""
-        func cleanup() -> String { tmpKey.map { "rm -f \(shellQuote($0))\n" } ?? "" }
 
         if state == "absent" {
             var changed = exists
@@ -125,14 +126,15 @@ public enum Deb822RepositoryModule: Module {
         if let tmpKey, var keyPathURL = keyPath {
             let fetched = out.lines("fetched")
             if fetched.first == "FAILED" || fetched.count < 2 {
-                _ = try? context.run(cleanup())
                 return .failed("Failed to download the signing key from \(keyURL ?? "")")
             }
             if fetched[1] == "binary" { keyPathURL = "/etc/apt/keyrings/\(filename).gpg"; keyPath = keyPathURL }
             result["key_filename"] = .string(keyPathURL)
             if existingKeys[keyPathURL] != fetched[0] {
                 keyChanged = true
-                script += "mkdir -p /etc/apt/keyrings && chmod 0755 /etc/apt/keyrings && install -m 0644 \(shellQuote(tmpKey)) \(shellQuote(keyPathURL)) || exit 1\n"
+                script += "mkdir -p /etc/apt/keyrings && chmod 0755 /etc/apt/keyrings || exit 1\n"
+                script += "\(SysDownload.fetchCommand(url: keyURL ?? "", to: tmpKey)) || { rm -f \(shellQuote(tmpKey)); exit 1; }\n"
+                script += "install -m 0644 \(shellQuote(tmpKey)) \(shellQuote(keyPathURL)); sp_rc=$?; rm -f \(shellQuote(tmpKey)); [ $sp_rc = 0 ] || exit 1\n"
             }
         }
 
@@ -158,11 +160,9 @@ public enum Deb822RepositoryModule: Module {
         result.changed = fileChanged || keyChanged
         if context.diffMode && fileChanged { result.addDiff(before: oldText, after: newText, beforeHeader: dest, afterHeader: dest) }
         if !result.changed || context.checkMode {
-            if tmpKey != nil { _ = try? context.run(cleanup()) }
             return result
         }
         if fileChanged { script += SysScript.writeFile(dest, newText, mode: AptRepositoryModule.modeString(args["mode"]) ?? "0644") }
-        script += cleanup()
         let r2 = try context.run(script)
         if r2.exitCode != 0 { return sysCommandFailure("Writing \(dest)", r2) }
         return result

@@ -96,6 +96,7 @@ public enum UserModule: Module {
         \(SysScript.section("primary")); getent group "$(id -g \(n) 2>/dev/null)" 2>/dev/null | cut -d: -f1
 
         """
+        read += "\(SysScript.section("samegroup")); getent group \(n) | cut -d: -f1\n"
         if let g = args.string("group") {
             read += "\(SysScript.section("wantgroup")); getent group \(shellQuote(g)) | cut -d: -f1,3\n"
         }
@@ -165,7 +166,13 @@ public enum UserModule: Module {
         } else {
             var opts: [String] = []
             if let uid = args.int("uid") { opts += ["-u", String(uid)]; if args.bool("non_unique") { opts.append("-o") } }
-            if let wantGid { opts += ["-g", String(wantGid)] }
+            if let wantGid {
+                opts += ["-g", String(wantGid)]
+            } else if out.first("samegroup") == name {
+                // A group named like the user exists already: useradd would fail trying to create
+                // the user group, so (as Ansible) do not create one.
+                opts.append("-N")
+            }
             if let wantGroups, !wantGroups.isEmpty { opts += ["-G", shellQuote(wantGroups.joined(separator: ","))] }
             if let c = args.string("comment") { opts += ["-c", shellQuote(c)] }
             if let h = args.string("home") { opts += ["-d", shellQuote(h)] }
