@@ -12,9 +12,12 @@ final class ConnectionPool {
 
     init(options: RunOptions) { self.options = options }
 
-    func connection(for host: String, scope: VarScope, task: Task?, templar: Templar) throws -> Connection {
+    /// `on`: the play host the connection works for. A connection is used by one thread at a time,
+    /// so each play host delegating to the same target gets its own.
+    func connection(for host: String, on playHost: String, scope: VarScope, task: Task?, templar: Templar) throws -> Connection {
+        let key = host == playHost ? host : "\(host)\u{0}\(playHost)"
         lock.lock()
-        if let c = open[host] { lock.unlock(); return c }
+        if let c = open[key] { lock.unlock(); return c }
         lock.unlock()
         func v(_ name: String) throws -> String? {
             guard let value = try scope.lookup(name), !value.isNone else { return nil }
@@ -32,7 +35,7 @@ final class ConnectionPool {
             throw TransportError.unreachable(host: host, message: "unsupported connection type '\(kind)' (swiftplay supports ssh and local)")
         }
         lock.lock()
-        open[host] = connection
+        open[key] = connection
         lock.unlock()
         return connection
     }

@@ -36,7 +36,7 @@ extension PlaybookRunner {
             guard let self, let scope = CurrentTask.current?.scope else {
                 throw TemplateError(kind: .runtime, message: "lookup('template') is only available while a task runs")
             }
-            return try self.templar.renderFile(source, name: path, scope.adding(extra))
+            return try self.templar.renderFile(source, name: path, scope.adding(Templar.templateVars(path: path).merging(extra) { $1 }))
         }
         templatingContext.inventoryHostnames = { [weak self] pattern in self?.inventory.hosts(matching: pattern) ?? [] }
     }

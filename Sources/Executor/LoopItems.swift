@@ -4,7 +4,7 @@ import Templating
 
 /// Turns `loop:` and `with_<lookup>:` values into the list of items, as Ansible does.
 enum LoopItems {
-    static func resolve(kind: String, value: Value, scope: VarScope, runner: PlaybookRunner) throws -> [Value] {
+    static func resolve(kind: String, value: Value, scope: VarScope, runner: PlaybookRunner, action: String) throws -> [Value] {
         let templated = try runner.templar.template(value, scope)
         if kind == "loop" {
             switch templated {
@@ -14,12 +14,7 @@ enum LoopItems {
                 throw TemplateError(kind: .type, message: "Invalid data passed to 'loop', it requires a list, got this instead: \(templated.pythonStr). Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.")
             }
         }
-        let terms: [Value]
-        switch templated {
-        case .list(let l): terms = l
-        case .none: terms = []
-        default: terms = [templated]
-        }
-        return try Lookups.run(kind, terms: terms, kwargs: [:], env: runner.templar.env, context: runner.templatingContext)
+        return try Lookups.run(kind, terms: Lookups.loopTerms(templated), kwargs: [:], env: runner.templar.env,
+                               context: runner.templatingContext, taskAction: action)
     }
 }

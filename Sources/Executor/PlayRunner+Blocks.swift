@@ -148,7 +148,8 @@ extension PlayRunner {
     func registerIncludedRole(_ role: RoleInstance) {
         lock.lock()
         defer { lock.unlock() }
-        if !play.importedRoles.contains(where: { $0 === role }) && !play.roles.contains(where: { $0 === role }) {
+        // One set of handlers per role, however often it is included.
+        if !(play.importedRoles + play.roles).contains(where: { $0 === role || $0.path == role.path }) {
             play.importedRoles.append(role)
             handlers = play.allHandlers.flatMap(\.allTasks)
         }

@@ -77,18 +77,14 @@ extension TaskRunner {
     func moduleContext(_ scope: VarScope) throws -> ModuleContext {
         let target = delegatedHost ?? host
         let targetScope = target == host ? scope : play.scope(host: target, task: task)
-        let connection = try runner.connections.connection(for: target, scope: targetScope, task: task, templar: templar)
+        let connection = try runner.connections.connection(for: target, on: host, scope: targetScope, task: task, templar: templar)
         let check = try task.inherited.checkMode.map { try templar.conditional($0, scope) } ?? runner.options.check
         let diff = try task.inherited.diff.map { try templar.conditional($0, scope) } ?? runner.options.diff
         return ModuleContext(
             connection: connection, host: host, checkMode: check, diffMode: diff, become: try become(scope),
             variables: scope, searchPaths: searchPaths, environment: try environment(scope),
             renderTemplate: { [templar] source, path in
-                let extra: Vars = ["template_path": .string(path), "template_fullpath": .string(path),
-                                   "template_host": .string(ProcessInfo.processInfo.hostName),
-                                   "template_uid": .string(NSUserName()),
-                                   "ansible_managed": "Ansible managed"]
-                return try templar.renderFile(source, name: path, scope.adding(extra))
+                try templar.renderFile(source, name: path, scope.adding(Templar.templateVars(path: path)))
             },
             evaluate: { [templar] expr in try templar.evaluate(expr, scope) },
             conditional: { [templar] v in try templar.conditional(v, scope) },

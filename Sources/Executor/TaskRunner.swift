@@ -141,7 +141,7 @@ final class TaskRunner {
         }
         let items: [Value]
         do {
-            items = try LoopItems.resolve(kind: task.loopKind ?? "loop", value: loop, scope: scope, runner: runner)
+            items = try LoopItems.resolve(kind: task.loopKind ?? "loop", value: loop, scope: scope, runner: runner, action: shortActionName(task.action))
         } catch {
             // An undefined loop is fine when the task is skipped anyway (Ansible checks `when` first then).
             if task.allWhen.isEmpty == false, (try? conditionFailed(scope)) != nil {

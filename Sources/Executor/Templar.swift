@@ -1,5 +1,6 @@
 import Foundation
 import Jinja
+import Playbook
 import Templating
 
 /// Ansible's templating on top of Jinja: native types for whole-value expressions, recursive
@@ -59,6 +60,13 @@ final class Templar {
             return v
         }
         return .string(try t.render(scope))
+    }
+
+    /// Variables a template file sees besides the task's (template module and lookup('template')).
+    static func templateVars(path: String) -> Vars {
+        ["template_path": .string(path), "template_fullpath": .string(path),
+         "template_host": .string(ProcessInfo.processInfo.hostName), "template_uid": .string(NSUserName()),
+         "ansible_managed": "Ansible managed"]
     }
 
     /// Renders a template file's text (template module, lookup('template')).

@@ -1,16 +1,16 @@
 import Foundation
 import OrderedCollections
 
-/// Serialises like Python's `json.dumps` (ensure_ascii=True): ", "/": " separators without an
-/// indent, ","/": " with one.
-public func valueToJSON(_ v: Value, indent: Int? = nil, sortKeys: Bool = false) throws -> String {
+/// Serialises like Python's `json.dumps`: ", "/": " separators without an indent, ","/": " with one;
+/// `ensureASCII` escapes non-ASCII characters as Python's default does.
+public func valueToJSON(_ v: Value, indent: Int? = nil, sortKeys: Bool = false, ensureASCII: Bool = true) throws -> String {
     if let n = indent { try PyString.checkSize(n * 100) }
     var out = ""
-    try writeJSON(v, indent: indent, sortKeys: sortKeys, level: 0, into: &out)
+    try writeJSON(v, indent: indent, sortKeys: sortKeys, ascii: ensureASCII, level: 0, into: &out)
     return out
 }
 
-private func writeJSON(_ v: Value, indent: Int?, sortKeys: Bool, level: Int, into out: inout String) throws {
+private func writeJSON(_ v: Value, indent: Int?, sortKeys: Bool, ascii: Bool, level: Int, into out: inout String) throws {
     if level > 500 { throw TemplateError.runtime("maximum recursion depth exceeded while encoding a JSON object") }
     func newline(_ lvl: Int) {
         if let n = indent { out += "\n" + String(repeating: " ", count: n * lvl) }
@@ -22,14 +22,14 @@ private func writeJSON(_ v: Value, indent: Int?, sortKeys: Bool, level: Int, int
     case .int(let i): out += String(i)
     case .double(let d):
         if d.isNaN { out += "NaN" } else if d.isInfinite { out += d < 0 ? "-Infinity" : "Infinity" } else { out += Value.formatFloat(d) }
-    case .string(let s): out += jsonString(s)
+    case .string(let s): out += jsonString(s, ascii: ascii)
     case .list(let l), .tuple(let l):
         if l.isEmpty { out += "[]"; return }
         out += "["
         for (i, x) in l.enumerated() {
             if i > 0 { out += itemSep }
             newline(level + 1)
-            try writeJSON(x, indent: indent, sortKeys: sortKeys, level: level + 1, into: &out)
+            try writeJSON(x, indent: indent, sortKeys: sortKeys, ascii: ascii, level: level + 1, into: &out)
         }
         newline(level)
         out += "]"
@@ -40,14 +40,14 @@ private func writeJSON(_ v: Value, indent: Int?, sortKeys: Bool, level: Int, int
         for (i, k) in keys.enumerated() {
             if i > 0 { out += itemSep }
             newline(level + 1)
-            out += jsonString(k) + ": "
-            try writeJSON(d[k] ?? .none, indent: indent, sortKeys: sortKeys, level: level + 1, into: &out)
+            out += jsonString(k, ascii: ascii) + ": "
+            try writeJSON(d[k] ?? .none, indent: indent, sortKeys: sortKeys, ascii: ascii, level: level + 1, into: &out)
         }
         newline(level)
         out += "}"
     case .object(let o):
-        if let m = o as? Markup { out += jsonString(m.text); return }
-        if let ns = o as? Namespace { try writeJSON(.dict(ns.attrs), indent: indent, sortKeys: sortKeys, level: level, into: &out); return }
+        if let m = o as? Markup { out += jsonString(m.text, ascii: ascii); return }
+        if let ns = o as? Namespace { try writeJSON(.dict(ns.attrs), indent: indent, sortKeys: sortKeys, ascii: ascii, level: level, into: &out); return }
         throw TemplateError.type("Object of type \(o.typeName) is not JSON serializable")
     case .undefined:
         throw TemplateError.type("Object of type Undefined is not JSON serializable")
@@ -56,7 +56,7 @@ private func writeJSON(_ v: Value, indent: Int?, sortKeys: Bool, level: Int, int
     }
 }
 
-private func jsonString(_ s: String) -> String {
+private func jsonString(_ s: String, ascii: Bool) -> String {
     var out = "\""
     for c in s.unicodeScalars {
         switch c {
@@ -68,7 +68,7 @@ private func jsonString(_ s: String) -> String {
         case "\u{08}": out += "\\b"
         case "\u{0C}": out += "\\f"
         default:
-            if c.value >= 0x20 && c.value < 0x7F {
+            if c.value >= 0x20 && (c.value < 0x7F || !ascii) {
                 out.unicodeScalars.append(c)
             } else if c.value > 0xFFFF {
                 let v = c.value - 0x10000

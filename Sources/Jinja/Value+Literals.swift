@@ -1,8 +1,9 @@
 import OrderedCollections
 
-// Literals make module results and tests readable: ["rc": 0, "msg": "ok"].
+// Literals make module results and tests readable: ["rc": 0, "msg": "ok"]. Deliberately not
+// nil-literal expressible: `nil` must always mean Optional.none, never Python's None.
 extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
@@ -11,5 +12,4 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
     public init(dictionaryLiteral elements: (String, Value)...) {
         self = .dict(OrderedDictionary(elements, uniquingKeysWith: { $1 }))
     }
-    public init(nilLiteral: ()) { self = .none }
 }

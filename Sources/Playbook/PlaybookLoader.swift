@@ -168,7 +168,10 @@ public final class PlaybookLoader {
             let searched = ([baseDir + "/roles"] + rolesPath + [baseDir]).joined(separator: ":")
             throw SourceError("the role '\(name)' was not found in \(searched)", at: mark)
         }
-        let key = path + "|" + (tasksFrom ?? "main") + "|" + Value.dict(params).pythonRepr
+        // Same role, tasks file, parameters and inherited vars/tags/conditions: the same instance
+        // (a role runs once per play); any difference makes a new one.
+        let key = [path, tasksFrom ?? "main", Value.dict(params).pythonRepr, Value.dict(inherited.vars).pythonRepr,
+                   inherited.tags.joined(separator: ","), Value.list(inherited.when).pythonRepr].joined(separator: "|")
         if let existing = playRoles[key] { return existing }
         let roleName = (path as NSString).lastPathComponent
         let role = RoleInstance(name: roleName, path: path, params: params,

@@ -42,7 +42,9 @@ public enum Lookups {
 
     static func runPlugin(_ name: String, terms: [Value], kwargs: Kwargs, env: Environment, context: TemplatingContext,
                           loopSubdir: String?) throws -> [Value] {
-        guard let plugin = plugins[name] else {
+        // ansible.builtin.password and ansible.legacy.password name the same plugin as password.
+        let short = name.hasPrefix("ansible.builtin.") || name.hasPrefix("ansible.legacy.") ? String(name.split(separator: ".").last ?? "") : name
+        guard let plugin = plugins[short] else {
             throw pluginError("lookup('\(name)')", "lookup plugin '\(name)' not found")
         }
         var args = Arguments("lookup('\(name)')", [], kwargs)

@@ -9,6 +9,10 @@ import XCTest
 /// playbooks with `become: true` do: every host command and file transfer must go through it.
 final class BecomeHostTests: XCTestCase {
     func testModulesWorkThroughSudo() throws {
+        // The Docker engine must be on the host whatever order the tests run in.
+        let root = try DMHosts.connect(0)
+        try HostDocker.ensure(Runner(connection: root))
+        root.close()
         let (hosts, kh) = try DMHosts.load()
         let h = hosts[0]
         let pwFile = ((h.keyFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent("tester_password")

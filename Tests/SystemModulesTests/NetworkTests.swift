@@ -131,7 +131,7 @@ final class NetworkTests: XCTestCase {
         let get = try h.ok(URIModule.self, ["url": .string(base + "/data.json"), "return_content": true])
         XCTAssertFalse(get.changed)
         XCTAssertEqual(get["status"], 200)
-        XCTAssertEqual(get["json"], ["a": 1, "b": [true, nil, "x"]])
+        XCTAssertEqual(get["json"], ["a": 1, "b": [true, .none, "x"]])
         XCTAssertEqual(get["content"], "{\"a\": 1, \"b\": [true, null, \"x\"]}")
         XCTAssertEqual(get["content_type"], "application/json")
         XCTAssertEqual(get["content_length"], "32")

@@ -18,14 +18,14 @@ final class ParsingTests: XCTestCase {
 
     func testJSON() {
         XCTAssertEqual(SysJSON.parse("{\"b\": [1, 2.5, true, null, \"\\u00e9\\n\"], \"a\": {}}"),
-                       ["b": [1, 2.5, true, nil, "é\n"], "a": .dict([:])])
+                       ["b": [1, 2.5, true, .none, "é\n"], "a": .dict([:])])
         XCTAssertEqual(SysJSON.parse("\"\\ud83d\\ude00\""), "😀")
         XCTAssertNil(SysJSON.parse("{\"a\": }"))
         XCTAssertNil(SysJSON.parse("[1, 2] x"))
         XCTAssertNil(SysJSON.parse("tru"))
         XCTAssertNil(SysJSON.parse("nul"))
         XCTAssertEqual(SysJSON.parse("null"), Value.none)
-        XCTAssertEqual(SysJSON.encode(["k": "a\"b", "l": [1, true, nil]]), "{\"k\": \"a\\\"b\", \"l\": [1, true, null]}")
+        XCTAssertEqual(SysJSON.encode(["k": "a\"b", "l": [1, true, .none]]), "{\"k\": \"a\\\"b\", \"l\": [1, true, null]}")
         XCTAssertEqual(sysFormEncode(["a b": "c&d", "e": ["1", "2"]]), "a+b=c%26d&e=1&e=2")
     }
 

@@ -19,9 +19,12 @@ fi
 if "$DOCKER" info >/dev/null 2>&1; then
     exit 0
 fi
-if ! pgrep -x dockerd >/dev/null; then
+# pgrep would also see the dockerd of every test host (their processes are visible here), so the
+# engine's own pid file tells whether ours runs.
+if ! { [ -f /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; }; then
     echo "engine.sh: starting dockerd (log: $LOG)" >&2
-    nohup /usr/sbin/dockerd >"$LOG" 2>&1 &
+    rm -f /var/run/docker.pid
+    setsid nohup /usr/sbin/dockerd >"$LOG" 2>&1 < /dev/null &
 fi
 for _ in $(seq 1 60); do
     if "$DOCKER" info >/dev/null 2>&1; then exit 0; fi
