@@ -240,10 +240,22 @@ scenario_s3() {
     local s3_ip b_ip; s3_ip=$(net_ip "$S"); b_ip=$(net_ip "$B")
 
     log "scenario s3: moto S3 server on $S ($s3_ip:9000)"
+    # Wheels fetched on the controller (PyPI as this machine reaches it), installed offline on the host.
+    local wheels=$CACHE/rg-moto-wheels
+    if [ ! -s "$wheels/.complete" ]; then
+        python3 -m pip download -q -d "$wheels" --only-binary=:all: --python-version 3.11 \
+            --platform manylinux2014_x86_64 --implementation cp 'moto[server]' >"$LOGDIR/moto-download.log" 2>&1 \
+            && touch "$wheels/.complete"
+    fi
+    if ! on "$S" '[ -x /opt/moto/bin/moto_server ]'; then
+        on "$S" 'rm -rf /var/tmp/moto-wheels; mkdir -p /var/tmp/moto-wheels'
+        tar -C "$wheels" -c . | on "$S" 'tar -C /var/tmp/moto-wheels -x'
+    fi
     on "$S" 'set -e
         if [ ! -x /opt/moto/bin/moto_server ]; then
             apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-            python3 -m venv /opt/moto && /opt/moto/bin/pip install -q "moto[server]"
+            python3 -m venv /opt/moto
+            /opt/moto/bin/pip install -q --no-index --find-links /var/tmp/moto-wheels "moto[server]"
         fi
         systemctl is-active -q moto || systemd-run -q --unit=moto /opt/moto/bin/moto_server -H 0.0.0.0 -p 9000
         for i in $(seq 30); do curl -s -o /dev/null http://127.0.0.1:9000/ && break; sleep 1; done
