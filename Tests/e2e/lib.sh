@@ -68,7 +68,7 @@ play() {
         (cd "$REPO" && "$SWIFTPLAY" -i "$inv" "$pb" "$@") >"$logf" 2>&1
     fi
     rc=$?
-    log "$name: $pb $* -> rc=$rc ($((SECONDS - t0))s, log $logf)"
+    log "$name: $pb $(echo "$*" | sed -E 's/("password": ")[^"]*"/\1***"/g') -> rc=$rc ($((SECONDS - t0))s, log $logf)"
     if [ $rc -ne 0 ]; then tail -n 25 "$logf" | sed 's/^/    | /' >&2; fi
     return $rc
 }
