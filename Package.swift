@@ -27,7 +27,7 @@ let package = Package(
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         .target(name: "Transport", dependencies: ["CLibSSH"]),
         // Ansible's filters, tests and lookups on top of Jinja.
-        .target(name: "Templating", dependencies: ["Jinja", "DataLoader", "CCrypt"]),
+        .target(name: "Templating", dependencies: ["Jinja", "DataLoader", "CCrypt", .product(name: "OrderedCollections", package: "swift-collections")]),
         .target(name: "Output", dependencies: ["Jinja"]),
         .target(name: "Modules", dependencies: [
             "Jinja", "Transport", "Templating", "DataLoader", "CCrypt",
@@ -43,6 +43,8 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DataLoader", "Jinja"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Jinja"]),
         .testTarget(name: "ModulesTests", dependencies: ["Modules", "Transport", "Jinja"]),
+        .testTarget(name: "DockerModulesTests", dependencies: ["Modules", "Transport", "Jinja"]),
+        .testTarget(name: "SystemModulesTests", dependencies: ["Modules", "Transport", "Jinja"]),
     ],
     swiftLanguageModes: [.v5]
 )

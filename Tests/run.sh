@@ -38,7 +38,8 @@ if [ "$failed" -gt 0 ]; then echo "0 passed, 1 failed"; exit 1; fi
 
 # Real test hosts (Debian 12, systemd, sshd) in Docker, on 127.0.0.1 only.
 hosts_ready=0
-if Tests/hosts/engine.sh && Tests/hosts/start.sh 3 sp-h > "$logdir/hosts.txt"; then
+export SWIFTPLAY_HOSTS_BASE_PORT=${SWIFTPLAY_CI_HOSTS_PORT:-2601} SWIFTPLAY_HOSTS_DIR=$SWIFTPLAY_CACHE/ci-hosts
+if Tests/hosts/engine.sh && Tests/hosts/start.sh 10 ci-h > "$logdir/hosts.txt"; then
     export SWIFTPLAY_TEST_HOSTS=$(sed -n 's/^inventory: //p' "$logdir/hosts.txt")
     hosts_ready=1
 else
@@ -48,9 +49,10 @@ fi
 
 stage swift-test swift test
 if [ -x Tests/engine-compat/run.sh ]; then stage engine-compat Tests/engine-compat/run.sh; fi
-if [ "$hosts_ready" = 1 ] && [ -x Tests/e2e/run.sh ]; then stage e2e Tests/e2e/run.sh; fi
+unset SWIFTPLAY_HOSTS_BASE_PORT SWIFTPLAY_HOSTS_DIR
+if [ "$hosts_ready" = 1 ] && [ -x Tests/e2e/run.sh ] && [ -z "${SWIFTPLAY_SKIP_E2E:-}" ]; then stage e2e Tests/e2e/run.sh; fi
 
-Tests/hosts/stop.sh sp-h >/dev/null 2>&1 || true
+Tests/hosts/stop.sh ci-h >/dev/null 2>&1 || true
 echo
 echo "stages: $passed passed, $failed failed"
 # Closing line counted by CI: every XCTest case plus every stage.

@@ -117,8 +117,11 @@ public enum YAMLLoader {
         let value: Int?
         if t.hasPrefix("0x") { value = Int(t.dropFirst(2), radix: 16) }
         else if t.hasPrefix("0b") { value = Int(t.dropFirst(2), radix: 2) }
-        else if t.hasPrefix("0o") { value = Int(t.dropFirst(2), radix: 8) }
         else if t.count > 1 && t.hasPrefix("0") { value = Int(t.dropFirst(), radix: 8) }
+        else if t.contains(":"), t.range(of: #"^[1-9][0-9]*(:[0-5]?[0-9])+$"#, options: .regularExpression) != nil {
+            // YAML 1.1 base 60: 1:30 is 90.
+            value = t.split(separator: ":").reduce(0) { $0 * 60 + (Int($1) ?? 0) }
+        }
         else if t.allSatisfy({ $0.isASCII && $0.isNumber }) { value = Int(t) }
         else { value = nil }
         return value.map { $0 * sign }

@@ -39,7 +39,7 @@ extension ConnectionPool {
                     case "accept-new": o.acceptNewHostKeys = true
                     default: o.hostKeyChecking = true
                     }
-                case "userknownhostsfile": o.knownHostsFile = parts[1] == "/dev/null" ? nil : parts[1]
+                case "userknownhostsfile": o.knownHostsFile = parts[1]
                 case "proxyjump": o.proxyJump = parts[1]
                 default: break
                 }

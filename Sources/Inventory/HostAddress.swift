@@ -21,13 +21,14 @@ enum HostAddress {
             port = p
         }
         guard isHostname(host) || isIPv6(host) else { return nil }
-        if !allowRanges && host.contains("[") { return nil }
+        if !allowRanges && host.has("[") { return nil }
         return (host, port)
     }
 
     /// `[anything]:123`
     private static func splitBracketedPort(_ s: String) -> (String, Int)? {
-        guard s.hasPrefix("["), let (head, port) = trailingPort(s), head.count > 2, head.hasSuffix("]") else { return nil }
+        guard s.utf8.first == UInt8(ascii: "["), let (head, port) = trailingPort(s), head.utf8.count > 2,
+              head.utf8.last == UInt8(ascii: "]") else { return nil }
         return (String(head.dropFirst().dropLast()), port)
     }
 
@@ -35,12 +36,12 @@ enum HostAddress {
     private static func splitPort(_ s: String) -> (String, Int)? {
         guard let (head, port) = trailingPort(s) else { return nil }
         var inBracket = false
-        for c in head {
+        for c in head.utf8 {
             if inBracket {
-                if c == "]" { inBracket = false }
-            } else if c == "[" {
+                if c == UInt8(ascii: "]") { inBracket = false }
+            } else if c == UInt8(ascii: "[") {
                 inBracket = true
-            } else if c == ":" || c == "]" {
+            } else if c == UInt8(ascii: ":") || c == UInt8(ascii: "]") {
                 return nil
             }
         }
@@ -49,20 +50,24 @@ enum HostAddress {
 
     /// Text before a final `:digits`, and the port.
     private static func trailingPort(_ s: String) -> (String, Int)? {
-        guard let colon = s.lastIndex(of: ":") else { return nil }
-        let digits = s[s.index(after: colon)...]
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return (String(s[..<colon]), Int(digits) ?? Int.max)
+        let utf8 = s.utf8
+        guard let colon = utf8.lastIndex(of: UInt8(ascii: ":")) else { return nil }
+        let digits = utf8[utf8.index(after: colon)...]
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return (String(s[..<colon]), Int(Substring(digits)) ?? Int.max)
     }
 
     /// Dot-separated labels of word characters and `-`, not starting with `-` nor ending with `-`
     /// or `_`; each label may contain `[a:b]` ranges (numeric or one letter).
     static func isHostname(_ s: String) -> Bool {
-        guard !s.isEmpty else { return false }
-        for label in s.unicodeScalars.split(separator: ".", omittingEmptySubsequences: false) {
-            guard isLabel(Array(label)) else { return false }
+        let chars = Array(s.unicodeScalars)
+        guard !chars.isEmpty else { return false }
+        var start = 0
+        for (i, c) in chars.enumerated() where c == "." {
+            guard isLabel(chars[start..<i]) else { return false }
+            start = i + 1
         }
-        return true
+        return isLabel(chars[start...])
     }
 
     /// Python's `\w`: letters, digits and underscore, in any script.
@@ -74,11 +79,11 @@ enum HostAddress {
         }
     }
 
-    private static func isLabel(_ chars: [Unicode.Scalar]) -> Bool {
+    private static func isLabel(_ chars: ArraySlice<Unicode.Scalar>) -> Bool {
         guard !chars.isEmpty else { return false }
-        var i = 0
+        var i = chars.startIndex
         var last: Unicode.Scalar = " "
-        while i < chars.count {
+        while i < chars.endIndex {
             let c = chars[i]
             if c == "[" {
                 guard let end = rangeEnd(chars, from: i) else { return false }
@@ -86,7 +91,7 @@ enum HostAddress {
                 last = "]"
                 continue
             }
-            guard isWordCharacter(c) || (c == "-" && i > 0) else { return false }
+            guard isWordCharacter(c) || (c == "-" && i > chars.startIndex) else { return false }
             last = c
             i += 1
         }
@@ -94,7 +99,7 @@ enum HostAddress {
     }
 
     /// Index after a valid `[x:y]` or `[x:y:step]` range starting at `start`.
-    private static func rangeEnd(_ chars: [Unicode.Scalar], from start: Int) -> Int? {
+    private static func rangeEnd(_ chars: ArraySlice<Unicode.Scalar>, from start: Int) -> Int? {
         guard let close = chars[start...].firstIndex(of: "]") else { return nil }
         let parts = chars[(start + 1)..<close].split(separator: ":", omittingEmptySubsequences: false).map { part in
             String(String.UnicodeScalarView(part))
@@ -119,7 +124,7 @@ enum HostAddress {
     }()
 
     static func isIPv6(_ s: String) -> Bool {
-        guard s.contains(":"), let re = ipv6Pattern else { return false }
+        guard s.has(":"), let re = ipv6Pattern else { return false }
         return re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
     }
 
@@ -129,8 +134,8 @@ enum HostAddress {
     /// web02, web03; `db-[a:c]` gives db-a, db-b, db-c. Numeric begin with a leading zero sets the
     /// width. A range whose end is before its begin expands to nothing, as in Ansible.
     static func expand(_ name: String) throws -> [String] {
-        guard let open = name.firstIndex(of: "["), let close = name.firstIndex(of: "]"), !name.contains("|") else {
-            if name.contains("[") { throw Invalid(description: "host range in '\(name)' must look like [begin:end] or [begin:end:step]") }
+        guard let open = name.firstIndex(of: "["), let close = name.firstIndex(of: "]"), !name.has("|") else {
+            if name.has("[") { throw Invalid(description: "host range in '\(name)' must look like [begin:end] or [begin:end:step]") }
             return [name]
         }
         // Ansible takes the text between the first '[' and the first ']', wherever they are.

@@ -152,7 +152,7 @@ struct INIParser {
         }
         for name in names {
             try data.addHost(name, group: group, port: port)
-            for (key, value) in vars { try data.setVariable(name, key, value) }
+            try data.setHostVariables(name, vars)
         }
     }
 
@@ -160,7 +160,7 @@ struct INIParser {
     /// address is kept whole, as Ansible does.
     static func expandHostPattern(_ pattern: String) throws -> ([String], Int?) {
         let (host, port) = HostAddress.parse(pattern, allowRanges: true) ?? (pattern, nil)
-        let names = host.contains("[") ? try HostAddress.expand(host) : [host]
+        let names = host.has("[") ? try HostAddress.expand(host) : [host]
         return (names, port)
     }
 

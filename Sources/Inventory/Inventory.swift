@@ -26,6 +26,11 @@ public final class Inventory {
     private var implicitLocalhost: Host?
     private var groupHostsCache: [String: [String]] = [:]
     private var hostGroupsCache: [String: [String]] = [:]
+    var sortedGroupsCache: [[String]: [String]] = [:]  // direct groups -> groups in vars order
+    var groupVarsCache: [[String]: OrderedDictionary<String, Value>] = [:]  // [playbook dir] + groups -> vars
+    /// Source directories that have a group_vars or host_vars folder.
+    lazy var groupVarsDirs: [String] = sourceDirs.filter { varsFiles.hasFolder(baseDir: $0, kind: "group_vars") }
+    lazy var hostVarsDirs: [String] = sourceDirs.filter { varsFiles.hasFolder(baseDir: $0, kind: "host_vars") }
     /// Each group's ancestors, and its place in vars precedence; groups do not change after loading.
     private var ancestors: [String: [String]] = [:]
     var precedenceRank: [String: Int] = [:]
@@ -33,8 +38,10 @@ public final class Inventory {
 
     /// Reads the sources in order: files, directories (every file inside, skipping hidden files,
     /// `host_vars`/`group_vars` and backup or non-inventory extensions) and `h1,h2,` host lists.
-    /// A missing source is a warning, as in Ansible, leaving only the implicit localhost; a malformed
-    /// file is an error naming its file, line and column.
+    /// A missing source is a warning, as in Ansible, leaving only the implicit localhost. A malformed
+    /// file is an error naming its file, line and column (Ansible only warns and goes on without it,
+    /// unless `inventory_any_unparsed_is_failed` is set). Inventory scripts, TOML files and inventory
+    /// plugin configurations (`plugin:` YAML) are refused with an error.
     public init(sources: [String]) throws {
         data = InventoryData()
         let loader = SourceLoader(data: data)
@@ -131,10 +138,11 @@ public final class Inventory {
 
     /// Every group of the host, direct or inherited (including `all` for inventory hosts).
     func allGroups(of hostName: String) -> [String] {
-        guard let host = data.hosts[hostName] else { return [] }
+        // `localhost` may stand for the inventory's 127.0.0.1, as in Ansible.
+        guard let host = data.hosts[hostName] ?? host(hostName), !host.isImplicit else { return [] }
         lock.lock()
         defer { lock.unlock() }
-        if let cached = hostGroupsCache[hostName] { return cached }
+        if let cached = hostGroupsCache[host.name] { return cached }
         var out: [String] = []
         var seen: Set<String> = []
         for g in host.groups {
@@ -143,7 +151,7 @@ public final class Inventory {
                 out.append(name)
             }
         }
-        hostGroupsCache[hostName] = out
+        hostGroupsCache[host.name] = out
         return out
     }
 

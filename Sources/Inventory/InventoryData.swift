@@ -40,7 +40,8 @@ final class InventoryData {
 
     func addHost(_ name: String, group: String?, port: Int?) throws {
         guard !name.isEmpty else { throw InventoryFailure("Invalid empty host name provided: \(name)") }
-        if let group, groups[group] == nil { throw InventoryFailure("Could not find group \(group) in inventory") }
+        let target = group.flatMap { groups[$0] }
+        if let group, target == nil { throw InventoryFailure("Could not find group \(group) in inventory") }
         let host: Host
         if let existing = hosts[name] {
             host = existing  // as in Ansible, a port given again for a known host is ignored
@@ -58,7 +59,7 @@ final class InventoryData {
                 }
             }
         }
-        if let group, let g = groups[group] { add(host, to: g) }
+        if let target { add(host, to: target) }
     }
 
     private func add(_ host: Host, to group: Group) {
@@ -127,6 +128,16 @@ final class InventoryData {
             h.vars[key] = value
         } else {
             throw InventoryFailure("Could not identify group or host named \(entity)")
+        }
+    }
+
+    /// Sets several variables on a host (or on the group of that name, as `setVariable` does).
+    func setHostVariables(_ name: String, _ vars: [(String, Value)]) throws {
+        guard !vars.isEmpty else { return }
+        if groups[name] == nil, let h = hosts[name] {
+            for (key, value) in vars { h.vars[key] = value }
+        } else {
+            for (key, value) in vars { try setVariable(name, key, value) }
         }
     }
 

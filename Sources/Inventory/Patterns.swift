@@ -38,8 +38,11 @@ extension Inventory {
                 let text = try String(contentsOfFile: path, encoding: .utf8)
                 subset += text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             }
-            let allowed = Set(try evaluate(subset))
-            result = result.filter { allowed.contains($0) }
+            // An empty limit restricts nothing, as in Ansible.
+            if !subset.isEmpty {
+                let allowed = Set(try evaluate(subset))
+                result = result.filter { allowed.contains($0) }
+            }
         }
         var seen: Set<String> = []
         return result.filter { seen.insert($0).inserted }
@@ -55,7 +58,7 @@ extension Inventory {
     /// pattern is a host address (so `host:22` or an IPv6 address stays one pattern).
     static func splitPattern(_ pattern: String) -> [String] {
         var parts: [String]
-        if pattern.contains(",") {
+        if pattern.has(",") {
             parts = pattern.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         } else if HostAddress.parse(pattern, allowRanges: true) != nil {
             parts = [pattern]

@@ -9,8 +9,35 @@ import OrderedCollections
 enum PythonLiteral {
     /// The literal's value, or nil when `text` is not a Python literal.
     static func evaluate(_ text: String) -> Value? {
+        if let quick = quickEvaluate(text) { return quick }
         var parser = LiteralParser(Array(text.unicodeScalars))
         return parser.parseAll()
+    }
+
+    /// The common simple cases without the full parser: plain decimal integers and bare words.
+    /// Returns nil when the full parser must decide; `.some(nil)` means "not a literal".
+    private static func quickEvaluate(_ text: String) -> Value?? {
+        let utf8 = text.utf8
+        guard let first = utf8.first else { return nil }
+        let isDigit = { (c: UInt8) in c >= 0x30 && c <= 0x39 }
+        let isWordByte = { (c: UInt8) in isDigit(c) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) || c == 0x5F }
+        if isDigit(first), first != 0x30 || utf8.count == 1, utf8.allSatisfy(isDigit) {
+            return Int(text).map { .some(.int($0)) }
+        }
+        // Dotted numbers such as IP addresses are no literal.
+        if isDigit(first), utf8.allSatisfy({ isDigit($0) || $0 == 0x2E }), utf8.filter({ $0 == 0x2E }).count > 1 {
+            return .some(nil)
+        }
+        if !isDigit(first), utf8.allSatisfy(isWordByte) {
+            switch text {
+            case "True": return .some(.bool(true))
+            case "False": return .some(.bool(false))
+            case "None": return .some(Value.none)
+            case "set": return .some(nil)
+            default: return .some(nil)  // a bare name is no literal
+            }
+        }
+        return nil
     }
 }
 
@@ -241,8 +268,8 @@ private struct LiteralParser {
 
     /// One or more adjacent string literals, concatenated; str and bytes may not be mixed.
     mutating func parseStrings(prefix: String) -> Node? {
-        var isBytes = prefix.contains("b")
-        guard var text = parseStringBody(raw: prefix.contains("r"), bytes: isBytes) else { return nil }
+        var isBytes = prefix.has("b")
+        guard var text = parseStringBody(raw: prefix.has("r"), bytes: isBytes) else { return nil }
         while true {
             let save = i
             skipSpace()
@@ -253,8 +280,8 @@ private struct LiteralParser {
                 i = save
                 break
             }
-            let nextBytes = lower.contains("b")
-            guard nextBytes == isBytes, let more = parseStringBody(raw: lower.contains("r"), bytes: nextBytes) else { return nil }
+            let nextBytes = lower.has("b")
+            guard nextBytes == isBytes, let more = parseStringBody(raw: lower.has("r"), bytes: nextBytes) else { return nil }
             text += more
             isBytes = nextBytes
         }

@@ -34,6 +34,7 @@ struct SourceLoader {
             for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) where !Self.isIgnored(name) {
                 if try load((source as NSString).appendingPathComponent(name)) { parsed = true }
             }
+            if !parsed { data.warn("Unable to parse \(source) as an inventory source") }
             return parsed
         }
         guard FileManager.default.isReadableFile(atPath: source) else {
@@ -52,6 +53,10 @@ struct SourceLoader {
             throw SourceError("TOML inventories are not supported; use INI or YAML", at: SourceMark(file: path, line: 1, column: 1))
         }
         let text = try YAMLLoader.read(path)
+        if text.hasPrefix("#!") && FileManager.default.isExecutableFile(atPath: path) {
+            // Ansible would run it (script plugin); running inventory scripts is not supported here.
+            throw SourceError("executable inventory scripts are not supported; use an INI or YAML inventory", at: SourceMark(file: path, line: 1, column: 1))
+        }
         // YAML first (for files that may be YAML), then INI, as Ansible's plugin order has it. When both
         // fail, the YAML error is the useful one if the file was meant as YAML: it has a YAML extension
         // or parsed as a mapping.
@@ -59,7 +64,7 @@ struct SourceLoader {
         var meantAsYAML = !ext.isEmpty
         if ["yml", "yaml", "json"].contains(ext) || (ext.isEmpty && Self.mayBeYAMLMapping(text)) {
             do {
-                let root = try YAMLLoader.load(text: text, file: path)
+                let root = try loadSingleYAMLDocument(text, file: path)
                 meantAsYAML = meantAsYAML || root?.entries != nil
                 let entries = try YAMLInventoryParser.check(root, file: path)
                 try YAMLInventoryParser(data: data, file: path).parse(entries)

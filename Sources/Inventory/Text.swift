@@ -43,14 +43,23 @@ enum Text {
     }
 }
 
-extension StringProtocol {
+extension Substring {
     /// Python's str.strip().
     var stripped: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !Text.isSpace($0) }),
               let last = scalars.lastIndex(where: { !Text.isSpace($0) }) else { return "" }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars[first...last])
-        return String(out)
+        return String(Substring(scalars[first...last]))
     }
+}
+
+extension String {
+    /// Python's str.strip().
+    var stripped: String { Substring(self).stripped }
+}
+
+extension StringProtocol {
+    /// Whether the text contains the character; unlike `contains("x")` this does not go through
+    /// Foundation's substring search, which is slow on hot paths.
+    func has(_ c: Unicode.Scalar) -> Bool { unicodeScalars.contains(c) }
 }

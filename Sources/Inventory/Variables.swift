@@ -17,34 +17,59 @@ extension Inventory {
         guard let host = host(hostName) else {
             throw SourceError("host '\(hostName)' is not in the inventory", at: nil)
         }
-        var out = OrderedDictionary<String, Value>()
-        func merge(_ vars: OrderedDictionary<String, Value>) {
-            for (k, v) in vars { out[k] = v }
-        }
-        let groups = sortedGroups(of: host.name)
         let playbook = playbookDir.map { SourceLoader.absolutePath($0) }
-        merge(data.groups["all"]?.vars ?? [:])
-        for g in groups { merge(data.groups[g]?.vars ?? [:]) }
-        for dir in sourceDirs { merge(try varsFiles.vars(baseDir: dir, kind: "group_vars", name: "all")) }
-        if let playbook { merge(try varsFiles.vars(baseDir: playbook, kind: "group_vars", name: "all")) }
-        for dir in sourceDirs {
-            for g in groups { merge(try varsFiles.vars(baseDir: dir, kind: "group_vars", name: g)) }
-        }
-        if let playbook {
-            for g in groups { merge(try varsFiles.vars(baseDir: playbook, kind: "group_vars", name: g)) }
-        }
+        var out = try groupVariables(sortedGroups(of: host.name), playbook: playbook)
         if !host.isImplicit {
             out["inventory_file"] = host.inventoryFile.map(Value.string) ?? Value.none
             out["inventory_dir"] = host.inventoryDir.map(Value.string) ?? Value.none
         }
-        merge(host.vars)
-        for dir in sourceDirs { merge(try varsFiles.vars(baseDir: dir, kind: "host_vars", name: host.name)) }
-        if let playbook { merge(try varsFiles.vars(baseDir: playbook, kind: "host_vars", name: host.name)) }
+        for (k, v) in host.vars { out[k] = v }
+        lock.lock()
+        let hostDirs = hostVarsDirs + (playbook.map { [$0] } ?? [])
+        lock.unlock()
+        for dir in hostDirs {
+            for (k, v) in try varsFiles.vars(baseDir: dir, kind: "host_vars", name: host.name) { out[k] = v }
+        }
+        return out
+    }
+
+    /// Levels 1 to 3 depend only on the host's groups, so hosts with the same groups share them.
+    private func groupVariables(_ groups: [String], playbook: String?) throws -> OrderedDictionary<String, Value> {
+        let key = [playbook ?? ""] + groups
+        lock.lock()
+        let cached = groupVarsCache[key]
+        let groupDirs = groupVarsDirs + (playbook.map { [$0] } ?? [])
+        lock.unlock()
+        if let cached { return cached }
+        var out = OrderedDictionary<String, Value>()
+        func merge(_ vars: OrderedDictionary<String, Value>) {
+            for (k, v) in vars { out[k] = v }
+        }
+        merge(data.groups["all"]?.vars ?? [:])
+        for g in groups { merge(data.groups[g]?.vars ?? [:]) }
+        // Inventory directories first, then the playbook's.
+        for dir in groupDirs { merge(try varsFiles.vars(baseDir: dir, kind: "group_vars", name: "all")) }
+        for dir in groupDirs {
+            for g in groups { merge(try varsFiles.vars(baseDir: dir, kind: "group_vars", name: g)) }
+        }
+        lock.lock()
+        groupVarsCache[key] = out
+        lock.unlock()
         return out
     }
 
     /// The host's groups other than `all`, in the order their vars apply: by depth, priority, name.
     func sortedGroups(of host: String) -> [String] {
-        allGroups(of: host).filter { $0 != "all" }.sorted { (precedenceRank[$0] ?? 0) < (precedenceRank[$1] ?? 0) }
+        // Hosts with the same direct groups have the same sorted groups.
+        let direct = data.hosts[host]?.groups ?? []
+        lock.lock()
+        let cached = sortedGroupsCache[direct]
+        lock.unlock()
+        if let cached { return cached }
+        let sorted = allGroups(of: host).filter { $0 != "all" }.sorted { (precedenceRank[$0] ?? 0) < (precedenceRank[$1] ?? 0) }
+        lock.lock()
+        sortedGroupsCache[direct] = sorted
+        lock.unlock()
+        return sorted
     }
 }

@@ -10,7 +10,7 @@ import OrderedCollections
 /// key by key. Each lookup is parsed once and cached.
 final class VarsFiles {
     private let lock = NSLock()
-    private var cache: [String: OrderedDictionary<String, Value>] = [:]
+    private var cache: [String: [String: OrderedDictionary<String, Value>]] = [:]  // dir -> name -> vars
     private var dirExists: [String: Bool] = [:]
     private(set) var warnings: [String] = []
 
@@ -23,15 +23,21 @@ final class VarsFiles {
         let dir = baseDir.hasSuffix("/") ? baseDir + kind : baseDir + "/" + kind
         lock.lock()
         defer { lock.unlock() }
+        if let cached = cache[dir]?[name] { return cached }
         guard isDirectory(dir) else { return [:] }
-        let key = dir + "\u{0}" + name
-        if let cached = cache[key] { return cached }
         var result = OrderedDictionary<String, Value>()
         for file in Self.findFiles(in: dir, name: name) {
             for (k, v) in try load(file) { result[k] = v }
         }
-        cache[key] = result
+        cache[dir, default: [:]][name] = result
         return result
+    }
+
+    /// Whether `<baseDir>/<kind>` is a directory (a warning notes a file in its place).
+    func hasFolder(baseDir: String, kind: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return isDirectory(baseDir.hasSuffix("/") ? baseDir + kind : baseDir + "/" + kind)
     }
 
     private func isDirectory(_ dir: String) -> Bool {
@@ -64,7 +70,7 @@ final class VarsFiles {
             let path = (dir as NSString).appendingPathComponent(name)
             let ext = (name as NSString).pathExtension
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { continue }
             if isDir.boolValue {
                 if ext.isEmpty { found.append(contentsOf: filesInside(path)) }
             } else if ext.isEmpty || extensions.contains("." + ext) {
@@ -80,7 +86,7 @@ final class VarsFiles {
         if text.hasPrefix("$ANSIBLE_VAULT") {
             throw SourceError("vault-encrypted vars files are not supported", at: SourceMark(file: file, line: 1, column: 1))
         }
-        guard let node = try YAMLLoader.load(text: text, file: file) else { return [:] }
+        guard let node = try loadSingleYAMLDocument(text, file: file) else { return [:] }
         if case .dict(let d) = node.value { return d }
         if !node.value.truthy { return [:] }
         throw SourceError("vars file must contain a mapping of variable names to values, got \(node.kindName)", at: node.mark)

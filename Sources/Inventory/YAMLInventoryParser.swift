@@ -2,6 +2,15 @@ import DataLoader
 import Jinja
 import OrderedCollections
 
+/// Ansible reads inventory and vars files as single YAML documents.
+func loadSingleYAMLDocument(_ text: String, file: String) throws -> YAMLNode? {
+    let docs = try YAMLLoader.loadAll(text: text, file: file)
+    if docs.count > 1 {
+        throw SourceError("expected a single document in the stream, found \(docs.count)", at: docs[1].mark)
+    }
+    return docs.first
+}
+
 /// Reads Ansible's YAML (and JSON) inventory format into `InventoryData`: top-level keys are groups,
 /// each a mapping with optional `hosts`, `vars` and `children` (nested groups of the same shape).
 /// Host keys may carry ranges and ports (`web[01:03]:2222`).
@@ -90,7 +99,7 @@ struct YAMLInventoryParser {
         let port: Int?
         do {
             let (host, p) = HostAddress.parse(item.key, allowRanges: true) ?? (item.key, nil)
-            names = host.contains("[") ? try HostAddress.expand(host) : [host]
+            names = host.has("[") ? try HostAddress.expand(host) : [host]
             port = p
         } catch let error as HostAddress.Invalid {
             throw SourceError(error.description, at: item.keyMark)

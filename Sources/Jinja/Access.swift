@@ -35,6 +35,7 @@ extension Environment {
             return ListDictMethods.tupleMethod(t, name, env: self)
         case .dict(let d): return ListDictMethods.dictMethod(d, name, env: self)
         case .object(let o): return o.attribute(name)
+        case .callable(let c): return c.attributes[name]
         case .int(let i):
             if name == "real" || name == "numerator" { return .int(i) }
             if name == "imag" { return .int(0) }
@@ -51,6 +52,8 @@ extension Environment {
 
     public func getattr(_ obj: Value, _ name: String) throws -> Value {
         if case .undefined(let u) = obj { return try chain(u, obj) }
+        // Fast path for the common `dict.key`: only names of dict methods need the method lookup.
+        if case .dict(let d) = obj, !ListDictMethods.mayBeDictMethod(name), let v = d[name] { return v }
         if let v = attribute(obj, name) { return v }
         if case .dict(let d) = obj, let v = d[name] { return v }
         return missingAttribute(obj, name)
@@ -110,7 +113,7 @@ extension Environment {
             case .none: return nil
             case .int(let i): return i
             case .bool(let b): return b ? 1 : 0
-            case .undefined(let u): throw undefinedError(u)
+            case .undefined(let u) where isStrict(u): throw undefinedError(u)
             default: throw TemplateError.type("slice indices must be integers or None or have an __index__ method")
             }
         }
@@ -146,7 +149,12 @@ enum PySlice {
             if hi < 0 { hi = max(0, hi + count) }
             hi = min(hi, count)
             var i = lo
-            while i < hi { out.append(i); i += step }
+            while i < hi {
+                out.append(i)
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         } else {
             var hi = start ?? (count - 1)
             if hi < 0 { hi += count; if hi < 0 { hi = -1 } } else if hi >= count { hi = count - 1 }
@@ -155,7 +163,12 @@ enum PySlice {
                 if lo < 0 { lo += count; if lo < 0 { lo = -1 } } else if lo >= count { lo = count - 1 }
             }
             var i = hi
-            while i > lo { out.append(i); i += step }
+            while i > lo {
+                out.append(i)
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
         }
         return out
     }

@@ -112,7 +112,11 @@ public final class Environment {
     public var loader: ((_ name: String) throws -> (source: String, filename: String))?
 
     private var cache: [String: CompiledTemplate] = [:]
+    private var expressionCache: [String: Expr] = [:]
     private var loaded: [String: CompiledTemplate] = [:]
+    /// Guards the two caches so one environment can render on several threads at once
+    /// (filters, tests, globals and options must not be changed while rendering).
+    private let cacheLock = NSLock()
     /// Upper bound on nested macro calls, includes and recursive loops.
     public var maxRecursionDepth = 100
 
@@ -129,8 +133,10 @@ public final class Environment {
     }
 
     func compile(_ source: String, name: String?) throws -> CompiledTemplate {
-        let key = (name ?? "") + "\u{0}" + source
-        if let c = cache[key] { return c }
+        // Lexing depends on the whitespace options, so they are part of the key.
+        let flags = (options.trimBlocks ? "t" : "-") + (options.lstripBlocks ? "l" : "-") + (options.keepTrailingNewline ? "k" : "-")
+        let key = flags + (name ?? "") + "\u{0}" + source
+        if let c = cacheLock.withLock({ cache[key] }) { return c }
         let plain = !(source.contains("{{") || source.contains("{%") || source.contains("{#"))
         let tokens = try Lexer.tokenize(source, options: options, name: name)
         var parser = Parser(tokens: tokens, templateName: name)
@@ -143,30 +149,47 @@ public final class Environment {
             single = e
         }
         let code = CompiledTemplate(name: name, body: body, isPlainText: plain, singleExpression: single)
-        if cache.count > 10_000 { cache.removeAll() }
-        cache[key] = code
+        cacheLock.withLock {
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[key] = code
+        }
         return code
     }
 
     /// Loads a template through `loader` (for include/import/extends).
     func load(_ name: String) throws -> CompiledTemplate {
-        if let c = loaded[name] { return c }
+        if let c = cacheLock.withLock({ loaded[name] }) { return c }
         guard let loader = loader else {
             throw TemplateError(kind: .runtime, message: "no loader for this environment specified", templateName: name)
         }
-        let (source, filename) = try loader(name)
+        let source: String, filename: String
+        do {
+            (source, filename) = try loader(name)
+        } catch let e as TemplateError {
+            throw e
+        } catch {
+            // Loader failures (missing file, unreadable...) become "template not found" errors,
+            // which `include ... ignore missing` skips.
+            throw TemplateError(kind: .runtime, message: "TemplateNotFound: \(name) (\(error))")
+        }
         let code = try compile(source, name: filename)
-        loaded[name] = code
+        cacheLock.withLock { loaded[name] = code }
         return code
     }
 
     /// Forgets templates fetched through the loader (call after changing what the loader returns).
-    public func clearLoadedTemplates() { loaded.removeAll() }
+    public func clearLoadedTemplates() { cacheLock.withLock { loaded.removeAll() } }
 
     public func expression(_ source: String) throws -> Expression {
+        if let e = cacheLock.withLock({ expressionCache[source] }) { return Expression(env: self, expr: e) }
         let tokens = try Lexer.tokenizeExpression(source, options: options)
         var parser = Parser(tokens: tokens, templateName: nil)
-        return Expression(env: self, expr: try parser.parseStandaloneExpression())
+        let expr = try parser.parseStandaloneExpression()
+        cacheLock.withLock {
+            if expressionCache.count > 10_000 { expressionCache.removeAll() }
+            expressionCache[source] = expr
+        }
+        return Expression(env: self, expr: expr)
     }
 
     public func callFilter(_ name: String, _ input: Value, args: [Value] = [], kwargs: Kwargs = [:]) throws -> Value {

@@ -55,6 +55,9 @@ extension Environment {
     func attributePath(_ item: Value, _ path: Value) throws -> Value {
         var v = item
         let parts: [Value]
+        if case .string(let s) = path, !s.utf8.contains(UInt8(ascii: ".")), s.utf8.first.map({ $0 < 48 || $0 > 57 }) ?? true {
+            return try getitem(item, path)
+        }
         switch path {
         case .string(let s):
             parts = s.split(separator: ".", omittingEmptySubsequences: false).map { p in

@@ -31,6 +31,7 @@ enum SequenceFilters {
             let fa = FilterArgs(a, k, "batch")
             let size = try fa.int(0, "linecount", 1)
             guard size > 0 else { throw TemplateError.runtime("batch size must be positive") }
+            try PyString.checkSize(size)
             let fill = fa.get(1, "fill_with").flatMap { $0.isNone ? nil : $0 }
             let items = try env.iterate(v)
             var out: [Value] = []
@@ -190,7 +191,7 @@ enum SequenceFilters {
         guard let nameV = a.first, case .string(let name) = nameV else {
             throw TemplateError.runtime("map requires a filter argument")
         }
-        guard let filter = env.filters[name] else { throw TemplateError(kind: .syntax, message: "No filter named '\(name)'.") }
+        guard let filter = env.filters[name] else { throw TemplateError.runtime("No filter named '\(name)'.") }
         let rest = Array(a.dropFirst())
         return .list(try items.map { try filter($0, rest, k, env) })
     }
@@ -205,7 +206,7 @@ enum SequenceFilters {
         var test: TestFunction?
         if let nameV = args.first {
             let name = try env.str(nameV)
-            guard let t = env.tests[name] else { throw TemplateError(kind: .syntax, message: "No test named '\(name)'.") }
+            guard let t = env.tests[name] else { throw TemplateError.runtime("No test named '\(name)'.") }
             test = t
             args.removeFirst()
         }

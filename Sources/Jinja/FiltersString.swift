@@ -12,7 +12,7 @@ enum StringFilters {
             .string(PyString.strip(try env.str(v), try FilterArgs(a, k, "trim").string(0, "chars", env)))
         }
         f["center"] = { v, a, k, env in
-            .string(PyString.pad(try env.str(v), try FilterArgs(a, k, "center").int(0, "width", 80), "^"))
+            .string(try PyString.pad(try env.str(v), try FilterArgs(a, k, "center").int(0, "width", 80), "^"))
         }
         f["replace"] = { v, a, k, env in
             let fa = FilterArgs(a, k, "replace")
@@ -52,7 +52,7 @@ enum StringFilters {
             try filesizeformat(v, binary: FilterArgs(a, k, "filesizeformat").bool(0, "binary", false), env)
         }
         f["xmlattr"] = { v, a, k, env in try xmlattr(v, autospace: FilterArgs(a, k, "xmlattr").bool(0, "autospace", true), env) }
-        f["pprint"] = { v, _, _, _ in .string(v.pythonRepr) }
+        f["pprint"] = { v, _, _, _ in .string(PrettyPrint.format(v)) }
         f["tojson"] = { v, a, k, _ in
             let fa = FilterArgs(a, k, "tojson")
             var indent: Int?
@@ -99,7 +99,13 @@ enum StringFilters {
         let s = try env.str(v)
         var pad = "    "
         if let w = a.get(0, "width") {
-            if case .string(let str) = w { pad = str } else { pad = String(repeating: " ", count: max(0, try a.int(0, "width", 4))) }
+            if case .string(let str) = w {
+                pad = str
+            } else {
+                let n = max(0, try a.int(0, "width", 4))
+                try PyString.checkSize(n)
+                pad = String(repeating: " ", count: n)
+            }
         }
         let first = a.bool(1, "first", false)
         let blank = a.bool(2, "blank", false)
@@ -322,7 +328,7 @@ enum StringFilters {
         for (i, p) in prefixes.enumerated() {
             unit = Foundation.pow(base, Double(i + 2))
             if bytes < unit || i == prefixes.count - 1 {
-                return .string(String(format: "%.1f %@", base * bytes / unit, p))
+                return .string(NumberFormat.printf("%.1f", base * bytes / unit) + " " + p)
             }
         }
         return .string("")
@@ -408,5 +414,73 @@ enum TextWrap {
             if !cur.isEmpty { lines.append(cur.joined()) }
         }
         return lines
+    }
+}
+
+/// Python's pprint.pformat (width 80, dict keys sorted): values that do not fit on the remaining
+/// line are split one element per line.
+enum PrettyPrint {
+    static let width = 80
+
+    static func format(_ v: Value) -> String {
+        var out = ""
+        write(v, indent: 0, allowance: 0, into: &out)
+        return out
+    }
+
+    /// repr() with dict keys sorted, as pprint shows them.
+    static func repr(_ v: Value) -> String {
+        switch v {
+        case .list(let l): return "[" + l.map(repr).joined(separator: ", ") + "]"
+        case .tuple(let l):
+            if l.count == 1 { return "(" + repr(l[0]) + ",)" }
+            return "(" + l.map(repr).joined(separator: ", ") + ")"
+        case .dict(let d):
+            return "{" + sortedKeys(d.keys).map { Value.reprString($0) + ": " + repr(d[$0] ?? .none) }.joined(separator: ", ") + "}"
+        default: return v.pythonRepr
+        }
+    }
+
+    private static func sortedKeys<C: Collection>(_ keys: C) -> [String] where C.Element == String {
+        keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+    }
+
+    private static func write(_ v: Value, indent: Int, allowance: Int, into out: inout String) {
+        let rep = repr(v)
+        guard PyString.length(rep) > width - indent - allowance else { out += rep; return }
+        switch v {
+        case .list(let l) where !l.isEmpty:
+            out += "["
+            items(l, indent: indent, allowance: allowance + 1, into: &out)
+            out += "]"
+        case .tuple(let l) where !l.isEmpty:
+            let end = l.count == 1 ? ",)" : ")"
+            out += "("
+            items(l, indent: indent, allowance: allowance + end.count, into: &out)
+            out += end
+        case .dict(let d) where !d.isEmpty:
+            out += "{"
+            let keys = sortedKeys(d.keys)
+            let inner = indent + 1
+            for (i, k) in keys.enumerated() {
+                let last = i == keys.count - 1
+                let kr = Value.reprString(k)
+                out += kr + ": "
+                write(d[k] ?? .none, indent: inner + PyString.length(kr) + 2, allowance: last ? allowance + 1 : 1, into: &out)
+                if !last { out += ",\n" + String(repeating: " ", count: inner) }
+            }
+            out += "}"
+        default:
+            out += rep
+        }
+    }
+
+    private static func items(_ l: [Value], indent: Int, allowance: Int, into out: inout String) {
+        let inner = indent + 1
+        for (i, x) in l.enumerated() {
+            let last = i == l.count - 1
+            write(x, indent: inner, allowance: last ? allowance : 1, into: &out)
+            if !last { out += ",\n" + String(repeating: " ", count: inner) }
+        }
     }
 }

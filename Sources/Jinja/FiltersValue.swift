@@ -42,9 +42,8 @@ enum ValueFilters {
             case .bool(let b): return .double(b ? 1 : 0)
             case .double: return v
             case .string(let s): return parseFloat(s).map(Value.double) ?? def
-            case .undefined(let u):
-                if env.isStrict(u) { throw env.undefinedError(u) }
-                return def
+            // float(Undefined) fails in every undefined mode.
+            case .undefined(let u): throw env.undefinedError(u)
             default: return def
             }
         }
@@ -55,7 +54,6 @@ enum ValueFilters {
             guard ["common", "ceil", "floor"].contains(method) else {
                 throw TemplateError.runtime("method must be common, ceil or floor")
             }
-            if case .undefined(let u) = v { throw env.undefinedError(u) }
             guard let d = v.numericDouble else { throw TemplateError.type("type \(v.typeName) doesn't define __round__ method") }
             if method == "common" {
                 if case .double = v { return .double(pyRound(d, precision)) }
@@ -74,7 +72,7 @@ enum ValueFilters {
         guard d.isFinite else { return d }
         if n >= 0 {
             if n > 300 { return d }
-            return Double(String(format: "%.\(n)f", d)) ?? d
+            return Double(NumberFormat.printf("%.\(n)f", d)) ?? d
         }
         let scale = Foundation.pow(10.0, Double(-n))
         return (d / scale).rounded(.toNearestOrEven) * scale
@@ -114,9 +112,8 @@ enum ValueFilters {
             if let i = parseInt(s, base: base) { return .int(i) }
             if let d = parseFloat(s), d.isFinite, abs(d) < 9.2e18 { return .int(Int(d)) }
             return nil
-        case .undefined(let u):
-            if env.isStrict(u) { throw env.undefinedError(u) }
-            return nil
+        // int(Undefined) fails in every undefined mode.
+        case .undefined(let u): throw env.undefinedError(u)
         default: return nil
         }
     }

@@ -1,13 +1,30 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Number rendering shared by `%` formatting and `str.format`.
 enum NumberFormat {
+    /// C printf of one double (much cheaper than Foundation's String(format:) on Linux).
+    static func printf(_ spec: String, _ d: Double) -> String {
+        var buf = [CChar](repeating: 0, count: 64)
+        let n = withVaList([d]) { vsnprintf(&buf, buf.count, spec, $0) }
+        if n >= buf.count {
+            buf = [CChar](repeating: 0, count: Int(n) + 1)
+            _ = withVaList([d]) { vsnprintf(&buf, buf.count, spec, $0) }
+        }
+        return String(cString: buf)
+    }
+
     /// Formats the absolute value of `d` with a printf conversion (f, e, g, ...).
     static func cFloat(_ d: Double, _ conv: Character, precision: Int, alt: Bool = false) -> String {
         if d.isNaN { return conv.isUppercase ? "NAN" : "nan" }
         if d.isInfinite { return conv.isUppercase ? "INF" : "inf" }
         let p = min(max(precision, 0), 100)
-        return String(format: "%\(alt ? "#" : "").\(p)\(conv)", abs(d))
+        return printf("%\(alt ? "#" : "").\(p)\(conv)", abs(d))
     }
 
     static func groupThousands(_ digits: String, sep: String, every: Int = 3) -> String {
@@ -23,7 +40,8 @@ enum NumberFormat {
     }
 
     /// Applies sign, zero padding and alignment around an already-formatted magnitude.
-    static func finish(_ magnitude: String, negative: Bool, sign: Character?, width: Int, zeroPad: Bool, align: Character?, fill: String = " ") -> String {
+    static func finish(_ magnitude: String, negative: Bool, sign: Character?, width: Int, zeroPad: Bool, align: Character?, fill: String = " ") throws -> String {
+        try PyString.checkSize(width)
         let signStr = negative ? "-" : (sign == "+" ? "+" : (sign == " " ? " " : ""))
         let len = PyString.length(signStr + magnitude)
         if zeroPad && align == nil && width > len {
@@ -32,7 +50,7 @@ enum NumberFormat {
         if align == "=" && width > len {
             return signStr + String(repeating: fill, count: width - len) + magnitude
         }
-        return PyString.pad(signStr + magnitude, width, align ?? ">", fill: fill)
+        return try PyString.pad(signStr + magnitude, width, align ?? ">", fill: fill)
     }
 }
 
@@ -48,7 +66,8 @@ enum PercentFormat {
         }
         var next = 0
         var out = ""
-        let cs = Array(fmt)
+        // Unicode scalars, not Characters: grapheme segmentation is needlessly slow here.
+        let cs = Array(fmt.unicodeScalars)
         var i = 0
         var usedMapping = false
         func take() throws -> Value {
@@ -59,7 +78,7 @@ enum PercentFormat {
         while i < cs.count {
             let c = cs[i]
             i += 1
-            guard c == "%" else { out.append(c); continue }
+            guard c == "%" else { out.unicodeScalars.append(c); continue }
             guard i < cs.count else { throw TemplateError.runtime("incomplete format") }
             var key: String?
             if cs[i] == "(" {
@@ -68,7 +87,7 @@ enum PercentFormat {
                 var name = ""
                 while j < cs.count {
                     if cs[j] == "(" { depth += 1 } else if cs[j] == ")" { depth -= 1; if depth == 0 { break } }
-                    name.append(cs[j])
+                    name.unicodeScalars.append(cs[j])
                     j += 1
                 }
                 guard j < cs.count else { throw TemplateError.runtime("incomplete format key") }
@@ -76,13 +95,14 @@ enum PercentFormat {
                 i = j + 1
             }
             var flags = Set<Character>()
-            while i < cs.count, "-+ #0".contains(cs[i]) { flags.insert(cs[i]); i += 1 }
+            while i < cs.count, "-+ #0".unicodeScalars.contains(cs[i]) { flags.insert(Character(cs[i])); i += 1 }
+            func digit(_ c: Unicode.Scalar) -> Int? { c.value >= 48 && c.value <= 57 ? Int(c.value - 48) : nil }
             var width = 0
             if i < cs.count, cs[i] == "*" {
                 width = try take().intValue ?? 0
                 i += 1
             } else {
-                while i < cs.count, let d = cs[i].wholeNumberValue, cs[i].isASCII { width = width * 10 + d; i += 1 }
+                while i < cs.count, let d = digit(cs[i]) { width = width * 10 + d; i += 1 }
             }
             var precision: Int?
             if i < cs.count, cs[i] == "." {
@@ -92,13 +112,13 @@ enum PercentFormat {
                     p = try take().intValue ?? 0
                     i += 1
                 } else {
-                    while i < cs.count, let d = cs[i].wholeNumberValue, cs[i].isASCII { p = p * 10 + d; i += 1 }
+                    while i < cs.count, let d = digit(cs[i]) { p = p * 10 + d; i += 1 }
                 }
                 precision = p
             }
-            while i < cs.count, "hlL".contains(cs[i]) { i += 1 }
+            while i < cs.count, "hlL".unicodeScalars.contains(cs[i]) { i += 1 }
             guard i < cs.count else { throw TemplateError.runtime("incomplete format") }
-            let conv = cs[i]
+            let conv = Character(cs[i])
             i += 1
             if conv == "%" { out += "%"; continue }
             let v: Value
@@ -126,7 +146,7 @@ enum PercentFormat {
         case "s", "r", "a":
             var s = conv == "s" ? try env.str(v) : v.pythonRepr
             if let p = precision { s = PyString.string(s.unicodeScalars.prefix(p)) }
-            return PyString.pad(s, width, align ?? ">")
+            return try PyString.pad(s, width, align ?? ">")
         case "d", "i", "u", "x", "X", "o", "c":
             let n: Int
             switch v {
@@ -136,12 +156,12 @@ enum PercentFormat {
                 guard d.isFinite else { throw TemplateError.runtime("cannot convert float \(Value.formatFloat(d)) to integer") }
                 n = Int(d)
             default:
-                if conv == "c", case .string(let s) = v, s.unicodeScalars.count == 1 { return PyString.pad(s, width, align ?? ">") }
+                if conv == "c", case .string(let s) = v, s.unicodeScalars.count == 1 { return try PyString.pad(s, width, align ?? ">") }
                 throw TemplateError.type("%\(conv) format: a number is required, not \(v.typeName)")
             }
             if conv == "c" {
                 guard let u = UnicodeScalar(UInt32(clamping: max(n, 0))) else { throw TemplateError.runtime("%c arg not in range") }
-                return PyString.pad(String(Character(u)), width, align ?? ">")
+                return try PyString.pad(String(Character(u)), width, align ?? ">")
             }
             var digits: String
             switch conv {
@@ -150,17 +170,20 @@ enum PercentFormat {
             case "o": digits = String(n.magnitude, radix: 8)
             default: digits = String(n.magnitude)
             }
-            if let p = precision, digits.count < p { digits = String(repeating: "0", count: p - digits.count) + digits }
+            if let p = precision, digits.count < p {
+                try PyString.checkSize(p)
+                digits = String(repeating: "0", count: p - digits.count) + digits
+            }
             if flags.contains("#") {
                 if conv == "x" { digits = "0x" + digits } else if conv == "X" { digits = "0X" + digits } else if conv == "o" { digits = "0o" + digits }
             }
-            return NumberFormat.finish(digits, negative: n < 0, sign: sign, width: width, zeroPad: zero, align: align)
+            return try NumberFormat.finish(digits, negative: n < 0, sign: sign, width: width, zeroPad: zero, align: align)
         case "f", "F", "e", "E", "g", "G":
             guard let d = v.numericDouble else {
                 throw TemplateError.type("must be real number, not \(v.typeName)")
             }
             let mag = NumberFormat.cFloat(d, conv, precision: precision ?? 6, alt: flags.contains("#"))
-            return NumberFormat.finish(mag, negative: d < 0 || (d == 0 && d.sign == .minus), sign: sign, width: width, zeroPad: zero, align: align)
+            return try NumberFormat.finish(mag, negative: d < 0 || (d == 0 && d.sign == .minus), sign: sign, width: width, zeroPad: zero, align: align)
         default:
             throw TemplateError.runtime("unsupported format character '\(conv)'")
         }
@@ -297,7 +320,11 @@ enum PyFormat {
         var type: Character?
         if i < cs.count { type = cs[i]; i += 1 }
         guard i == cs.count else { throw TemplateError.runtime("Invalid format specifier") }
-        if zero && align == nil { align = "="; fill = "0" }
+        if zero {
+            // A leading 0 means zero fill (unless a fill was given) and sign-aware padding by default.
+            if cs.count < 2 || !"<>^=".contains(cs[1]) { fill = "0" }
+            if align == nil { align = "=" }
+        }
 
         switch v {
         case .string, .undefined, .none, .list, .tuple, .dict, .object, .callable:
@@ -306,7 +333,7 @@ enum PyFormat {
             }
             var s = v.pythonStr
             if let p = precision { s = PyString.string(s.unicodeScalars.prefix(p)) }
-            return PyString.pad(s, width, align == "=" ? "<" : (align ?? "<"), fill: fill)
+            return try PyString.pad(s, width, align == "=" ? "<" : (align ?? "<"), fill: fill)
         default:
             break
         }
@@ -332,7 +359,7 @@ enum PyFormat {
             if alt { magnitude = "0" + String(type ?? "x") + magnitude }
         case "c":
             guard let n = v.intValue, let u = UnicodeScalar(UInt32(clamping: max(n, 0))) else { throw TemplateError.runtime("%c arg not in range") }
-            return PyString.pad(String(Character(u)), width, align ?? "<", fill: fill)
+            return try PyString.pad(String(Character(u)), width, align ?? "<", fill: fill)
         case "e", "E", "f", "F", "g", "G", "%":
             let conv: Character = type == "%" ? "f" : (type ?? "g")
             let value = type == "%" ? d * 100 : d
@@ -350,6 +377,6 @@ enum PyFormat {
         default:
             throw TemplateError.runtime("Unknown format code '\(type.map(String.init) ?? "")' for object of type '\(v.typeName)'")
         }
-        return NumberFormat.finish(magnitude, negative: negative, sign: sign == "-" ? nil : sign, width: width, zeroPad: false, align: align ?? ">", fill: fill)
+        return try NumberFormat.finish(magnitude, negative: negative, sign: sign == "-" ? nil : sign, width: width, zeroPad: false, align: align ?? ">", fill: fill)
     }
 }

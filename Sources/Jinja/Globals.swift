@@ -65,7 +65,9 @@ enum Globals {
         default: throw TemplateError.type("range expected at most 3 arguments, got \(ints.count)")
         }
         if step == 0 { throw TemplateError.runtime("range() arg 3 must not be zero") }
-        let count = step > 0 ? max(0, (stop - start + step - 1) / step) : max(0, (start - stop - step - 1) / -step)
+        // Computed in Double so extreme bounds cannot overflow; the cap below keeps it small anyway.
+        let span = step > 0 ? Double(stop) - Double(start) : Double(start) - Double(stop)
+        let count = span <= 0 ? 0 : Int(min((span / Double(step.magnitude)).rounded(.up), Double(maxRangeItems + 1)))
         if count > maxRangeItems { throw TemplateError.runtime("range too big, maximum size for range is \(maxRangeItems)") }
         return (0..<count).map { .int(start + $0 * step) }
     }
@@ -81,7 +83,8 @@ enum Globals {
     static func lipsum(n: Int, html: Bool, min lo: Int, max hi: Int) -> String {
         var paragraphs: [String] = []
         for _ in 0..<max(0, min(n, 1000)) {
-            let count = Int.random(in: max(1, lo)...max(max(1, lo), hi))
+            let low = min(max(1, lo), 10_000)
+            let count = Int.random(in: low...max(low, min(hi, 10_000)))
             var out: [String] = []
             var startSentence = true
             for i in 0..<count {

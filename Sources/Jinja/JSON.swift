@@ -4,6 +4,7 @@ import OrderedCollections
 /// Serialises like Python's `json.dumps` (ensure_ascii=True): ", "/": " separators without an
 /// indent, ","/": " with one.
 public func valueToJSON(_ v: Value, indent: Int? = nil, sortKeys: Bool = false) throws -> String {
+    if let n = indent { try PyString.checkSize(n * 100) }
     var out = ""
     try writeJSON(v, indent: indent, sortKeys: sortKeys, level: 0, into: &out)
     return out

@@ -396,6 +396,8 @@ struct Lexer {
                 case UInt8(ascii: "v"): bytes.append(11)
                 case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""): bytes.append(e)
                 case 10: break  // escaped newline joins lines
+                case UInt8(ascii: "N"):
+                    throw error("malformed \\N character escape", line: line, column: column)
                 case UInt8(ascii: "x"), UInt8(ascii: "u"), UInt8(ascii: "U"):
                     let n = e == UInt8(ascii: "x") ? 2 : (e == UInt8(ascii: "u") ? 4 : 8)
                     let hex = i + n <= src.count ? String(decoding: src[i..<(i + n)], as: UTF8.self) : ""

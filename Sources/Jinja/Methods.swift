@@ -108,14 +108,14 @@ enum StringMethods {
                 .list(PyString.splitlines(s, keepends: a.get(0, "keepends")?.truthy ?? false).map { .string($0) })
             }
         case "zfill":
-            return Jinja.method(name) { a in .string(PyString.zfill(s, try a.int(0, "width") ?? 0)) }
+            return Jinja.method(name) { a in .string(try PyString.zfill(s, try a.int(0, "width") ?? 0)) }
         case "center", "ljust", "rjust":
             return Jinja.method(name) { a in
                 let width = try a.int(0, "width") ?? 0
                 let fill = try a.string(1, "fillchar") ?? " "
                 guard fill.unicodeScalars.count == 1 else { throw TemplateError.type("The fill character must be exactly one character long") }
                 let align: Character = name == "center" ? "^" : (name == "ljust" ? "<" : ">")
-                return .string(PyString.pad(s, width, align, fill: fill))
+                return .string(try PyString.pad(s, width, align, fill: fill))
             }
         case "partition", "rpartition":
             return Jinja.method(name) { a in
@@ -173,6 +173,19 @@ enum ListDictMethods {
             }
         case "copy": return method(name) { _ in .list(l) }
         default: return nil
+        }
+    }
+
+    static let dictMethodNames: Set<String> = ["keys", "values", "items", "get", "copy", "pop", "update", "setdefault", "clear", "popitem"]
+
+    static func mayBeDictMethod(_ name: String) -> Bool {
+        guard let f = name.utf8.first, name.utf8.count <= 10 else { return false }
+        switch f {
+        case UInt8(ascii: "k"), UInt8(ascii: "v"), UInt8(ascii: "i"), UInt8(ascii: "g"), UInt8(ascii: "c"),
+             UInt8(ascii: "p"), UInt8(ascii: "u"), UInt8(ascii: "s"):
+            return dictMethodNames.contains(name)
+        default:
+            return false
         }
     }
 
@@ -292,6 +305,15 @@ enum Sorting {
     /// Stable sort with Python ordering on the extracted keys.
     static func sorted(_ items: [Value], env: Environment, key: (Value) throws -> Value, reverse: Bool) throws -> [Value] {
         let keyed = try items.map { (try key($0), $0) }
+        // Common case: all keys are strings; compare them directly (stable via the index).
+        if keyed.allSatisfy({ $0.0.stringValue != nil }) {
+            let ordered = keyed.enumerated().sorted { a, b in
+                let x = a.element.0.stringValue ?? "", y = b.element.0.stringValue ?? ""
+                if !x.utf8.elementsEqual(y.utf8) { return x.utf8.lexicographicallyPrecedes(y.utf8) != reverse }
+                return a.offset < b.offset
+            }
+            return ordered.map { $0.element.1 }
+        }
         var failure: Error?
         // Python's sort is stable even when reversed (equal items keep their order).
         let indexed = Array(keyed.enumerated())

@@ -1,10 +1,12 @@
 /// The syntax tree. Every node carries its source line so runtime errors can point at it.
 
-struct CallArgs {
+/// A class rather than a struct so that matching a call node does not copy four arrays.
+final class CallArgs {
     var positional: [Expr] = []
     var keyword: [(String, Expr)] = []
     var star: Expr?
     var doubleStar: Expr?
+    var isEmpty: Bool { positional.isEmpty && keyword.isEmpty && star == nil && doubleStar == nil }
 }
 
 enum BinaryOp: String {
@@ -84,14 +86,23 @@ final class BlockDef {
     }
 }
 
-struct ForLoop {
-    var target: Target
-    var iterable: Expr
-    var filter: Expr?
-    var body: [Stmt]
-    var otherwise: [Stmt]
-    var recursive: Bool
-    var line: Int
+final class ForLoop {
+    let target: Target
+    let iterable: Expr
+    let filter: Expr?
+    let body: [Stmt]
+    let otherwise: [Stmt]
+    let recursive: Bool
+    let line: Int
+    init(target: Target, iterable: Expr, filter: Expr?, body: [Stmt], otherwise: [Stmt], recursive: Bool, line: Int) {
+        self.target = target
+        self.iterable = iterable
+        self.filter = filter
+        self.body = body
+        self.otherwise = otherwise
+        self.recursive = recursive
+        self.line = line
+    }
 }
 
 indirect enum Stmt {
@@ -103,8 +114,8 @@ indirect enum Stmt {
     /// `{% set x %}...{% endset %}` with optional filter chain applied to the captured body.
     case setBlock(Target, filter: Expr?, body: [Stmt], line: Int)
     case macro(MacroDef)
-    /// `{% call(params) callee(args) %}body{% endcall %}`
-    case callBlock(Expr, params: [MacroParam], body: [Stmt], line: Int)
+    /// `{% call(params) callee(args) %}body{% endcall %}`; the body is the `caller` macro.
+    case callBlock(Expr, caller: MacroDef, line: Int)
     case filterBlock(Expr, body: [Stmt])
     case include(Expr, ignoreMissing: Bool, withContext: Bool, line: Int)
     case importAs(Expr, alias: String, withContext: Bool, line: Int)
@@ -140,19 +151,17 @@ enum NameScan {
             if let f = f { scan(f, &out) }
             body.forEach { scan($0, &out) }
         case .macro(let m):
-            // A nested macro's own varargs/kwargs/caller do not count, but its defaults do.
+            // Like Jinja, names used by nested macros and call blocks count for the outer macro too.
             for p in m.params { if let d = p.defaultValue { scan(d, &out) } }
-            var inner = Set<String>()
-            m.body.forEach { scan($0, &inner) }
-            out.formUnion(inner.subtracting(["varargs", "kwargs", "caller"]))
-        case .callBlock(let e, _, let body, _):
+            m.body.forEach { scan($0, &out) }
+        case .callBlock(let e, let caller, _):
             scan(e, &out)
-            body.forEach { scan($0, &out) }
+            caller.body.forEach { scan($0, &out) }
         case .filterBlock(let e, let body):
             scan(e, &out)
             body.forEach { scan($0, &out) }
         case .include(let e, _, _, _), .importAs(let e, _, _, _), .fromImport(let e, _, _, _): scan(e, &out)
-        case .block(let b): b.body.forEach { scan($0, &out) }
+        case .block: break  // Jinja does not look into blocks here
         case .with(let pairs, let body):
             pairs.forEach { scan($0.1, &out) }
             body.forEach { scan($0, &out) }

@@ -6,7 +6,14 @@ final class Namespace: ValueObject {
     init(_ attrs: OrderedDictionary<String, Value>) { self.attrs = attrs }
     var typeName: String { "Namespace" }
     func attribute(_ name: String) -> Value? { attrs[name] }
-    var stringValue: String { "<Namespace " + Value.dict(attrs).pythonRepr + ">" }
+    /// A namespace can contain itself; like Python's repr, show the inner occurrence as {...}.
+    private var inRepr = false
+    var stringValue: String {
+        if inRepr { return "<Namespace {...}>" }
+        inRepr = true
+        defer { inRepr = false }
+        return "<Namespace " + Value.dict(attrs).pythonRepr + ">"
+    }
 }
 
 /// HTML-safe string (result of `escape`/`safe`/`tojson`); prints as its content.

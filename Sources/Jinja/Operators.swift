@@ -97,7 +97,34 @@ extension Environment {
 
     private func overflow() -> TemplateError { .runtime("integer overflow") }
 
+    /// Markup operands make `+` and `%` escape the plain-string side, as markupsafe does.
+    private func markupBinary(_ op: BinaryOp, _ lhs: Value, _ rhs: Value) throws -> Value? {
+        func markup(_ v: Value) -> Markup? { if case .object(let o) = v { return o as? Markup } else { return nil } }
+        func escaped(_ v: Value) throws -> String {
+            if let m = markup(v) { return m.text }
+            return PyString.escapeHTML(try str(v))
+        }
+        switch op {
+        case .add where markup(lhs) != nil || markup(rhs) != nil:
+            guard case .string = try plain(lhs), case .string = try plain(rhs) else { return nil }
+            return .object(Markup(try escaped(lhs) + escaped(rhs)))
+        case .mod:
+            guard let m = markup(lhs) else { return nil }
+            let args: Value
+            switch rhs {
+            case .tuple(let t): args = .tuple(try t.map { $0.stringValue != nil ? .object(Markup(try escaped($0))) : $0 })
+            case .string: args = .object(Markup(try escaped(rhs)))
+            default: args = rhs
+            }
+            return .object(Markup(try PercentFormat.format(m.text, args, env: self)))
+        default:
+            return nil
+        }
+    }
+
     func binary(_ op: BinaryOp, _ lhs: Value, _ rhs: Value) throws -> Value {
+        if case .object = lhs, let v = try markupBinary(op, lhs, rhs) { return v }
+        if case .object = rhs, let v = try markupBinary(op, lhs, rhs) { return v }
         let l = try plain(lhs), r = try plain(rhs)
         if let a = intOrBool(l), let b = intOrBool(r) { return try intBinary(op, a, b) }
         if let a = number(l), let b = number(r) { return try doubleBinary(op, a, b) }
@@ -107,12 +134,15 @@ extension Environment {
         case (.add, .tuple(let a), .tuple(let b)): return .tuple(a + b)
         case (.mul, .string(let s), _), (.mul, _, .string(let s)):
             guard let n = intOrBool(l.stringValue == nil ? l : r) else { break }
+            try PyString.checkSize(n.multipliedReportingOverflow(by: max(1, s.utf8.count)).overflow ? Int.max : n * max(1, s.utf8.count))
             return .string(n > 0 ? String(repeating: s, count: n) : "")
         case (.mul, .list(let a), _), (.mul, _, .list(let a)):
             guard let n = intOrBool(l.listValue == nil ? l : r) else { break }
+            try PyString.checkSize(n.multipliedReportingOverflow(by: max(1, a.count)).overflow ? Int.max : n * max(1, a.count))
             return .list(n > 0 ? Array([[Value]](repeating: a, count: n).joined()) : [])
         case (.mul, .tuple(let a), _), (.mul, _, .tuple(let a)):
             guard let n = intOrBool(l.listValue == nil ? l : r) else { break }
+            try PyString.checkSize(n.multipliedReportingOverflow(by: max(1, a.count)).overflow ? Int.max : n * max(1, a.count))
             return .tuple(n > 0 ? Array([[Value]](repeating: a, count: n).joined()) : [])
         case (.mod, .string(let fmt), _):
             return .string(try PercentFormat.format(fmt, r, env: self))
@@ -288,7 +318,8 @@ extension Environment {
         if let a = intOrBool(l), let b = intOrBool(r) { return a < b }
         if let a = number(l), let b = number(r) { return a < b }
         switch (l, r) {
-        case (.string(let a), .string(let b)): return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+        // UTF-8 byte order is code point order, which is how Python compares strings.
+        case (.string(let a), .string(let b)): return a.utf8.lexicographicallyPrecedes(b.utf8)
         case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)):
             for (x, y) in zip(a, b) where !(try equals(x, y)) {
                 return try lessThan(x, y, op: op)
@@ -298,7 +329,4 @@ extension Environment {
             throw TemplateError.type("'\(op)' not supported between instances of '\(l.typeName)' and '\(r.typeName)'")
         }
     }
-
-    /// Three-way comparison for sorting.
-    func order(_ a: Value, _ b: Value) throws -> Bool { try lessThan(a, b) }
 }

@@ -309,7 +309,10 @@ struct Parser {
         try expectBlockEnd()
         let (body, _) = try subBody("call")
         try expectBlockEnd()
-        return .callBlock(callee, params: params, body: body, line: line)
+        let used = NameScan.names(in: body)
+        let caller = MacroDef(name: "caller", params: params, body: body, usesVarargs: used.contains("varargs"),
+                              usesKwargs: used.contains("kwargs"), usesCaller: used.contains("caller"))
+        return .callBlock(callee, caller: caller, line: line)
     }
 
     private mutating func parseFilterBlock() throws -> Stmt {
@@ -377,6 +380,9 @@ struct Parser {
             var alias = n
             if skipName("as") { alias = try expectName() }
             names.append((n, alias))
+        }
+        if (isName("with") || isName("without")), peek().kind == .name, peek().value == "context" {
+            ctx = try parseContextModifier(default: false)
         }
         try expectBlockEnd()
         return .fromImport(e, names: names, withContext: ctx, line: line)
@@ -690,7 +696,7 @@ struct Parser {
 
     private mutating func parseCallArgs() throws -> CallArgs {
         try expectOp("(")
-        var args = CallArgs()
+        let args = CallArgs()
         var first = true
         while !isOp(")") {
             if !first {
@@ -740,8 +746,7 @@ struct Parser {
             first = false
             let line = current.line
             let name = try dottedName()
-            var args = CallArgs()
-            if isOp("(") { args = try parseCallArgs() }
+            let args = isOp("(") ? try parseCallArgs() : CallArgs()
             node = .filter(node, name, args, line: line)
         }
         guard let result = node else { throw error("expected filter") }

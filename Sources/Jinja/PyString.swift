@@ -104,21 +104,24 @@ enum PyString {
             if count < 0 || n < count { out += new }
             return out
         }
-        if count < 0 { return s.replacingOccurrences(of: old, with: new) }
-        var out = ""
-        var rest = Substring(s)
-        var n = 0
-        while n < count, let r = rest.range(of: old) {
-            out += rest[..<r.lowerBound]
-            out += new
-            rest = rest[r.upperBound...]
-            n += 1
+        // Byte-wise search: valid UTF-8 never matches in the middle of a character.
+        let hay = Array(s.utf8), needle = Array(old.utf8), rep = Array(new.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(hay.count)
+        var i = 0, done = 0
+        while i + needle.count <= hay.count {
+            if (count < 0 || done < count), hay[i] == needle[0], hay[i..<(i + needle.count)].elementsEqual(needle) {
+                out += rep
+                i += needle.count
+                done += 1
+            } else {
+                out.append(hay[i])
+                i += 1
+            }
         }
-        return out + rest
+        out += hay[i...]
+        return String(decoding: out, as: UTF8.self)
     }
-
-    static func lower(_ s: String) -> String { s.lowercased() }
-    static func upper(_ s: String) -> String { s.uppercased() }
 
     /// Python's `str.title()`: a letter is upper-cased when it follows a non-letter.
     static func title(_ s: String) -> String {
@@ -217,8 +220,17 @@ enum PyString {
         return lines
     }
 
+    /// Strings built from template-controlled sizes (padding widths, repetition counts) are capped
+    /// so that a typo like `center(10**12)` is an error instead of exhausting memory.
+    static let maxBuiltLength = 10_000_000
+
+    static func checkSize(_ n: Int) throws {
+        if n > maxBuiltLength { throw TemplateError.runtime("result too large (more than \(maxBuiltLength) items)") }
+    }
+
     /// Pads to `width` code points: align "<" left, ">" right, "^" centre (Python's str.center bias).
-    static func pad(_ s: String, _ width: Int, _ align: Character, fill: String = " ") -> String {
+    static func pad(_ s: String, _ width: Int, _ align: Character, fill: String = " ") throws -> String {
+        try checkSize(width)
         let n = length(s)
         guard width > n else { return s }
         let total = width - n
@@ -232,7 +244,8 @@ enum PyString {
         }
     }
 
-    static func zfill(_ s: String, _ width: Int) -> String {
+    static func zfill(_ s: String, _ width: Int) throws -> String {
+        try checkSize(width)
         let n = length(s)
         guard width > n else { return s }
         var body = Substring(s)

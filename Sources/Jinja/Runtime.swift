@@ -136,8 +136,7 @@ final class Runtime {
         case .macro(let def):
             s.vars[def.name] = makeMacro(def, s, st)
             scopesToClear.append(s)
-        case .callBlock(let callExpr, let params, let body, let line):
-            let callerDef = MacroDef(name: "caller", params: params, body: body, usesVarargs: false, usesKwargs: false, usesCaller: false)
+        case .callBlock(let callExpr, let callerDef, let line):
             let caller = makeMacro(callerDef, s, st, lenientArgs: true)
             guard case .call(let callee, let args, _) = callExpr else { break }
             let f = try eval(callee, s)
@@ -181,8 +180,10 @@ final class Runtime {
     private func runFor(_ f: ForLoop, _ iterable: Value, depth0: Int, _ s: Scope, _ st: RenderState, _ out: inout String) throws {
         var items = try env.iterate(iterable)
         if let cond = f.filter {
+            // Expressions cannot capture a frame, so one scratch frame serves every item.
+            let tmp = Scope(parent: s)
             items = try items.filter { item in
-                let tmp = Scope(parent: s)
+                tmp.vars.removeAll(keepingCapacity: true)
                 try assign(f.target, item, tmp)
                 return try env.truth(eval(cond, tmp))
             }
@@ -202,13 +203,24 @@ final class Runtime {
             }
         }
         let loopValue = Value.object(loop)
+        // As in Jinja, `else` also runs when no iteration ran to its end (break/continue).
+        var completed = false
+        // One frame is recycled across iterations unless something captured it.
+        var inner = Scope(parent: s)
         for (i, item) in items.enumerated() {
             loop.index0 = i
-            let inner = Scope(parent: s)
+            if inner.captured {
+                inner = Scope(parent: s)
+            } else if i > 0 {
+                inner.vars.removeAll(keepingCapacity: true)
+            }
             try assign(f.target, item, inner)
             inner.vars["loop"] = loopValue
-            if try exec(f.body, inner, st, &out) == .breakLoop { break }
+            let flow = try exec(f.body, inner, st, &out)
+            if flow == .breakLoop { break }
+            if flow == .normal { completed = true }
         }
+        if !completed { _ = try exec(f.otherwise, s, st, &out) }
     }
 
     func renderBlock(_ name: String, index: Int, scope: Scope, _ st: RenderState, _ out: inout String, placement: BlockDef? = nil) throws {
@@ -255,6 +267,7 @@ final class Runtime {
         }
         try enter()
         defer { depth -= 1 }
+        if withContext { s.markCaptured() }
         let root = withContext ? Scope(parent: s) : Scope(source: nil)
         try renderRoot(code, RenderState(root: root), &out)
     }
@@ -264,6 +277,7 @@ final class Runtime {
         let code = try loadTemplate(nameV)
         try enter()
         defer { depth -= 1 }
+        if withContext { s.markCaptured() }
         let root = withContext ? Scope(parent: s) : Scope(source: nil)
         var output = ""
         try renderRoot(code, RenderState(root: root), &output)
@@ -275,9 +289,14 @@ final class Runtime {
     // MARK: macros
 
     func makeMacro(_ def: MacroDef, _ defScope: Scope, _ st: RenderState, lenientArgs: Bool = false) -> Value {
-        .callable(Callable(name: def.name) { args, kwargs in
+        defScope.markCaptured()
+        let c = Callable(name: def.name) { args, kwargs in
             try self.callMacro(def, defScope, st, args, kwargs, lenientArgs: lenientArgs)
-        })
+        }
+        c.attributes = ["name": .string(def.name), "arguments": .tuple(def.params.map { .string($0.name) }),
+                        "catch_kwargs": .bool(def.usesKwargs), "catch_varargs": .bool(def.usesVarargs),
+                        "caller": .bool(def.usesCaller)]
+        return .callable(c)
     }
 
     private func callMacro(_ def: MacroDef, _ defScope: Scope, _ st: RenderState, _ args: [Value], _ kwargs: Kwargs, lenientArgs: Bool) throws -> Value {
@@ -480,6 +499,7 @@ final class Runtime {
     }
 
     func evalArgs(_ args: CallArgs, _ s: Scope) throws -> ([Value], Kwargs) {
+        if args.isEmpty { return ([], [:]) }
         var pos: [Value] = []
         pos.reserveCapacity(args.positional.count)
         for a in args.positional { pos.append(try eval(a, s)) }

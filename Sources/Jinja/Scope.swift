@@ -1,10 +1,73 @@
+/// Variables of one frame. Most frames hold a handful of names, where a linear scan beats
+/// hashing; a hash index is added once a frame grows.
+struct VarTable: Sequence {
+    private var entries: [(name: String, value: Value)] = []
+    private var index: [String: Int]?
+    private static let indexThreshold = 12
+
+    private func position(_ name: String) -> Int? {
+        if let ix = index { return ix[name] }
+        for i in entries.indices where entries[i].name == name { return i }
+        return nil
+    }
+
+    subscript(name: String) -> Value? {
+        get { position(name).map { entries[$0].value } }
+        set {
+            if let i = position(name) {
+                if let v = newValue {
+                    entries[i].value = v
+                } else {
+                    entries.remove(at: i)
+                    index = nil
+                    if entries.count > VarTable.indexThreshold { rebuildIndex() }
+                }
+            } else if let v = newValue {
+                entries.append((name, v))
+                if index != nil {
+                    index?[name] = entries.count - 1
+                } else if entries.count > VarTable.indexThreshold {
+                    rebuildIndex()
+                }
+            }
+        }
+    }
+
+    private mutating func rebuildIndex() {
+        var ix: [String: Int] = [:]
+        for (i, e) in entries.enumerated() { ix[e.name] = i }
+        index = ix
+    }
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    mutating func removeAll(keepingCapacity: Bool = false) {
+        entries.removeAll(keepingCapacity: keepingCapacity)
+        index = nil
+    }
+
+    func makeIterator() -> IndexingIterator<[(name: String, value: Value)]> { entries.makeIterator() }
+}
+
 /// A chain of variable frames. The root frame may be backed by the caller's `VariableSource`;
 /// names not found anywhere fall through to the environment's globals.
 final class Scope {
-    var vars: [String: Value] = [:]
+    var vars = VarTable()
     let parent: Scope?
     /// Only on the root frame: the caller's variables.
     let source: VariableSource?
+    /// Set once a closure (macro, caller, nested template) may outlive the current use of this
+    /// frame; loops then stop recycling it between iterations.
+    private(set) var captured = false
+
+    /// Marks this frame and its ancestors as referenced by a long-lived closure.
+    func markCaptured() {
+        var s: Scope? = self
+        while let cur = s, !cur.captured {
+            cur.captured = true
+            s = cur.parent
+        }
+    }
 
     init(parent: Scope) {
         self.parent = parent
@@ -34,21 +97,5 @@ final class Scope {
             guard let p = s.parent else { return s }
             s = p
         }
-    }
-
-    /// Every visible variable, innermost winning (for `with context` and `namespace`-less exports).
-    func flattened() -> [String: Value] {
-        var chain: [Scope] = []
-        var s: Scope? = self
-        while let cur = s { chain.append(cur); s = cur.parent }
-        var out: [String: Value] = [:]
-        for frame in chain.reversed() { out.merge(frame.vars) { _, new in new } }
-        return out
-    }
-
-    var root: Scope {
-        var s = self
-        while let p = s.parent { s = p }
-        return s
     }
 }

@@ -21,15 +21,44 @@ public enum Value {
 
 /// Why a value is undefined; rendered in error messages ("'foo' is undefined").
 public struct Undefined: CustomStringConvertible {
-    public var name: String
+    /// Boxed so that `Value` stays small (every Value copy moves this payload's size).
+    private final class Storage {
+        var name: String
+        var hint: String?
+        var alwaysLenient = false
+        init(name: String, hint: String?) {
+            self.name = name
+            self.hint = hint
+        }
+        func copy() -> Storage {
+            let s = Storage(name: name, hint: hint)
+            s.alwaysLenient = alwaysLenient
+            return s
+        }
+    }
+    private var storage: Storage
+
+    private mutating func unique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    public var name: String {
+        get { storage.name }
+        set { unique(); storage.name = newValue }
+    }
     /// The hint as Jinja phrases it, e.g. "'dict object' has no attribute 'x'".
-    public var hint: String?
+    public var hint: String? {
+        get { storage.hint }
+        set { unique(); storage.hint = newValue }
+    }
     /// Behaves like Jinja's default Undefined whatever the environment's policy (the result of an
     /// inline `if` without `else` is such a value).
-    public var alwaysLenient = false
+    public var alwaysLenient: Bool {
+        get { storage.alwaysLenient }
+        set { unique(); storage.alwaysLenient = newValue }
+    }
     public init(name: String, hint: String? = nil) {
-        self.name = name
-        self.hint = hint
+        storage = Storage(name: name, hint: hint)
     }
     public var description: String { hint ?? "'\(name)' is undefined" }
 }
@@ -40,6 +69,8 @@ public typealias Kwargs = OrderedDictionary<String, Value>
 public final class Callable {
     public let name: String
     public let call: (_ args: [Value], _ kwargs: Kwargs) throws -> Value
+    /// Attributes readable from templates (macros expose name, arguments, ...).
+    public var attributes: [String: Value] = [:]
     public init(name: String, _ call: @escaping (_ args: [Value], _ kwargs: Kwargs) throws -> Value) {
         self.name = name
         self.call = call
@@ -96,7 +127,8 @@ public extension Value {
         switch self {
         case .int(let i): return i
         case .bool(let b): return b ? 1 : 0
-        case .double(let d): return d.isFinite ? Int(d) : nil
+        // Int(d) traps outside Int's range: such floats have no int value.
+        case .double(let d): return d.isFinite && abs(d) < 9.2e18 ? Int(d) : nil
         case .string(let s): return Int(s.trimmingCharacters(in: .whitespaces))
         default: return nil
         }
@@ -178,7 +210,7 @@ public extension Value {
         if d.isNaN { return "nan" }
         if d.isInfinite { return d < 0 ? "-inf" : "inf" }
         if d == d.rounded(), abs(d) < 1e16 {
-            return String(format: "%.1f", d)
+            return (d.sign == .minus ? "-" : "") + String(Int(abs(d))) + ".0"
         }
         var s = "\(d)"  // Swift prints the shortest round-trip form
         // Swift writes 1e-05 as "1e-05"; Python writes "1e-05" too. Swift "5e+20" vs Python "5e+20".

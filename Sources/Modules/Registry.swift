@@ -8,6 +8,15 @@ public enum ModuleRegistry {
         LineInFileModule.self, BlockInFileModule.self, ReplaceModule.self,
         StatModule.self, SlurpModule.self, FetchModule.self, TempFileModule.self, FindModule.self,
         IniFileModule.self, UnarchiveModule.self, ArchiveModule.self, AssembleModule.self,
+        DockerContainerModule.self, DockerContainerInfoModule.self, DockerImageModule.self, DockerImageInfoModule.self,
+        DockerVolumeModule.self, DockerNetworkModule.self, DockerLoginModule.self, DockerPruneModule.self,
+        OpenSSLPrivateKeyModule.self, OpenSSLCSRModule.self, X509CertificateModule.self, X509CertificateInfoModule.self,
+        HtpasswdModule.self,
+        AptModule.self, SystemdModule.self, ServiceModule.self, ServiceFactsModule.self,
+        UserModule.self, GroupModule.self, AuthorizedKeyModule.self,
+        GetURLModule.self, URIModule.self, WaitForModule.self, WaitForConnectionModule.self,
+        DnfModule.self, YumRepositoryModule.self, PackageModule.self, AptRepositoryModule.self, Deb822RepositoryModule.self,
+        MountModule.self,
     ]
 
     private static let byName: [String: Module.Type] = {

@@ -125,7 +125,7 @@ public enum AnsibleTests {
     /// Task result tests: the input must be a registered result (a dict).
     static func installResults(into env: Environment) {
         func result(_ v: Value, _ name: String) throws -> Jinja.Value {
-            guard case .dict = v else { throw pluginError(name, "The '\(name)' test expects a dictionary, got \(v.typeName)") }
+            guard case .dict = v else { throw pluginError(name, "The '\(pluginName(name))' test expects a dictionary, got \(v.typeName)") }
             return v
         }
         func flag(_ r: Value, _ key: String, _ def: Bool = false) -> Bool {
@@ -149,12 +149,12 @@ public enum AnsibleTests {
         env.addTest("finished") { v, a, _ in
             let r = try result(v, a.plugin)
             guard let f = r["finished"] else { return true }
-            return f.intValue == 1 || f == .bool(true)
+            return f.safeInt == 1 || f == .bool(true)
         }
         env.addTest("started") { v, a, _ in
             let r = try result(v, a.plugin)
             guard let s = r["started"] else { return true }
-            return s.intValue == 1 || s == .bool(true)
+            return s.safeInt == 1 || s == .bool(true)
         }
     }
 }

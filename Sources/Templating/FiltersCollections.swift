@@ -84,7 +84,7 @@ enum CollectionFilters {
         var out: [Value] = []
         for item in items {
             var key = item
-            if let attr = attribute { key = DataFilters.item(item, .string(attr)) ?? .none }
+            if let attr = attribute { key = DataFilters.item(item, .string(attr)) ?? Value.none }
             if !caseSensitive, case .string(let s) = key { key = .string(s.lowercased()) }
             if seen.contains(key) { continue }
             seen.append(key)
@@ -110,7 +110,7 @@ enum CollectionFilters {
             guard !o1, !o2 else { throw args.fail("range too large") }
             return .int(value)
         case .list, .tuple, .string, .dict:
-            if args.value(0, "start") != nil || args.value(1, "step") != nil {
+            if args.value(0, "start")?.truthy == true || args.value(1, "step")?.truthy == true {
                 throw args.fail("start and step can only be used with integer values")
             }
             let items = try input.iterated("random")

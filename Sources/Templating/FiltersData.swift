@@ -14,7 +14,7 @@ enum DataFilters {
         }
         env.addFilter("combine") { input, args, _ in try combine(input, args) }
         env.addFilter("dict2items") { input, args, _ in
-            guard case .dict(let d) = input else {
+            guard let d = input.mapping else {
                 throw args.fail("dict2items requires a dictionary, got \(input.typeName) instead.")
             }
             let k = try args.string(0, "key_name", default: "key") ?? "key"
@@ -46,7 +46,7 @@ enum DataFilters {
         }
         env.addFilter("zip_longest") { input, args, _ in
             let lists = try ([input] + args.positional).map { try $0.iterated("zip_longest") }
-            let fill = args.keywords["fillvalue"] ?? .none
+            let fill = args.keywords["fillvalue"] ?? Value.none
             let n = lists.map(\.count).max() ?? 0
             return .list((0..<n).map { i in .tuple(lists.map { i < $0.count ? $0[i] : fill }) })
         }
@@ -89,10 +89,11 @@ enum DataFilters {
         }
     }
 
-    /// Ansible's `bool`: yes/on/true/1 (any case) are true, everything else false; None stays None.
+    /// Ansible's `bool`: yes/on/true/1 (any case) are true, everything else (None too, since
+    /// ansible-core 2.19) false.
     static func toBool(_ v: Value) -> Value {
         switch v {
-        case .none: return .none
+        case .none: return .bool(false)
         case .bool: return v
         case .int(let i): return .bool(i == 1)
         case .double(let d): return .bool(d == 1)

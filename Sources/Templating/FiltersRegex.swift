@@ -50,9 +50,9 @@ enum RegexFilters {
             return .list(try groups.map { g in
                 if case .int(let i) = g {
                     guard i <= m.groupCount else { throw args.fail("no such group \(i)") }
-                    return m.group(i).map { .string($0) } ?? .none
+                    return m.group(i).map { .string($0) } ?? Value.none
                 }
-                return m.group(named: g.text).map { .string($0) } ?? .none
+                return m.group(named: g.text).map { .string($0) } ?? Value.none
             })
         }
         env.addFilter("regex_escape") { input, args, _ in

@@ -37,7 +37,7 @@ enum SerializationFilters {
         env.addFilter("from_yaml") { input, args, _ in
             guard case .string(let s) = input else { return input }
             do {
-                return try YAMLLoader.load(text: s, file: "<from_yaml>")?.value ?? .none
+                return try YAMLLoader.load(text: s, file: "<from_yaml>")?.value ?? Value.none
             } catch {
                 throw args.fail("invalid YAML: \(error)")
             }

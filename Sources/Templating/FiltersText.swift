@@ -8,7 +8,7 @@ enum TextFilters {
         env.addFilter("quote") { input, _, _ in .string(shellQuote(input.isNone ? "" : input.text)) }
         env.addFilter("comment") { input, args, _ in try comment(input.text, args) }
         env.addFilter("urlsplit") { input, args, _ in
-            let parts = urlSplit(input.text)
+            let parts = try urlSplit(input.text)
             guard let query = try args.string(0, "query"), !query.isEmpty else { return .dict(parts) }
             guard let v = parts[query] else { throw args.fail("unknown URL component: \(query)") }
             return v
@@ -64,7 +64,7 @@ enum TextFilters {
     }
 
     /// Python's urllib.parse.urlsplit, as a dict of its attributes.
-    static func urlSplit(_ url: String) -> OrderedDictionary<String, Value> {
+    static func urlSplit(_ url: String) throws -> OrderedDictionary<String, Value> {
         var rest = Substring(url)
         var scheme = ""
         if let colon = rest.firstIndex(of: ":"), let first = rest.first, first.isASCII, first.isLetter,
@@ -112,7 +112,12 @@ enum TextFilters {
                 host = host[..<c]
             }
             if !host.isEmpty { hostname = .string(host.lowercased()) }
-            if let pt = portText, let n = Int(pt) { port = .int(n) }
+            if let pt = portText, !pt.isEmpty {
+                guard let n = Int(pt), (0...65535).contains(n) else {
+                    throw pluginError("urlsplit", "Port could not be cast to integer value as '\(pt)'")
+                }
+                port = .int(n)
+            }
         }
         return [
             "fragment": .string(fragment), "hostname": hostname, "netloc": .string(netloc), "password": password,

@@ -20,7 +20,7 @@ extension JMESPath {
         func eval(_ node: Node, _ v: Value) throws -> Value {
             switch node {
             case .identity: return v
-            case .field(let name): return v.dictValue?[name] ?? .none
+            case .field(let name): return v.dictValue?[name] ?? Value.none
             case .literal(let l): return l
             case .subexpression(let l, let r): return try eval(r, try eval(l, v))
             case .index(let l, let i):
@@ -141,11 +141,11 @@ extension JMESPath {
                 let keyed = try items.map { (try eval(key, $0), $0) }
                 let sortedPairs = try JMESPath.sortedPairs(keyed)
                 if name == "sort_by" { return .list(sortedPairs.map(\.1)) }
-                return (name == "max_by" ? sortedPairs.last?.1 : sortedPairs.first?.1) ?? .none
+                return (name == "max_by" ? sortedPairs.last?.1 : sortedPairs.first?.1) ?? Value.none
             case "max", "min":
                 try arity(1)
                 let s = try JMESPath.sorted(try list(try arg(0)))
-                return (name == "max" ? s.last : s.first) ?? .none
+                return (name == "max" ? s.last : s.first) ?? Value.none
             case "sum", "avg":
                 try arity(1)
                 let items = try list(try arg(0))
@@ -155,7 +155,13 @@ extension JMESPath {
                 }
                 if name == "avg" { return nums.isEmpty ? .none : .double(nums.reduce(0, +) / Double(nums.count)) }
                 if items.allSatisfy({ if case .int = $0 { return true } else { return false } }) {
-                    return .int(items.reduce(0) { $0 + ($1.intValue ?? 0) })
+                    var total = 0
+                    for case .int(let i) in items {
+                        let (sum, overflow) = total.addingReportingOverflow(i)
+                        if overflow { return .double(nums.reduce(0, +)) }
+                        total = sum
+                    }
+                    return .int(total)
                 }
                 return .double(nums.reduce(0, +))
             case "abs", "ceil", "floor":
@@ -184,7 +190,7 @@ extension JMESPath {
                 switch try arg(0) {
                 case .int(let i): return .int(i)
                 case .double(let d): return .double(d)
-                case .string(let s): return Int(s).map { .int($0) } ?? Double(s).map { .double($0) } ?? .none
+                case .string(let s): return Int(s).map { .int($0) } ?? Double(s).map { .double($0) } ?? Value.none
                 default: return .none
                 }
             case "to_array":

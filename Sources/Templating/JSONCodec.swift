@@ -38,7 +38,7 @@ struct PythonJSONEncoder {
             let keys = sortKeys ? d.keys.sorted() : Array(d.keys)
             try writeContainer(open: "{", close: "}", count: keys.count, level: level, into: &out) { i, out in
                 out += quote(keys[i]) + keySeparator
-                try write(d[keys[i]] ?? .none, level: level + 1, into: &out)
+                try write(d[keys[i]] ?? Value.none, level: level + 1, into: &out)
             }
         case .undefined(let u):
             throw pluginError(plugin, "cannot serialize an undefined value: \(u.description)")
@@ -47,7 +47,7 @@ struct PythonJSONEncoder {
         case .object(let o):
             if let keys = o.keys {
                 var d = OrderedDictionary<String, Value>()
-                for k in keys { d[k] = o.attribute(k) ?? .none }
+                for k in keys { d[k] = o.attribute(k) ?? Value.none }
                 try write(.dict(d), level: level, into: &out)
             } else {
                 out += quote(o.stringValue)

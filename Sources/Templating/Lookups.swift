@@ -29,13 +29,25 @@ public enum Lookups {
         env.globals["q"] = query
     }
 
-    /// Runs one lookup plugin; what `with_<name>` loops iterate over. `terms` are the loop's
-    /// terms already listified (a single string becomes a one-element list).
-    public static func run(_ name: String, terms: [Value], kwargs: Kwargs, env: Environment, context: TemplatingContext) throws -> [Value] {
+    /// Runs one lookup plugin for a `with_<name>` loop and returns the items the loop iterates.
+    /// `terms` are the loop's terms already templated and listified (`loopTerms`). `taskAction`
+    /// (the task's module name) picks where `with_first_found` looks, as in Ansible: a template
+    /// task searches templates/, include_vars vars/, anything else files/.
+    public static func run(_ name: String, terms: [Value], kwargs: Kwargs, env: Environment, context: TemplatingContext,
+                           taskAction: String? = nil) throws -> [Value] {
+        let action = taskAction ?? ""
+        let subdir = action.contains("template") ? "templates" : action.contains("var") ? "vars" : "files"
+        return try runPlugin(name, terms: terms, kwargs: kwargs, env: env, context: context, loopSubdir: subdir)
+    }
+
+    static func runPlugin(_ name: String, terms: [Value], kwargs: Kwargs, env: Environment, context: TemplatingContext,
+                          loopSubdir: String?) throws -> [Value] {
         guard let plugin = plugins[name] else {
             throw pluginError("lookup('\(name)')", "lookup plugin '\(name)' not found")
         }
-        return try plugin(terms, Arguments("lookup('\(name)')", [], kwargs), env, context)
+        var args = Arguments("lookup('\(name)')", [], kwargs)
+        args.loopSubdir = loopSubdir
+        return try plugin(terms, args, env, context)
     }
 
     /// How Ansible turns a `with_X` value into lookup terms: lists as they are, anything else wrapped.
@@ -58,7 +70,7 @@ public enum Lookups {
         }
         let result: [Value]
         do {
-            result = try run(name, terms: Array(args.dropFirst()), kwargs: options, env: env, context: context)
+            result = try runPlugin(name, terms: Array(args.dropFirst()), kwargs: options, env: env, context: context, loopSubdir: nil)
         } catch {
             if errors == "strict" { throw error }
             return wantList ? .list([]) : .none
@@ -71,11 +83,12 @@ public enum Lookups {
 
     /// Finds `name` the way Ansible's file lookups do: absolute paths as they are; otherwise
     /// each search path's `subdir` folder, then the search path itself.
-    static func findFile(_ name: String, subdir: String, context: TemplatingContext) -> String? {
+    static func findFile(_ name: String, subdir: String?, context: TemplatingContext) -> String? {
         let fm = FileManager.default
         if name.hasPrefix("/") { return fm.fileExists(atPath: name) ? name : nil }
         for base in context.searchPaths() {
-            for candidate in [base + "/" + subdir + "/" + name, base + "/" + name] where fm.fileExists(atPath: candidate) {
+            let candidates = (subdir.map { [base + "/" + $0 + "/" + name] } ?? []) + [base + "/" + name]
+            for candidate in candidates where fm.fileExists(atPath: candidate) {
                 return PathFilters.normPath(candidate)
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Jinja
+import OrderedCollections
 
 /// Lookups that read controller files: file, template, fileglob, first_found, ini.
 enum FileLookups {
@@ -108,7 +109,9 @@ enum FileLookups {
         for file in files {
             let candidates = paths.isEmpty ? [file] : paths.map { PathFilters.join([$0, file]) }
             for candidate in candidates {
-                if let found = Lookups.findFile(candidate, subdir: "files", context: context) {
+                // lookup('first_found') searches the search paths themselves; with_first_found
+                // also looks in the task's folder (files/, templates/ or vars/).
+                if let found = Lookups.findFile(candidate, subdir: args.loopSubdir, context: context) {
                     return [.string(found)]
                 }
             }
@@ -154,8 +157,9 @@ enum IniLookup {
         return out
     }
 
-    static func parse(_ text: String, properties: Bool) -> [String: [String: String]] {
-        var table: [String: [String: String]] = [:]
+    /// Sections to their entries, in file order (regex lookups return matches in that order).
+    static func parse(_ text: String, properties: Bool) -> [String: OrderedDictionary<String, String>] {
+        var table: [String: OrderedDictionary<String, String>] = [:]
         var section = properties ? "java_properties" : ""
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespaces)

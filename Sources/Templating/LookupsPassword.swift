@@ -84,7 +84,8 @@ enum PasswordLookup {
         let path = o.path.hasPrefix("/") ? o.path : PathFilters.normPath(base + "/" + PathFilters.expandUser(o.path))
         var password: String
         var salt: String?
-        var ident = o.ident
+        // bcrypt's variant is stored with the salt so later runs hash the same way.
+        var ident = o.ident ?? (o.encrypt.map { PasswordHash.aliases[$0] ?? $0 } == "bcrypt" ? "2b" : nil)
         if path != "/dev/null", let data = FileManager.default.contents(atPath: path) {
             guard let text = String(data: data, encoding: .utf8) else { throw args.fail("password file \(path) is not UTF-8 text") }
             // Stored as "password" or "password salt=... ident=...".

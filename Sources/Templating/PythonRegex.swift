@@ -13,7 +13,8 @@ struct PythonRegex {
         if dotAll { options.insert(.dotMatchesLineSeparators) }
         self.plugin = plugin
         do {
-            regex = try NSRegularExpression(pattern: PythonRegex.translate(pattern), options: options)
+            // ICU rejects an empty pattern; Python matches the empty string everywhere.
+            regex = try NSRegularExpression(pattern: pattern.isEmpty ? "(?:)" : PythonRegex.translate(pattern), options: options)
         } catch {
             throw pluginError(plugin, "invalid regular expression '\(pattern)'")
         }

@@ -2,10 +2,25 @@ import Foundation
 import Jinja
 import OrderedCollections
 
-/// The error every Ansible filter, test and lookup raises: a runtime template error whose
-/// message starts with the plugin's name, so a failing task says which part was wrong.
+/// The error every Ansible filter, test and lookup raises: a runtime template error worded as
+/// ansible-core 2.19 words plugin failures ("The filter plugin 'ansible.builtin.combine' failed:
+/// ..."), so a failing task says which part of the expression was wrong.
+/// `plugin` is a filter name, "test:<name>" for tests, or "lookup('<name>')" for lookups.
 func pluginError(_ plugin: String, _ message: String) -> TemplateError {
-    TemplateError(kind: .runtime, message: "\(plugin): \(message)")
+    TemplateError(kind: .runtime, message: "\(pluginLabel(plugin)) failed: \(message)")
+}
+
+func pluginLabel(_ plugin: String) -> String {
+    if plugin.hasPrefix("test:") { return "The test plugin 'ansible.builtin.\(plugin.dropFirst(5))'" }
+    if plugin.hasPrefix("lookup('"), plugin.hasSuffix("')") { return "The lookup plugin '\(plugin.dropFirst(8).dropLast(2))'" }
+    if plugin == "lookup" || plugin == "now" { return "\(plugin)()" }
+    if plugin == "json_query" { return "The filter plugin 'community.general.json_query'" }
+    return "The filter plugin 'ansible.builtin.\(plugin)'"
+}
+
+/// A plugin's bare name for messages ("test:failed" -> "failed").
+func pluginName(_ plugin: String) -> String {
+    plugin.hasPrefix("test:") ? String(plugin.dropFirst(5)) : plugin
 }
 
 /// Positional and keyword arguments of one filter/test/lookup call, with Python-like binding:
@@ -15,6 +30,8 @@ struct Arguments {
     let plugin: String
     let positional: [Value]
     let keywords: Kwargs
+    /// For lookups run as a `with_X` loop: the folder `first_found` searches (files, templates, vars).
+    var loopSubdir: String?
 
     init(_ plugin: String, _ positional: [Value], _ keywords: Kwargs) {
         self.plugin = plugin
@@ -48,7 +65,7 @@ struct Arguments {
 
     func int(_ index: Int, _ name: String, default def: Int? = nil) throws -> Int? {
         guard let v = value(index, name), !v.isNone else { return def }
-        guard let i = v.intValue else {
+        guard let i = v.safeInt else {
             throw pluginError(plugin, "'\(name)' must be an integer, got \(v.typeName) \(v.pythonRepr)")
         }
         return i
@@ -67,7 +84,7 @@ extension Environment {
 
     func addTest(_ name: String, _ body: @escaping (_ input: Value, _ args: Arguments, _ env: Environment) throws -> Bool) {
         tests[name] = { input, args, kwargs, env in
-            try body(input, Arguments(name, args, kwargs), env)
+            try body(input, Arguments("test:" + name, args, kwargs), env)
         }
     }
 }
@@ -84,6 +101,25 @@ extension Value {
         default: break
         }
         throw pluginError(plugin, "expected a list, got \(typeName)")
+    }
+
+    /// `intValue` without trapping: Value.intValue converts huge doubles with Int(d), which traps.
+    var safeInt: Int? {
+        if case .double(let d) = self { return d.isFinite && abs(d) < 9.2e18 ? Int(d) : nil }
+        return intValue
+    }
+
+    /// A dict, or a mapping object (hostvars...) read into one; nil for anything else.
+    var mapping: OrderedDictionary<String, Value>? {
+        switch self {
+        case .dict(let d): return d
+        case .object(let o):
+            guard let keys = o.keys else { return nil }
+            var d = OrderedDictionary<String, Value>()
+            for k in keys { d[k] = o.attribute(k) ?? Value.none }
+            return d
+        default: return nil
+        }
     }
 
     /// Text form used where Python calls `to_text`/`str()` on the input.

@@ -33,28 +33,29 @@ enum VersionCompare {
 
     enum Part: Equatable { case number(Int), word(String) }
 
-    /// Runs of digits become numbers, runs of letters words; dots and other characters separate.
+    /// Runs of digits become numbers, runs of lowercase letters words, dots separate, and any
+    /// other characters between those form words of their own (LooseVersion's splitting).
     static func loose(_ v: String) -> [Part] {
+        enum Kind { case digit, lower, other }
+        func kind(_ c: Character) -> Kind {
+            if c.isASCII && c.isNumber { return .digit }
+            if c.isASCII && c.isLowercase { return .lower }
+            return .other
+        }
         var parts: [Part] = []
         var current = ""
-        var digits = false
+        var currentKind = Kind.other
         func flush() {
             if current.isEmpty { return }
-            parts.append(digits ? .number(Int(current) ?? 0) : .word(current))
+            parts.append(currentKind == .digit ? .number(Int(current) ?? 0) : .word(current))
             current = ""
         }
         for c in v {
-            if c.isASCII && c.isNumber {
-                if !digits { flush() }
-                digits = true
-                current.append(c)
-            } else if c == "." {
-                flush()
-            } else {
-                if digits { flush() }
-                digits = false
-                current.append(c)
-            }
+            if c == "." { flush(); continue }
+            let k = kind(c)
+            if k != currentKind { flush() }
+            currentKind = k
+            current.append(c)
         }
         flush()
         return parts

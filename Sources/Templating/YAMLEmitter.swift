@@ -97,12 +97,12 @@ struct YAMLEmitter {
             if wantsFlow(l) { try flowSequence(l) } else { try blockSequence(l, inMapping: inMapping) }
         case .dict(let d):
             let keys = sortKeys ? d.keys.sorted() : Array(d.keys)
-            let pairs = keys.map { ($0, d[$0] ?? .none) }
+            let pairs = keys.map { ($0, d[$0] ?? Value.none) }
             if wantsFlow(pairs.map(\.1)) { try flowMapping(pairs) } else { try blockMapping(pairs) }
         case .object(let o):
             if let keys = o.keys {
                 var d = Kwargs()
-                for k in keys { d[k] = o.attribute(k) ?? .none }
+                for k in keys { d[k] = o.attribute(k) ?? Value.none }
                 try node(.dict(d), root: root, inSequence: inSequence, inMapping: inMapping, simpleKey: simpleKey)
             } else {
                 scalar(o.stringValue, isString: true, root: root, simpleKey: simpleKey)
@@ -119,9 +119,9 @@ struct YAMLEmitter {
         }
     }
 
-    /// Keys up to 128 characters on one line can be written as `key: value`.
+    /// Keys of at most 128 bytes without line breaks can be written as `key: value` (libyaml's rule).
     static func isSimpleKey(_ k: String) -> Bool {
-        k.count < 128 && !k.contains(where: { $0 == "\n" || $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}" })
+        k.utf8.count <= 128 && !k.unicodeScalars.contains(where: { ScalarAnalysis.breaks.contains($0) })
     }
 
     static func floatText(_ d: Double) -> String {
@@ -218,7 +218,6 @@ struct YAMLEmitter {
         }
     }
 
-    private static let breaks: Set<Character> = ["\n", "\u{85}", "\u{2028}", "\u{2029}"]
 
     private mutating func writePlain(_ text: String, split: Bool) {
         if text.isEmpty { return }
@@ -253,45 +252,38 @@ struct YAMLEmitter {
 
     private mutating func writeSingleQuoted(_ text: String, split: Bool) {
         writeIndicator("'", needWhitespace: true)
-        let chars = text.unicodeScalars.map(Character.init)
+        let chars = Array(text.unicodeScalars)
         var spaces = false
         var breaks = false
-        var start = 0
-        var end = 0
-        while end <= chars.count {
-            let ch: Character? = end < chars.count ? chars[end] : nil
-            if spaces {
-                if ch != " " {
-                    if start + 1 == end && column > width && split && start != 0 && end != chars.count {
-                        writeIndent()
-                    } else {
-                        writeRaw(String(chars[start..<end]))
-                    }
-                    start = end
-                }
-            } else if breaks {
-                if ch == nil || !YAMLEmitter.breaks.contains(ch!) {
-                    if chars[start] == "\n" { writeLineBreak() }
-                    for _ in chars[start..<end] { writeLineBreak() }
+        for (i, c) in chars.enumerated() {
+            if c == " " {
+                // Fold at a single space once past the width (never the first or last character).
+                if split && !spaces && column > width && i != 0 && i != chars.count - 1 && chars[i + 1] != " " {
                     writeIndent()
-                    start = end
+                } else {
+                    writeRaw(" ")
                 }
-            } else if ch == nil || ch == " " || ch == "'" || YAMLEmitter.breaks.contains(ch!) {
-                if start < end {
-                    writeRaw(String(chars[start..<end]))
-                    start = end
+                spaces = true
+            } else if ScalarAnalysis.breaks.contains(c) {
+                // A line break inside quotes is written twice: a lone newline would fold into a space.
+                if !breaks && c == "\n" { writeLineBreak() }
+                if c == "\n" {
+                    writeLineBreak()
+                } else {
+                    out.unicodeScalars.append(c)
+                    column = 0
                 }
+                indention = true
+                breaks = true
+            } else {
+                if breaks { writeIndent() }
+                writeRaw(c == "'" ? "''" : String(c))
+                indention = false
+                spaces = false
+                breaks = false
             }
-            if ch == "'" {
-                writeRaw("''")
-                start = end + 1
-            }
-            if let c = ch {
-                spaces = c == " "
-                breaks = YAMLEmitter.breaks.contains(c)
-            }
-            end += 1
         }
+        if breaks { writeIndent() }
         writeIndicator("'", needWhitespace: false)
     }
 
@@ -306,7 +298,7 @@ struct YAMLEmitter {
         let chars = text.unicodeScalars.map(Character.init)
         var spaces = false
         for (i, c) in chars.enumerated() {
-            let isBreak = c == "\n" || c == "\r" || c == "\u{85}" || c == "\u{2028}" || c == "\u{2029}"
+            let isBreak = c.unicodeScalars.first.map { ScalarAnalysis.breaks.contains($0) } ?? false
             if !ScalarAnalysis.isPrintable(c, allowUnicode: allowUnicode) || c == "\u{FEFF}" || isBreak || c == "\"" || c == "\\" {
                 if let e = YAMLEmitter.escapes[c] {
                     writeRaw("\\" + e)
@@ -334,130 +326,5 @@ struct YAMLEmitter {
         whitespace = false
         indention = false
         writeIndicator("\"", needWhitespace: false)
-    }
-}
-
-/// What a scalar's text allows: the same questions PyYAML asks before picking a quoting style.
-struct ScalarAnalysis {
-    var empty = false
-    var multiline = false
-    var allowFlowPlain = true
-    var allowBlockPlain = true
-    var allowSingleQuoted = true
-
-    static func isPrintable(_ c: Character, allowUnicode: Bool) -> Bool {
-        guard let u = c.unicodeScalars.first, c.unicodeScalars.count == 1 else { return allowUnicode }
-        let v = u.value
-        if v == 0x0A || (0x20...0x7E).contains(v) { return true }
-        if v == 0x85 { return true }
-        guard allowUnicode else { return false }
-        // libyaml (which Ansible dumps with) treats characters beyond the BMP as non-printable.
-        return (0xA0...0xD7FF).contains(v) || ((0xE000...0xFFFD).contains(v) && v != 0xFEFF)
-    }
-
-    init(_ text: String, allowUnicode: Bool) {
-        let chars = text.unicodeScalars.map(Character.init)
-        if chars.isEmpty {
-            empty = true
-            allowFlowPlain = false
-            allowBlockPlain = false
-            return
-        }
-        let breakSet: Set<Character> = ["\n", "\u{85}", "\u{2028}", "\u{2029}"]
-        let whitespaceSet: Set<Character> = ["\0", " ", "\t", "\r", "\n", "\u{85}", "\u{2028}", "\u{2029}"]
-        var flowIndicators = false, blockIndicators = false, lineBreaks = false, special = false
-        var leadingSpace = false, leadingBreak = false, trailingSpace = false, trailingBreak = false
-        var breakSpace = false, spaceBreak = false, previousSpace = false, previousBreak = false
-        if text.hasPrefix("---") || text.hasPrefix("...") {
-            flowIndicators = true
-            blockIndicators = true
-        }
-        var precededByWhitespace = true
-        for (i, ch) in chars.enumerated() {
-            let followedByWhitespace = i + 1 >= chars.count || whitespaceSet.contains(chars[i + 1])
-            if i == 0 {
-                if "#,[]{}&*!|>'\"%@`".contains(ch) {
-                    flowIndicators = true
-                    blockIndicators = true
-                }
-                if ch == "?" || ch == ":" {
-                    flowIndicators = true
-                    if followedByWhitespace { blockIndicators = true }
-                }
-                if ch == "-" && followedByWhitespace {
-                    flowIndicators = true
-                    blockIndicators = true
-                }
-            } else {
-                if ",?[]{}".contains(ch) { flowIndicators = true }
-                if ch == ":" {
-                    flowIndicators = true
-                    if followedByWhitespace { blockIndicators = true }
-                }
-                if ch == "#" && precededByWhitespace {
-                    flowIndicators = true
-                    blockIndicators = true
-                }
-            }
-            if breakSet.contains(ch) { lineBreaks = true }
-            if !(ch == "\n" || ScalarAnalysis.isPrintable(ch, allowUnicode: allowUnicode)) || ch == "\u{FEFF}" { special = true }
-            if ch == " " {
-                if i == 0 { leadingSpace = true }
-                if i == chars.count - 1 { trailingSpace = true }
-                if previousBreak { breakSpace = true }
-                previousSpace = true
-                previousBreak = false
-            } else if breakSet.contains(ch) {
-                if i == 0 { leadingBreak = true }
-                if i == chars.count - 1 { trailingBreak = true }
-                if previousSpace { spaceBreak = true }
-                previousSpace = false
-                previousBreak = true
-            } else {
-                previousSpace = false
-                previousBreak = false
-            }
-            precededByWhitespace = whitespaceSet.contains(ch)
-        }
-        multiline = lineBreaks
-        if leadingSpace || leadingBreak || trailingSpace || trailingBreak {
-            allowFlowPlain = false
-            allowBlockPlain = false
-        }
-        if breakSpace {
-            allowFlowPlain = false
-            allowBlockPlain = false
-            allowSingleQuoted = false
-        }
-        if spaceBreak || special {
-            allowFlowPlain = false
-            allowBlockPlain = false
-            allowSingleQuoted = false
-        }
-        if lineBreaks {
-            allowFlowPlain = false
-            allowBlockPlain = false
-        }
-        if flowIndicators { allowFlowPlain = false }
-        if blockIndicators { allowBlockPlain = false }
-    }
-}
-
-/// YAML 1.1 implicit typing of plain scalars (the rules PyYAML's resolver applies): a string
-/// matching one of these would load back as a bool, number, null or date, so it must be quoted.
-enum YAMLResolver {
-    private static let patterns: [NSRegularExpression] = [
-        "^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$",
-        "^(?:[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$",
-        "^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$",
-        "^(?:<<)$",
-        "^(?:~|null|Null|NULL|)$",
-        "^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \\t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\\.[0-9]*)?(?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$",
-        "^(?:=)$",
-    ].compactMap { try? NSRegularExpression(pattern: $0) }
-
-    static func isPlainString(_ text: String) -> Bool {
-        let range = NSRange(text.startIndex..., in: text)
-        return !patterns.contains { $0.firstMatch(in: text, range: range) != nil }
     }
 }

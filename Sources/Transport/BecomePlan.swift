@@ -1,6 +1,6 @@
 import Foundation
 
-/// How one command is wrapped for `become`, shared by every connection type.
+/// How a become shell is started, shared by every connection type.
 /// sudo runs with `-S` (password on stdin) and a random prompt that the session watches for on stderr;
 /// without a password it runs with `-n` so it fails at once instead of waiting for one.
 /// su needs a terminal to read a password, so it is only supported where no password is asked
@@ -58,5 +58,42 @@ struct BecomePlan {
         }
         let said = toolOutput.isEmpty ? "no output" : toolOutput
         return "\(method) to user \(become.user) failed: \(said)"
+    }
+}
+
+/// Long-lived shells as become users, one per (method, user, flags, password), each on its own stream:
+/// sudo/su starts once, then a become command costs what a plain one does. Used by both connections.
+final class BecomeShells {
+    private var shells: [String: ShellSession] = [:]
+    /// How long sudo/su may take to prompt or start.
+    var timeoutMs = 30_000
+
+    /// The shell for `become`, started with `open(commandLine)` when there is no usable one.
+    func shell(for become: Become, host: String, open: (String) throws -> ShellStream) throws -> ShellSession {
+        let key = [become.method, become.user, become.flags ?? "", become.password ?? ""].joined(separator: "\u{0}")
+        if let sh = shells[key] {
+            if sh.usable { return sh }
+            sh.stream.close()
+            shells[key] = nil
+        }
+        let plan = try BecomePlan(become, host: host)
+        let ready = "__sp_ready_" + randomHex(8) + "__"
+        let stream = try open(plan.wrap("echo \(ready); exec /bin/sh"))
+        do {
+            let sh = try ShellSession.become(on: stream, plan: plan, ready: ready, host: host, timeoutMs: timeoutMs)
+            shells[key] = sh
+            return sh
+        } catch let e as StreamClosed {
+            stream.close()
+            throw TransportError.unreachable(host: host, message: "become shell as \(become.user): \(e.reason)")
+        } catch {
+            stream.close()
+            throw error
+        }
+    }
+
+    func closeAll() {
+        for sh in shells.values { sh.stream.close() }
+        shells = [:]
     }
 }

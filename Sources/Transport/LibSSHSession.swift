@@ -7,15 +7,20 @@ import Glibc
 /// ssh_init once per process, before any session (swift_once makes this thread-safe).
 private let libsshInitialised: Bool = ssh_init() == 0
 
-/// One authenticated libssh session with one channel running `/bin/sh`. Not thread-safe: used by one
-/// thread at a time (separate sessions may run on separate threads).
-final class LibSSHSession: ShellStream {
+/// One authenticated libssh session and its channels: `shell` runs the session's `/bin/sh`, others are
+/// opened for become shells. Not thread-safe: used by one thread at a time (separate sessions may run
+/// on separate threads).
+final class LibSSHSession {
     private var session: ssh_session?
-    private var channel: ssh_channel?
+    /// Channels are freed by ssh_free with the session: they are invalidated first (see close()).
+    private var channels: [LibSSHChannel] = []
+    private(set) var shell: LibSSHChannel?
     /// The name used in messages: the inventory host name.
     let label: String
     /// Where we actually connected, for messages ("root@127.0.0.1:2201").
     private(set) var endpoint = ""
+    /// The user we log in as (after ssh config resolution).
+    private(set) var loginUser = ""
 
     init(options o: SSHOptions, label: String) throws {
         self.label = label
@@ -27,7 +32,11 @@ final class LibSSHSession: ShellStream {
             try connect(s, o)
             try checkHostKey(s, o)
             try authenticate(s, o)
-            try openShell(s)
+            do {
+                shell = try openChannel(command: "/bin/sh")
+            } catch let e as StreamClosed {
+                throw unreachable(e.reason)
+            }
         } catch {
             close()
             throw error
@@ -37,10 +46,9 @@ final class LibSSHSession: ShellStream {
     deinit { close() }
 
     func close() {
-        if let c = channel {
-            ssh_channel_free(c)   // also closes it; no round trip needed on teardown
-            channel = nil
-        }
+        for c in channels { c.invalidate() }
+        channels = []
+        shell = nil
         if let s = session {
             ssh_disconnect(s)
             ssh_free(s)
@@ -52,7 +60,7 @@ final class LibSSHSession: ShellStream {
         .unreachable(host: label, message: message)
     }
 
-    private func lastError(_ s: ssh_session) -> String {
+    func lastError(_ s: ssh_session) -> String {
         ssh_get_error(UnsafeMutableRawPointer(s)).map { String(cString: $0) } ?? "unknown libssh error"
     }
 
@@ -100,6 +108,7 @@ final class LibSSHSession: ShellStream {
         _ = ssh_options_get(s, SSH_OPTIONS_HOST, &host)
         _ = ssh_options_get(s, SSH_OPTIONS_USER, &user)
         _ = ssh_options_get_port(s, &port)
+        loginUser = user.map { String(cString: $0) } ?? ""
         endpoint = "\(user.map { String(cString: $0) } ?? "?")@\(host.map { String(cString: $0) } ?? o.host):\(port)"
         ssh_string_free_char(host)
         ssh_string_free_char(user)
@@ -116,7 +125,10 @@ final class LibSSHSession: ShellStream {
         for key in o.privateKeyFiles { args += ["-i", SSHOptions.expandTilde(key)] }
         args += ["-o", "UserKnownHostsFile=" + SSHOptions.expandTilde(o.knownHostsFile ?? "~/.ssh/known_hosts")]
         args += ["-o", "StrictHostKeyChecking=" + (o.hostKeyChecking ? (o.acceptNewHostKeys ? "accept-new" : "yes") : "no")]
-        if let c = o.sshConfigFile { args += ["-F", SSHOptions.expandTilde(c)] }
+        if let c = o.sshConfigFile {
+            let path = SSHOptions.expandTilde(c)
+            args += ["-F", FileManager.default.fileExists(atPath: path) ? path : "/dev/null"]
+        }
         args.append(spec)
         return args.map(shellQuote).joined(separator: " ").replacingOccurrences(of: "'[%h]:%p'", with: "[%h]:%p")
     }
@@ -242,67 +254,35 @@ final class LibSSHSession: ShellStream {
         return names.isEmpty ? "none known" : names.joined(separator: ", ")
     }
 
-    // MARK: - Shell channel
+    // MARK: - Channels
 
-    private func openShell(_ s: ssh_session) throws {
-        guard let c = ssh_channel_new(s) else { throw unreachable("cannot create a channel: \(lastError(s))") }
-        channel = c
-        guard ssh_channel_open_session(c) == SSH_OK else { throw unreachable("cannot open a session channel on \(endpoint): \(lastError(s))") }
-        guard ssh_channel_request_exec(c, "/bin/sh") == SSH_OK else { throw unreachable("cannot start /bin/sh on \(endpoint): \(lastError(s))") }
+    /// Opens a session channel running `command` (through the login shell, as ssh does).
+    func openChannel(command: String) throws -> LibSSHChannel {
+        guard let s = session else { throw StreamClosed(reason: "not connected") }
+        guard let c = ssh_channel_new(s) else { throw StreamClosed(reason: "cannot create a channel: \(lastError(s))") }
+        guard ssh_channel_open_session(c) == SSH_OK, ssh_channel_request_exec(c, command) == SSH_OK else {
+            let why = lastError(s)
+            ssh_channel_free(c)
+            throw StreamClosed(reason: "cannot start a command on \(endpoint): \(why)")
+        }
+        let channel = LibSSHChannel(channel: c, owner: self)
+        channels.append(channel)
+        return channel
     }
 
-    /// True when the connection still looks usable; processes pending packets without blocking,
-    /// so a connection closed by the server while idle is noticed here.
+    /// Forgets a channel closed by its user.
+    func release(_ channel: LibSSHChannel) {
+        channels.removeAll { $0 === channel }
+    }
+
+    /// Processes pending packets without blocking and tells whether the connection is still up,
+    /// so a connection closed by the server while idle is noticed before the next command.
     var isAlive: Bool {
-        guard let s = session, let c = channel else { return false }
-        if ssh_channel_poll(c, 0) == SSH_ERROR { return false }
-        return ssh_is_connected(s) != 0 && ssh_channel_is_open(c) != 0 && ssh_channel_is_eof(c) == 0
+        guard let s = session else { return false }
+        if let c = shell?.raw, ssh_channel_poll(c, 0) == SSH_ERROR { return false }
+        return ssh_is_connected(s) != 0
     }
 
-    func write(_ data: Data) throws {
-        guard let s = session, let c = channel else { throw StreamClosed(reason: "not connected") }
-        try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
-            guard let base = buf.baseAddress else { return }
-            var off = 0
-            while off < buf.count {
-                let n = min(buf.count - off, 1 << 16)
-                let w = ssh_channel_write(c, base + off, UInt32(n))
-                if w <= 0 { throw StreamClosed(reason: "write failed: \(lastError(s))") }
-                off += Int(w)
-            }
-        }
-    }
-
-    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
-
-    func read(timeoutMs: Int32) throws -> (stdout: Data, stderr: Data) {
-        guard let s = session, let c = channel else { throw StreamClosed(reason: "not connected") }
-        var out = Data(), err = Data()
-        var waited = false
-        while true {
-            for isErr in [Int32(0), 1] {
-                while true {
-                    let n = buffer.withUnsafeMutableBytes { ssh_channel_read_nonblocking(c, $0.baseAddress, UInt32($0.count), isErr) }
-                    if n > 0 {
-                        if isErr == 1 { err.append(contentsOf: buffer[0..<Int(n)]) } else { out.append(contentsOf: buffer[0..<Int(n)]) }
-                        if n < Int32(buffer.count) { break }
-                    } else if n == 0 {
-                        break
-                    } else {
-                        if !out.isEmpty || !err.isEmpty { return (out, err) }
-                        throw StreamClosed(reason: ssh_channel_is_eof(c) != 0 ? "the remote shell exited" : "connection lost: \(lastError(s))")
-                    }
-                }
-            }
-            if !out.isEmpty || !err.isEmpty || waited { break }
-            if ssh_channel_is_eof(c) != 0 || ssh_channel_is_open(c) == 0 {
-                throw StreamClosed(reason: "the remote shell exited")
-            }
-            // Nothing buffered in libssh: sleep on the socket until the server sends something.
-            var p = pollfd(fd: ssh_get_fd(s), events: Int16(POLLIN), revents: 0)
-            _ = poll(&p, 1, timeoutMs)
-            waited = true
-        }
-        return (out, err)
-    }
+    var socket: Int32 { session.map { ssh_get_fd($0) } ?? -1 }
+    var raw: ssh_session? { session }
 }

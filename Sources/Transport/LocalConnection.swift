@@ -7,19 +7,17 @@ import Glibc
 /// same framing, become handling and file transfer as SSHConnection.
 public final class LocalConnection: Connection {
     public let host: String
-    private var stream: LocalShellStream?
     private var shell: ShellSession?
+    private let becomeShells = BecomeShells()
 
     public init(host: String) { self.host = host }
 
     private func liveShell() throws -> ShellSession {
-        if let sh = shell, let s = stream, s.isRunning, !sh.broken { return sh }
+        if let sh = shell, sh.usable { return sh }
         close()
         do {
-            let s = try LocalShellStream()
-            let sh = ShellSession(stream: s, host: host)
+            let sh = ShellSession(stream: try LocalShellStream(), host: host)
             try sh.handshake()
-            stream = s
             shell = sh
             return sh
         } catch let e as StreamClosed {
@@ -30,11 +28,19 @@ public final class LocalConnection: Connection {
     }
 
     public func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
-        let sh = try liveShell()
+        var sh = try liveShell()
         // Becoming the user we already are needs no tool (and may have no sudo rights at all).
-        let effective = become.flatMap { $0.user == currentUser() ? nil : $0 }
+        if let become, become.user != currentUser() {
+            sh = try becomeShells.shell(for: become, host: host) { command in
+                do {
+                    return try LocalShellStream(command: command)
+                } catch let e as StreamClosed {
+                    throw TransportError.unreachable(host: host, message: "local: \(e.reason)")
+                }
+            }
+        }
         do {
-            return try sh.run(command, stdin: stdin, become: effective, environment: environment)
+            return try sh.run(command, stdin: stdin, environment: environment)
         } catch let e as StreamClosed {
             close()
             throw TransportError.unreachable(host: host, message: "local /bin/sh ended during the command (\(e.reason))")
@@ -50,8 +56,8 @@ public final class LocalConnection: Connection {
     }
 
     public func close() {
-        stream?.terminate()
-        stream = nil
+        becomeShells.closeAll()
+        shell?.stream.close()
         shell = nil
     }
 
@@ -73,7 +79,8 @@ final class LocalShellStream: ShellStream {
     private let out: Int32
     private let err: Int32
 
-    init() throws {
+    /// `/bin/sh`, or `/bin/sh -c command` (which then runs the shell, e.g. through sudo).
+    init(command: String? = nil) throws {
         var sock: [Int32] = [-1, -1], o: [Int32] = [-1, -1], e: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sock) == 0,
               pipe(&o) == 0, pipe(&e) == 0 else {
@@ -89,7 +96,8 @@ final class LocalShellStream: ShellStream {
         posix_spawn_file_actions_adddup2(&actions, sock[1], 0)
         posix_spawn_file_actions_adddup2(&actions, o[1], 1)
         posix_spawn_file_actions_adddup2(&actions, e[1], 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), nil]
+        let args = ["/bin/sh"] + (command.map { ["-c", $0] } ?? [])
+        let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let rc = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
         Glibc.close(sock[1]); Glibc.close(o[1]); Glibc.close(e[1])
@@ -100,6 +108,8 @@ final class LocalShellStream: ShellStream {
         }
     }
 
+    var isOpen: Bool { !closed && isRunning }
+
     var isRunning: Bool {
         if exited { return false }
         var status: Int32 = 0
@@ -109,7 +119,7 @@ final class LocalShellStream: ShellStream {
 
     private var closed = false
 
-    func terminate() {
+    func close() {
         guard !closed else { return }
         closed = true
         Glibc.close(input)   // EOF ends an idle shell
@@ -123,19 +133,31 @@ final class LocalShellStream: ShellStream {
         }
     }
 
-    deinit { terminate() }
+    deinit { close() }
 
-    func write(_ data: Data) throws {
+    func write(_ data: Data, collect: (Data, Data) -> Void) throws {
         try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
             guard let base = buf.baseAddress else { return }
             var off = 0
             while off < buf.count {
-                let n = send(input, base + off, buf.count - off, Int32(MSG_NOSIGNAL))
-                if n < 0 {
-                    if errno == EINTR { continue }
+                let n = send(input, base + off, buf.count - off, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+                if n >= 0 { off += n; continue }
+                if errno == EINTR { continue }
+                guard errno == EAGAIN || errno == EWOULDBLOCK else {
                     throw StreamClosed(reason: "write to /bin/sh failed: \(String(cString: strerror(errno)))")
                 }
-                off += n
+                // The shell is not reading (its command may be busy writing output): wait until it reads
+                // again, draining output meanwhile.
+                var fds = [pollfd(fd: input, events: Int16(POLLOUT), revents: 0),
+                           pollfd(fd: out, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: err, events: Int16(POLLIN), revents: 0)]
+                _ = poll(&fds, 3, 1000)
+                if fds[1].revents != 0 || fds[2].revents != 0 {
+                    let got = try read(timeoutMs: 0)
+                    collect(got.stdout, got.stderr)
+                } else if fds[0].revents == 0 && !isRunning {
+                    throw StreamClosed(reason: "/bin/sh exited")
+                }
             }
         }
     }

@@ -1,14 +1,23 @@
 import Foundation
 
 /// `ansible_connection=ssh` on libssh. One authenticated session per host, kept for the whole run,
-/// with every command going through one long-lived `sh` (see ShellSession for the framing).
+/// with every command going through one long-lived `sh` (see ShellSession for the framing), and
+/// become commands through one long-lived shell per become user (sudo/su started once).
 /// A connection found dropped before a command is re-established once; a failure then, or a drop
 /// during a command, is `TransportError.unreachable`.
 public final class SSHConnection: Connection {
     public let host: String
     public let options: SSHOptions
-    private var stream: LibSSHSession?
+    private var session: LibSSHSession?
     private var shell: ShellSession?
+    /// Long-lived shells as become users, one per (method, user, flags, password), each on its own
+    /// channel: a become command then costs what a plain one does, not a sudo start (tens of ms).
+    private let becomeShells = BecomeShells()
+    /// How long sudo/su may take to prompt or start.
+    public var becomeTimeout: TimeInterval {
+        get { Double(becomeShells.timeoutMs) / 1000 }
+        set { becomeShells.timeoutMs = Int(newValue * 1000) }
+    }
 
     /// Connects and authenticates now, so an unreachable host is reported at once.
     public init(host: String, options: SSHOptions) throws {
@@ -18,40 +27,55 @@ public final class SSHConnection: Connection {
     }
 
     /// Where the connection goes, e.g. "root@127.0.0.1:2201" (after ssh config resolution).
-    public var endpoint: String { stream?.endpoint ?? options.host }
+    public var endpoint: String { session?.endpoint ?? options.host }
 
     private func connect() throws {
         disconnect()
         let s = try LibSSHSession(options: options, label: host)
-        let sh = ShellSession(stream: s, host: host)
+        guard let channel = s.shell else { throw TransportError.unreachable(host: host, message: "\(s.endpoint): no shell channel") }
+        let sh = ShellSession(stream: channel, host: host)
         do {
             try sh.handshake()
         } catch let e as StreamClosed {
             s.close()
             throw TransportError.unreachable(host: host, message: "\(s.endpoint): \(e.reason)")
         }
-        stream = s
+        session = s
         shell = sh
     }
 
     private func disconnect() {
-        stream?.close()
-        stream = nil
+        becomeShells.closeAll()
+        session?.close()
+        session = nil
         shell = nil
     }
 
     /// The shell to use for the next command, reconnecting once if the previous one died.
     private func liveShell() throws -> ShellSession {
-        if let sh = shell, let s = stream, s.isAlive, !sh.broken { return sh }
+        if let sh = shell, let s = session, s.isAlive, sh.usable { return sh }
         try connect()
         guard let sh = shell else { throw TransportError.unreachable(host: host, message: "not connected") }
         return sh
     }
 
+    private func becomeShell(_ become: Become) throws -> ShellSession {
+        guard let s = session else { throw TransportError.unreachable(host: host, message: "not connected") }
+        return try becomeShells.shell(for: become, host: host) { command in
+            do {
+                return try s.openChannel(command: command)
+            } catch let e as StreamClosed {
+                throw TransportError.unreachable(host: host, message: "\(s.endpoint): \(e.reason)")
+            }
+        }
+    }
+
     public func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
-        let sh = try liveShell()
+        var sh = try liveShell()
+        // Becoming the user we log in as needs no tool (which may not even be installed).
+        if let become, become.user != session?.loginUser { sh = try becomeShell(become) }
         do {
-            return try sh.run(command, stdin: stdin, become: become, environment: environment)
+            return try sh.run(command, stdin: stdin, environment: environment)
         } catch let e as StreamClosed {
             // The command may or may not have run: report it, reconnect on the next command.
             let at = endpoint
@@ -71,37 +95,4 @@ public final class SSHConnection: Connection {
     public func close() { disconnect() }
 
     deinit { disconnect() }
-}
-
-/// put/get as shell commands, shared by the connections.
-enum ShellFiles {
-    /// Atomic write: a temporary file in the target directory gets the data and the mode, then is renamed
-    /// over the target. Without a mode, an existing target keeps its mode; a new file gets the umask's.
-    static func put(_ c: Connection, _ data: Data, to path: String, mode: String?, become: Become?) throws {
-        if let mode, mode.isEmpty || !mode.allSatisfy({ ("0"..."7").contains($0) }) {
-            throw TransportError.transferFailed(host: c.host, path: path, message: "invalid mode '\(mode)': expected octal like 0644")
-        }
-        let dir = (path as NSString).deletingLastPathComponent
-        let tmp = (dir.isEmpty ? "." : dir) + "/.swiftplay-tmp-" + randomHex(8)
-        let t = shellQuote(tmp), p = shellQuote(path)
-        var script = "set -C; umask 077; cat > \(t) || { rm -f \(t); exit 1; }; "
-        if let mode {
-            script += "chmod \(mode) \(t)"
-        } else {
-            script += "if [ -e \(p) ]; then chmod \"$(stat -c %a \(p))\" \(t); else chmod \"$(printf '%o' $((0666 & ~0022)))\" \(t); fi"
-        }
-        script += " && mv -f \(t) \(p) || { rm -f \(t); exit 1; }"
-        let r = try c.run(script, stdin: data, become: become, environment: [:])
-        if r.exitCode != 0 {
-            throw TransportError.transferFailed(host: c.host, path: path, message: r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-    }
-
-    static func get(_ c: Connection, _ path: String, become: Become?) throws -> Data {
-        let r = try c.run("cat -- \(shellQuote(path))", stdin: nil, become: become, environment: [:])
-        if r.exitCode != 0 {
-            throw TransportError.transferFailed(host: c.host, path: path, message: r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        return r.stdout
-    }
 }

@@ -5,11 +5,15 @@ import Glibc
 
 /// A byte pipe to a long-lived `/bin/sh` reading its script from stdin: an SSH channel or local pipes.
 protocol ShellStream: AnyObject {
-    /// Writes all of `data` to the shell's stdin.
-    func write(_ data: Data) throws
+    /// Writes all of `data` to the shell's stdin. Output arriving meanwhile is handed to `collect`, so a
+    /// command producing output while it consumes a large stdin cannot deadlock against us.
+    func write(_ data: Data, collect: (Data, Data) -> Void) throws
     /// Waits up to `timeoutMs` for output and returns what arrived (both may be empty).
     /// Throws `StreamClosed` when the shell or the connection under it is gone.
     func read(timeoutMs: Int32) throws -> (stdout: Data, stderr: Data)
+    /// Still usable (checked before each command).
+    var isOpen: Bool { get }
+    func close()
 }
 
 /// The stream under a shell ended (connection dropped, shell exited). Internal: connections turn it
@@ -23,52 +27,92 @@ struct StreamClosed: Error { var reason: String }
 ///
 /// M is a random per-command marker: stdout ends with M<rc>\n and stderr with M. The command runs in a
 /// subshell (its `exit`, `cd`, variables cannot touch the session shell) via `eval` of a single-quoted
-/// string (a syntax error in it cannot desynchronise the session). stdin is sent as a base64 here-document,
-/// parsed by the shell before the command starts, so the command can never read the session's script.
-/// Become wraps the command as `sudo ... /bin/sh -c 'echo READY; exec /bin/sh -s'`: the password is written
-/// only after sudo's random prompt shows on stderr, and the framed command is sent to the inner shell once
-/// READY shows on stdout.
-/// Limitation: background processes that keep the command's stdout open may write after the marker.
+/// string (a syntax error in it cannot desynchronise the session), with stdin from /dev/null so it can
+/// never read the session's script. Given stdin, the command line first prints a READY line and pipes
+/// `head -c N` into the command; the raw bytes are sent once READY shows (GNU head reads exactly N bytes
+/// from a pipe). Without GNU head, stdin goes as a base64 here-document parsed before the command starts.
+/// Become uses a separate session whose shell was started through sudo/su (see `become(on:...)`).
+/// Limitation: output of background processes that keep the command's stdout open after it ends is
+/// dropped before the next command, or lands in it if it comes later.
 final class ShellSession {
     let stream: ShellStream
     let host: String
-    /// How long sudo/su may take to either prompt or start the command.
-    var becomeTimeoutMs = 30_000
 
     init(stream: ShellStream, host: String) {
         self.stream = stream
         self.host = host
     }
 
-    /// Checks the shell answers (used right after opening it).
+    /// Set when the stream failed mid-command: the owner must open a new shell.
+    private(set) var broken = false
+    /// stdin is streamed raw to `head -c N` after a READY line instead of as a base64 here-document.
+    var rawStdin = false
+
+    var usable: Bool { !broken && stream.isOpen }
+
+    /// Checks the shell answers (used right after opening it) and whether `head -c` reads exactly its
+    /// count from a pipe (GNU coreutils), which allows raw stdin.
     func handshake() throws {
-        let r = try run("true", stdin: nil, become: nil, environment: [:])
+        let r = try run("head --version 2>/dev/null; true", stdin: nil, environment: [:])
         if r.exitCode != 0 {
             throw StreamClosed(reason: "the remote shell did not start: \(r.stderrText)")
         }
+        rawStdin = r.stdoutText.contains("GNU coreutils")
     }
 
-    /// Set when a command was interrupted in a way that leaves the shell in an unknown state
-    /// (e.g. sudo still waiting for a password): the owner must open a new shell.
-    private(set) var broken = false
-
-    func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
+    func run(_ command: String, stdin: Data?, environment: [String: String]) throws -> CommandResult {
         if broken { throw StreamClosed(reason: "shell session was abandoned") }
+        // Late output of a previous command's background processes is not this command's.
+        do { _ = try stream.read(timeoutMs: 0) } catch { broken = true; throw error }
         let marker = "__sp_" + randomHex(16) + "__"
-        let body = Self.framedBody(command: command, stdin: stdin, environment: environment, marker: marker)
-        guard let become else {
-            try stream.write(Data((body.line + Self.trailer(marker) + "\n" + body.heredoc).utf8))
-            let frame = try readFrame(marker: marker, plan: nil)
-            return CommandResult(exitCode: frame.exitCode, stdout: frame.stdout, stderr: frame.stderr)
+        let body = Self.framedBody(command: command, stdin: stdin, environment: environment, marker: marker, raw: rawStdin)
+        let script = Data((body.line + Self.trailer(marker) + "\n" + body.heredoc).utf8)
+        var stdinGate: (ready: Data, data: Data)?
+        if let stdin, let ready = body.stdinReady { stdinGate = (Data((ready + "\n").utf8), stdin) }
+        return try readFrame(marker: marker, send: script, stdinGate: stdinGate)
+    }
+
+    /// Turns `stream`, which runs `plan.wrap("echo <ready>; exec /bin/sh")`, into a shell session as the
+    /// become user: answers the password prompt and waits for READY. sudo exiting instead (the stream
+    /// ends) is `becomeFailed` with its message.
+    static func become(on stream: ShellStream, plan: BecomePlan, ready: String, host: String, timeoutMs: Int) throws -> ShellSession {
+        var out = Data(), err = Data()
+        var prompts = 0, promptScan = 0, waited = 0
+        var failure: String?
+        let prompt = Data(plan.prompt.utf8), readyLine = Data((ready + "\n").utf8)
+        func fail(_ message: String) -> TransportError { .becomeFailed(host: host, message: plan.redact(message)) }
+        while find(readyLine, in: out, from: 0) == nil {
+            let chunk: (stdout: Data, stderr: Data)
+            do {
+                chunk = try stream.read(timeoutMs: 200)
+            } catch {
+                let said = String(decoding: err, as: UTF8.self).replacingOccurrences(of: plan.prompt, with: "")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                throw fail(failure ?? plan.failureMessage(toolOutput: said))
+            }
+            if chunk.stdout.isEmpty && chunk.stderr.isEmpty {
+                waited += 200
+                if waited >= timeoutMs { throw fail("Timeout (\(timeoutMs / 1000)s) waiting for privilege escalation prompt") }
+                continue
+            }
+            waited = 0
+            out.append(chunk.stdout)
+            err.append(chunk.stderr)
+            while let r = find(prompt, in: err, from: promptScan) {
+                promptScan = r.upperBound
+                prompts += 1
+                if prompts == 1, let pw = plan.password {
+                    // A failed write shows up as the stream's end on the next read.
+                    try? stream.write(Data((pw + "\n").utf8)) { _, _ in }
+                } else {
+                    failure = prompts == 1 ? plan.passwordRequiredMessage : plan.wrongPasswordMessage
+                    try? stream.write(Data("\n".utf8)) { _, _ in }   // let sudo give up
+                }
+            }
         }
-        let plan = try BecomePlan(become, host: host)
-        // Outer line: the become tool starting an inner shell that reads the framed command from stdin.
-        let ready = "__sp_ready_" + randomHex(8) + "__"
-        let outer = plan.wrap("echo \(ready); exec /bin/sh -s") + Self.trailer(marker) + "\n"
-        try stream.write(Data(outer.utf8))
-        let inner = Data((body.line + "\n" + body.heredoc + "exit $?\n").utf8)
-        let frame = try readFrame(marker: marker, plan: (plan, ready, inner))
-        return CommandResult(exitCode: frame.exitCode, stdout: frame.stdout, stderr: frame.stderr)
+        let session = ShellSession(stream: stream, host: host)
+        try session.handshake()
+        return session
     }
 
     private static func trailer(_ marker: String) -> String {
@@ -76,83 +120,65 @@ final class ShellSession {
         "; __sp_rc=$?; printf '%s' '\(marker)' >&2; printf '%s%d\\n' '\(marker)' \"$__sp_rc\""
     }
 
-    /// The command line (one shell line) and its here-document, if any.
-    static func framedBody(command: String, stdin: Data?, environment: [String: String], marker: String) -> (line: String, heredoc: String) {
+    /// The command as one shell line, plus the here-document carrying stdin (base64 mode) or the READY
+    /// line after which raw stdin is expected (raw mode).
+    static func framedBody(command: String, stdin: Data?, environment: [String: String], marker: String, raw: Bool)
+        -> (line: String, heredoc: String, stdinReady: String?) {
         var sub = "( "
         for (k, v) in environment.sorted(by: { $0.key < $1.key }) {
             sub += "export \(shellQuote(k + "=" + v)); "
         }
         sub += "eval \(shellQuote(command)) )"
-        guard let stdin, !stdin.isEmpty else { return (sub + " </dev/null", "") }
+        guard let stdin, !stdin.isEmpty else { return (sub + " </dev/null", "", nil) }
+        if raw {
+            // head reads exactly N bytes and no more; the data is sent only once READY shows, when the
+            // shell is waiting for the pipeline and not reading. `cat` drains what the command left
+            // unread, so every byte is consumed by head whatever the command does.
+            let ready = marker + "in"
+            return ("printf '%s\\n' '\(ready)'; head -c \(stdin.count) | ( \(sub); __sp_r=$?; cat >/dev/null; exit $__sp_r )", "", ready)
+        }
         // '_' is not in the base64 alphabet, so no data line can end the here-document early.
         let end = marker + "in"
         let b64 = stdin.base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
-        return ("base64 -d <<'\(end)' | \(sub)", b64 + "\n" + end + "\n")
+        return ("base64 -d <<'\(end)' | \(sub)", b64 + "\n" + end + "\n", nil)
     }
 
-    private struct Frame { var exitCode: Int32; var stdout: Data; var stderr: Data }
-
-    private func readFrame(marker: String, plan: (plan: BecomePlan, ready: String, inner: Data)?) throws -> Frame {
+    /// Sends `script`, then reads until both end markers, sending raw stdin when its READY line shows.
+    private func readFrame(marker: String, send script: Data, stdinGate: (ready: Data, data: Data)?) throws -> CommandResult {
         let m = Data(marker.utf8)
         var out = Data(), err = Data()
         var outScan = 0, errDone = false
         var rc: Int32?
         var outEnd = 0
-        // Become state.
-        var started = plan == nil
-        var promptsSeen = 0
-        var promptScan = 0
-        var failure: String?
-        var waitedMs = 0
+        var gate = stdinGate
 
-        while rc == nil || !errDone {
-            let chunk: (stdout: Data, stderr: Data)
+        // A closed stream's last words tell why (e.g. "This account is currently not available.").
+        func closed(_ e: StreamClosed) -> StreamClosed {
+            broken = true
+            if let rest = try? stream.read(timeoutMs: 0) { out.append(rest.stdout); err.append(rest.stderr) }
+            let last = err.isEmpty ? out : err   // nologin, for one, writes to stdout
+            let said = String(decoding: last.suffix(400), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return said.isEmpty ? e : StreamClosed(reason: "\(e.reason): \(said)")
+        }
+
+        func send(_ data: Data) throws {
             do {
-                chunk = try stream.read(timeoutMs: 200)
+                try stream.write(data) { o, e in out.append(o); err.append(e) }
             } catch let e as StreamClosed {
-                if !started { broken = true }
-                throw e
+                throw closed(e)
             }
-            if chunk.stdout.isEmpty && chunk.stderr.isEmpty {
-                waitedMs += 200
-                if !started && waitedMs >= becomeTimeoutMs {
-                    broken = true
-                    throw TransportError.becomeFailed(host: host, message: "Timeout (\(becomeTimeoutMs / 1000)s) waiting for privilege escalation prompt")
-                }
-                continue
-            }
-            waitedMs = 0
-            out.append(chunk.stdout)
-            err.append(chunk.stderr)
+        }
 
-            if let p = plan, !started {
-                // Prompt detection on stderr: feed the password once; a second prompt means it was wrong.
-                let prompt = Data(p.plan.prompt.utf8)
-                while let r = find(prompt, in: err, from: promptScan) {
-                    promptScan = r.upperBound
-                    promptsSeen += 1
-                    if promptsSeen == 1, let pw = p.plan.password {
-                        try stream.write(Data((pw + "\n").utf8))
-                    } else {
-                        failure = promptsSeen == 1 ? p.plan.passwordRequiredMessage : p.plan.wrongPasswordMessage
-                        // Answer the remaining prompts with empty lines so sudo gives up and the frame completes.
-                        try stream.write(Data("\n".utf8))
-                    }
-                }
-                if let r = find(Data((p.ready + "\n").utf8), in: out, from: 0) {
-                    started = true
-                    // Everything before READY (sudo lecture, prompts) belongs to the become tool, not the command.
-                    out = Data(out[r.upperBound...])
-                    err = Data()
-                    promptScan = 0
-                    try stream.write(p.inner)
-                }
+        try send(script)
+        while true {
+            if let g = gate, let r = find(g.ready, in: out, from: 0) {
+                out = Data(out[r.upperBound...])
+                gate = nil
+                try send(g.data)
             }
-
             if rc == nil, let r = find(m, in: out, from: max(0, outScan - m.count)) {
                 if let nl = out[r.upperBound...].firstIndex(of: UInt8(ascii: "\n")) {
-                    let digits = String(decoding: out[r.upperBound..<nl], as: UTF8.self)
-                    rc = Int32(digits) ?? -1
+                    rc = Int32(String(decoding: out[r.upperBound..<nl], as: UTF8.self)) ?? -1
                     outEnd = r.lowerBound
                 }
             } else if rc == nil {
@@ -161,21 +187,16 @@ final class ShellSession {
             if !errDone, err.count >= m.count, err.suffix(m.count).elementsEqual(m) {
                 errDone = true
             }
-        }
-        let stdout = out.prefix(outEnd)
-        let stderr = err.prefix(err.count - m.count)
-        if let p = plan {
-            if !started {
-                // The become tool exited without starting the command.
-                let said = String(decoding: stderr, as: UTF8.self)
-                    .replacingOccurrences(of: p.plan.prompt, with: "")
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
-                let message = failure ?? p.plan.failureMessage(toolOutput: said)
-                throw TransportError.becomeFailed(host: host, message: message)
+            if rc != nil && errDone { break }
+            do {
+                let chunk = try stream.read(timeoutMs: 1000)
+                out.append(chunk.stdout)
+                err.append(chunk.stderr)
+            } catch let e as StreamClosed {
+                throw closed(e)
             }
-            // The prompt text can only appear here if the command itself printed it; sudo's are gone.
         }
-        return Frame(exitCode: rc ?? -1, stdout: Data(stdout), stderr: Data(stderr))
+        return CommandResult(exitCode: rc ?? -1, stdout: Data(out.prefix(outEnd)), stderr: Data(err.prefix(err.count - m.count)))
     }
 }
 
@@ -202,5 +223,13 @@ func find(_ needle: Data, in hay: Data, from: Int) -> Range<Int>? {
 
 func randomHex(_ bytes: Int) -> String {
     var g = SystemRandomNumberGenerator()
-    return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
+    let digits = Array("0123456789abcdef".utf8)
+    var s: [UInt8] = []
+    s.reserveCapacity(bytes * 2)
+    for _ in 0..<bytes {
+        let b = UInt8.random(in: 0...255, using: &g)
+        s.append(digits[Int(b >> 4)])
+        s.append(digits[Int(b & 15)])
+    }
+    return String(decoding: s, as: UTF8.self)
 }

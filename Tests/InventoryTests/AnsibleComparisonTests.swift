@@ -41,8 +41,11 @@ final class AnsibleComparisonTests: XCTestCase {
                  patterns: ["all", "app", "extra", "app[1]"]),
             Case(name: "several sources", files: ["a.ini": Fixtures.priorities, "b.yml": Fixtures.nestedYAML],
                  sources: ["a.ini", "b.yml"], patterns: ["all", "h1:web1"]),
+            Case(name: "host named like a group", files: ["hosts": "[web]\nweb x=1\nw2\n[db]\nd1\n[db:vars]\ny=2\n"],
+                 sources: ["hosts"], patterns: ["web", "web:&db", "all"]),
             Case(name: "host list", files: [:], sources: ["alpha,beta:2222,gamma[1:2],"], patterns: ["all", "beta", "gamma*"]),
-            Case(name: "missing source", files: [:], sources: ["does-not-exist"], patterns: ["all", "localhost"]),
+            Case(name: "missing source", files: [:], sources: ["does-not-exist"], patterns: ["all", "localhost", "127.0.0.1"],
+                 limits: [("localhost", ""), ("localhost", "all"), ("localhost", "localhost")]),
         ]
     }
 
@@ -132,6 +135,7 @@ final class AnsibleComparisonTests: XCTestCase {
         ("inv.yml", "- a\n- b\n"),
         ("inv.yml", "all:\n  children:\n    g:\n      children:\n        g:\n"),
         ("inv.json", "{\"all\": {\"hosts\": [}"),
+        ("inv.yml", "all:\n  hosts:\n    a:\n---\nall:\n  hosts:\n    b:\n"),
     ]
 
     /// Odd files Ansible accepts (possibly with warnings).
@@ -192,7 +196,8 @@ final class AnsibleComparisonTests: XCTestCase {
         }
     }
 
-    /// Prints, as JSON, InventoryManager.list_hosts(pattern) under each --limit, or the error raised.
+    /// Prints, as JSON, InventoryManager.get_hosts(pattern) under each --limit (what a play targets), or
+    /// the error raised.
     static let listHostsScript = """
     import json, sys
     from ansible.parsing.dataloader import DataLoader
@@ -203,7 +208,7 @@ final class AnsibleComparisonTests: XCTestCase {
     for pattern, limit in req["queries"]:
         try:
             im.subset(limit)
-            out.append([h if isinstance(h, str) else h.name for h in im.list_hosts(pattern)])
+            out.append([h.name for h in im.get_hosts(pattern)])
         except Exception as e:
             out.append({"error": str(e)})
         im.subset(None)

@@ -46,6 +46,14 @@ final class ErrorTests: XCTestCase {
         try check("[web]\nh1\n", name: "inv.toml", line: 1, column: 1, contains: "TOML")
     }
 
+    func testExecutableScriptsAreRefused() throws {
+        let dir = try makeTree(["inv.py": "#!/usr/bin/env python3\nprint('{}')\n"])
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir + "/inv.py")
+        XCTAssertThrowsError(try Inventory(sources: [dir + "/inv.py"])) { error in
+            XCTAssertTrue("\(error)".contains("executable inventory scripts are not supported"), "\(error)")
+        }
+    }
+
     func testErrorShowsTheOffendingLine() throws {
         let dir = try makeTree(["hosts": "[web]\nweb[1:]\n"])
         XCTAssertThrowsError(try Inventory(sources: [dir + "/hosts"])) { error in

@@ -62,6 +62,8 @@ final class PatternTests: XCTestCase {
         XCTAssertThrowsError(try inv.hosts(matching: "~[", limit: nil))
         // 127.0.0.1 is in this inventory, so `localhost` means it.
         XCTAssertEqual(inv.hosts(matching: "localhost"), ["127.0.0.1"])
+        XCTAssertEqual(inv.host("localhost")?.name, "127.0.0.1")
+        XCTAssertEqual(inv.groupNames(of: "localhost"), ["ungrouped"])
         let empty = try inventory("[web]\nw1\n")
         XCTAssertEqual(empty.hosts(matching: "localhost"), ["localhost"])
         XCTAssertEqual(empty.hosts(matching: "all"), ["w1"], "the implicit localhost is not in all")
@@ -74,6 +76,8 @@ final class PatternTests: XCTestCase {
         let dir = try makeTree(["limit.txt": "web01\n\n!web02\ndb-a\nlater\n"])
         XCTAssertEqual(try inv.hosts(matching: "all", limit: "@\(dir)/limit.txt"), ["web01", "db-a", "lh"])
         XCTAssertEqual(try inv.hosts(matching: "all", limit: "@\(dir)/limit.txt,web03"), ["web01", "web03", "db-a", "lh"])
+        XCTAssertEqual(try inv.hosts(matching: "dbs", limit: ""), ["db-a", "db-b"], "an empty limit restricts nothing")
+        XCTAssertEqual(try inv.hosts(matching: "localhost", limit: "all"), ["127.0.0.1"])
         XCTAssertThrowsError(try inv.hosts(matching: "all", limit: "@\(dir)/missing.txt"))
         XCTAssertThrowsError(try inv.hosts(matching: "all", limit: "@\(dir)"))
     }

@@ -31,11 +31,20 @@ final class PerformanceTests: XCTestCase {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// This thread's CPU time in seconds: on a busy machine wall time mostly measures the neighbours.
+    static func cpuTime() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
     func testFiveThousandHosts() throws {
         let dir = try makeTree(["hosts": Self.generatedInventory(), "group_vars/tier3.yml": "from_file: yes\n"])
         let start = Date()
+        let cpuStart = Self.cpuTime()
         let inv = try Inventory(sources: [dir + "/hosts"])
         let parsed = Date()
+        let cpuParsed = Self.cpuTime()
         let all = inv.hosts(matching: "all")
         var total = 0
         var sample: [String: Value] = [:]
@@ -45,8 +54,10 @@ final class PerformanceTests: XCTestCase {
             if host == "host1234.example.com" { sample = Dictionary(uniqueKeysWithValues: vars.map { ($0.key, $0.value) }) }
         }
         let done = Date()
-        print(String(format: "5000-host INI inventory: parse %.1f ms, all + variables %.1f ms, total %.1f ms",
-                     parsed.timeIntervalSince(start) * 1000, done.timeIntervalSince(parsed) * 1000, done.timeIntervalSince(start) * 1000))
+        let cpuDone = Self.cpuTime()
+        print(String(format: "5000-host INI inventory: parse %.1f ms, all + variables %.1f ms, total %.1f ms wall; %.1f ms CPU (parse %.1f)",
+                     parsed.timeIntervalSince(start) * 1000, done.timeIntervalSince(parsed) * 1000, done.timeIntervalSince(start) * 1000,
+                     (cpuDone - cpuStart) * 1000, (cpuParsed - cpuStart) * 1000))
 
         XCTAssertEqual(all.count, 5000)
         XCTAssertEqual(inv.groups.count, 2 + 50 + 5)

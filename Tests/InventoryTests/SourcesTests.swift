@@ -25,6 +25,14 @@ final class SourcesTests: XCTestCase {
         XCTAssertEqual(Array(inv.groups.keys), ["all", "ungrouped"])
     }
 
+    func testEmptyDirectoryWarns() throws {
+        let root = try makeTree(["inv/notes.md": "[broken"])
+        let inv = try Inventory(sources: [root + "/inv"])
+        XCTAssertEqual(inv.warnings, ["Unable to parse \(root)/inv as an inventory source",
+                                      "No inventory was parsed, only implicit localhost is available"])
+        XCTAssertEqual(inv.sourceDirs, [root + "/inv"])
+    }
+
     func testDirectorySourceSkipsIgnoredFilesAndCombines() throws {
         let root = try makeTree(Fixtures.directoryTree.merging([
             "inv/sub/03.ini": "[deep]\nd1\n",

@@ -89,6 +89,13 @@ final class VariablesTests: XCTestCase {
         XCTAssertEqual(try inv.vars("h"), d(["from": .string("plain")]))
     }
 
+    func testGroupVarsFileInsteadOfFolderIsAWarning() throws {
+        let root = try makeTree(["hosts": "h\n", "group_vars": "x: 1\n"])
+        let inv = try Inventory(sources: [root + "/hosts"])
+        XCTAssertEqual(try inv.vars("h"), [:])
+        XCTAssertEqual(inv.warnings, ["Found group_vars that is not a directory, skipping: \(root)/group_vars"])
+    }
+
     func testBadVarsFileIsAnErrorWithPosition() throws {
         let root = try makeTree(["hosts": "h\n", "host_vars/h.yml": "- a\n- b\n"])
         let inv = try Inventory(sources: [root + "/hosts"])

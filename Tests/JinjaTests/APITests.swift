@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import Jinja
 
@@ -101,6 +102,18 @@ final class APITests: XCTestCase {
         XCTAssertEqual(syntaxError(tags)?.kind, .syntax)
     }
 
+    func testAbsurdSizesAreErrorsNotCrashes() throws {
+        for src in ["{{ 'x'|center(10**12) }}", "{{ 'ab' * 10**12 }}", "{{ [1] * 10**15 }}", "{{ '%*d' % (10**12, 1) }}",
+                    "{{ '{:>1000000000000}'.format(1) }}", "{{ 'a\nb'|indent(10**12) }}", "{{ [1]|batch(10**12, 0)|list }}",
+                    "{{ range(-9223372036854775807, 9223372036854775807)|length }}", "{{ {'a': 1}|tojson(indent=10**12) }}",
+                    "{{ '1'.zfill(10**12) }}", "{{ '%.1000000000000d' % 1 }}"] {
+            XCTAssertThrowsError(try render(src), src) { err in
+                XCTAssertNotNil(err as? TemplateError, src)
+            }
+        }
+        XCTAssertLessThan(try render("{{ lipsum(1, false, 10**12, 10**12)|wordcount }}").count, 8)
+    }
+
     // MARK: API surface
 
     func testSingleExpressionKeepsNativeTypes() throws {
@@ -168,9 +181,68 @@ final class APITests: XCTestCase {
         XCTAssertEqual(loads, 1)
     }
 
+    func testChangingOptionsIsNotDefeatedByTheCache() throws {
+        let env = Environment()
+        let src = "{% if true %}\nx{% endif %}"
+        XCTAssertEqual(try env.template(src).render([:]), "\nx")
+        env.options.trimBlocks = true
+        XCTAssertEqual(try env.template(src).render([:]), "x")
+    }
+
+    func testLoaderErrorsAreTemplateErrors() throws {
+        struct Missing: Error {}
+        let env = Environment()
+        env.loader = { _ in throw Missing() }
+        XCTAssertEqual(try env.template("a{% include 'x.j2' ignore missing %}b").render([:]), "ab")
+        XCTAssertThrowsError(try env.template("{% include 'x.j2' %}").render([:])) { err in
+            XCTAssertEqual((err as? TemplateError)?.kind, .runtime)
+            XCTAssertTrue((err as? TemplateError)?.message.hasPrefix("TemplateNotFound: x.j2") ?? false)
+        }
+        env.loader = { name in ("{% if %}", name) }
+        XCTAssertThrowsError(try env.template("{% include 'bad.j2' ignore missing %}").render([:])) { err in
+            XCTAssertEqual((err as? TemplateError)?.kind, .syntax)
+            XCTAssertEqual((err as? TemplateError)?.templateName, "bad.j2")
+        }
+    }
+
     func testListMutationThroughSetVariable() throws {
         XCTAssertEqual(try render("{% set x = [] %}{% set _ = x.append(1) %}{{ x }}"), "[1]")
         XCTAssertEqual(try render("{% set d = {} %}{% set _ = d.update({'k': 1}) %}{{ d.k }}"), "1")
+    }
+
+    func testConcurrentRendersShareOneEnvironment() throws {
+        let env = Environment()
+        env.loader = { name in ("{% macro m(x) %}<{{ x }}>{% endmacro %}", name) }
+        var results = [String](repeating: "", count: 16)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 16) { i in
+            let out = (try? env.template("{% import 'm' as lib %}{% for j in range(\(i)) %}{{ lib.m(j) }}{% endfor %}").render([:])) ?? "error"
+            lock.withLock { results[i] = out }
+        }
+        for i in 0..<16 {
+            XCTAssertEqual(results[i], (0..<i).map { "<\($0)>" }.joined())
+        }
+    }
+
+    /// Worker threads have smaller stacks than the main thread: the recursion and nesting limits
+    /// must trip before the stack runs out there too.
+    func testLimitsHoldOnWorkerThreads() throws {
+        var errors = [String](repeating: "", count: 2)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let env = Environment()
+            let src = i == 0 ? "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}"
+                             : "{{ " + String(repeating: "(", count: 99) + "1" + String(repeating: ")", count: 99) + " }}"
+            let result: String
+            do {
+                result = try env.template(src).render([:])
+            } catch {
+                result = "\(error)"
+            }
+            lock.withLock { errors[i] = result }
+        }
+        XCTAssertTrue(errors[0].contains("maximum recursion depth exceeded"), errors[0])
+        XCTAssertEqual(errors[1], "1")
     }
 
     // MARK: JSON

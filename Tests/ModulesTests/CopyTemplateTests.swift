@@ -18,6 +18,7 @@ final class CopyModuleTests: ModuleTestCase {
         XCTAssertEqual(read("out.txt"), "hello\n")
         XCTAssertEqual(mode("out.txt"), 0o640)
         XCTAssertEqual(r["checksum"], "f572d396fae9206628714fb2ce00f72e94f2258f")
+        XCTAssertEqual(r["md5sum"], "b1946ac92492d2347c6235b4d2611184")
         XCTAssertEqual(r["size"], 6)
         XCTAssertEqual(r["mode"], "0640")
         XCTAssertEqual(r["owner"], "root")
@@ -63,6 +64,19 @@ final class CopyModuleTests: ModuleTestCase {
         XCTAssertEqual(read("new/dir/app.conf"), "from controller\n")
     }
 
+    func testFollowWritesThroughSymlinkOtherwiseReplacesIt() throws {
+        try write("real", "old")
+        try FileManager.default.createSymbolicLink(atPath: path("link"), withDestinationPath: "real")
+        assertOK(run(CopyModule.self, ["content": "via link", "dest": .string(path("link")), "follow": true]), changed: true)
+        XCTAssertEqual(read("real"), "via link")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: path("link")), "real")
+        assertOK(run(CopyModule.self, ["content": "via link", "dest": .string(path("link")), "follow": true]), changed: false)
+        assertOK(run(CopyModule.self, ["content": "plain", "dest": .string(path("link"))]), changed: true)
+        XCTAssertNil(try? FileManager.default.destinationOfSymbolicLink(atPath: path("link")))
+        XCTAssertEqual(read("link"), "plain")
+        XCTAssertEqual(read("real"), "via link")
+    }
+
     func testForceNoAndBackup() throws {
         try write("f", "old\n")
         let r = run(CopyModule.self, ["content": "new\n", "dest": .string(path("f")), "force": false])
@@ -86,6 +100,9 @@ final class CopyModuleTests: ModuleTestCase {
         assertOK(ok, changed: true)
         XCTAssertEqual(entries(), ["conf"])
         assertFails(run(CopyModule.self, ["content": "x", "dest": .string(path("conf")), "validate": "true"]), "validate must contain %s")
+        // A quoted '%s' works too (the temporary path is substituted literally).
+        assertOK(run(CopyModule.self, ["content": "good 3\n", "dest": .string(path("conf")), "validate": "grep -q good '%s'"]), changed: true)
+        XCTAssertEqual(read("conf"), "good 3\n")
     }
 
     func testDirectoryCopy() throws {
@@ -146,6 +163,30 @@ final class CopyModuleTests: ModuleTestCase {
         XCTAssertEqual(read("dup"), "remote data\n")
         assertOK(run(CopyModule.self, args), changed: false)
         assertFails(run(CopyModule.self, ["src": .string(path("nope")), "dest": .string(path("dup")), "remote_src": true]), "not found")
+    }
+
+    func testRemoteSrcDirectory() throws {
+        try write("tree/a", "a")
+        try write("tree/sub/b", "b")
+        try FileManager.default.createDirectory(atPath: path("out"), withIntermediateDirectories: true)
+        let args: OrderedDictionary<String, Value> = ["src": .string(path("tree")), "dest": .string(path("out")), "remote_src": true,
+                                                      "owner": "nobody", "mode": "0640"]
+        assertOK(run(CopyModule.self, args, check: true), changed: true)
+        XCTAssertEqual(entries("out"), [])
+        let r = run(CopyModule.self, args)
+        assertOK(r, changed: true)
+        XCTAssertEqual(r["dest"], .string(path("out/tree")))
+        XCTAssertEqual(read("out/tree/sub/b"), "b")
+        XCTAssertEqual(uid("out/tree/sub/b"), 65534)
+        XCTAssertEqual(mode("out/tree/a"), 0o640)
+        assertOK(run(CopyModule.self, args), changed: false)
+        try write("tree/sub/b", "changed")
+        assertOK(run(CopyModule.self, args), changed: true)
+        XCTAssertEqual(read("out/tree/sub/b"), "changed")
+        // "tree/" copies the contents
+        assertOK(run(CopyModule.self, ["src": .string(path("tree/")), "dest": .string(path("flat")), "remote_src": true]), changed: true)
+        XCTAssertEqual(read("flat/sub/b"), "changed")
+        assertOK(run(CopyModule.self, ["src": .string(path("tree/")), "dest": .string(path("flat")), "remote_src": true]), changed: false)
     }
 
     func testArgumentErrors() {
@@ -213,7 +254,7 @@ final class TemplateModuleTests: ModuleTestCase {
         assertOK(r2, changed: false)
         let (r3, n3) = counted(CopyModule.self, ["content": "a", "dest": .string(path("rt")), "mode": "0600"])
         assertOK(r3, changed: true)
-        print("testRoundTrips copy: write=\(n1) unchanged=\(n2) attributes=\(n3)")
+        print("command count copy: write=\(n1) unchanged=\(n2) attributes=\(n3)")
         XCTAssertEqual([n1, n2, n3], [2, 1, 2])
     }
 }

@@ -37,6 +37,21 @@ final class FileModeTests: XCTestCase {
         XCTAssertEqual(SHA1.hex(Data(String(repeating: "a", count: 1000).utf8)), "291e9a6c66994949b57ba5e650361e98fc36b1ba")
     }
 
+    func testStatLineParsingGNUAndBSD() {
+        let gnu = RemoteFile.parseStat("644 0 0 0 1700000000 1700000001 1700000002 12 1 2049 regular empty file|root|root|/tmp/a b")
+        XCTAssertEqual(gnu?.kind, .file)
+        XCTAssertEqual(gnu?.mode, 0o644)
+        XCTAssertEqual(gnu?.mtime, 1700000001)
+        XCTAssertEqual(gnu?.name, "/tmp/a b")
+        let bsd = RemoteFile.parseStat("4755 501 20 5 1700000000 1700000000 1700000000 12 1 16777220 Regular File|me|staff")
+        XCTAssertEqual(bsd?.kind, .file)
+        XCTAssertEqual(bsd?.mode, 0o4755)
+        XCTAssertEqual(bsd?.owner, "me")
+        XCTAssertEqual(RemoteFile.parseStat("755 0 0 4096 1 2 3 4 2 5 Directory|root|wheel|/d|with|bars")?.name, "/d|with|bars")
+        XCTAssertEqual(RemoteFile.parseStat("777 0 0 4 1 2 3 4 1 5 Symbolic Link|root|wheel")?.kind, .link)
+        XCTAssertNil(RemoteFile.parseStat("garbage"))
+    }
+
     func testPythonRegex() throws {
         let r = try PythonRegex(#"(?P<key>\w+)=(\d+)"#)
         let (out, n) = r.substitute("a=1 b=2", template: #"\g<key>:\2\n"#)
@@ -97,7 +112,7 @@ final class FileModuleTests: ModuleTestCase {
         assertFails(run(FileModule.self, ["path": .string(path("x")), "owner": "no-such-user-xyz", "state": "touch"]), "failed to look up user no-such-user-xyz")
         assertFails(run(FileModule.self, ["state": "touch"]), "missing required arguments: path")
         assertFails(run(FileModule.self, ["path": "/tmp/x", "state": "bogus"]), "value of state must be one of")
-        assertFails(run(FileModule.self, ["path": .string(path("x")), "state": "touch", "mode": "u+z"]), "bad symbolic permission")
+        assertFails(run(FileModule.self, ["path": .string(path("x")), "state": "touch", "mode": "u+z"]), "mode must be in octal or symbolic form")
         assertFails(run(FileModule.self, ["path": .string(path("x")), "state": "file", "recurse": true]), "recurse option requires state to be 'directory'")
         assertFails(run(FileModule.self, ["path": .string(path("x")), "state": "link"]), "src is required")
         assertFails(run(FileModule.self, ["path": .string(path("x")), "state": "touch", "recurse": "maybe"]), "unable to convert to bool")
@@ -213,7 +228,7 @@ final class FileModuleTests: ModuleTestCase {
         assertOK(r1, changed: true)
         let (r2, n2) = counted(FileModule.self, ["path": .string(path("f")), "mode": "0644", "owner": "nobody"])
         assertOK(r2, changed: false)
-        print("testRoundTrips file: change=\(n1) unchanged=\(n2)")
+        print("command count file: change=\(n1) unchanged=\(n2)")
         XCTAssertEqual(n1, 2)
         XCTAssertEqual(n2, 1)
     }

@@ -23,6 +23,9 @@ final class StatModuleTests: ModuleTestCase {
         XCTAssertEqual(s?["nlink"], 1)
         XCTAssertEqual(s?["inode"]?.intValue, Int(lstatInfo("f")?.st_ino ?? 0))
         XCTAssertEqual(s?["mimetype"], "text/plain")
+        XCTAssertEqual(s?["blocks"]?.intValue, Int(lstatInfo("f")?.st_blocks ?? -1))
+        XCTAssertEqual(s?["block_size"]?.intValue, Int(lstatInfo("f")?.st_blksize ?? -1))
+        XCTAssertEqual(run(StatModule.self, ["path": "/dev/null"])["stat"]?["device_type"]?.intValue, Int(lstatInfo("/dev/null")?.st_rdev ?? 0))
 
         let sha = run(StatModule.self, ["path": .string(path("f")), "checksum_algorithm": "sha256", "get_mime": false])
         XCTAssertEqual(sha["stat"]?["checksum"], "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
@@ -45,6 +48,7 @@ final class StatModuleTests: ModuleTestCase {
         XCTAssertEqual(m["stat"], ["exists": false])
         assertFails(run(StatModule.self, ["path": "/x", "checksum_algorithm": "crc"]), "value of checksum_algorithm must be one of")
         assertFails(run(StatModule.self, [:]), "missing required arguments: path")
+        assertFails(run(StatModule.self, ["path": "/x", "follow": "perhaps"]), "unable to convert to bool")
     }
 }
 
@@ -56,8 +60,10 @@ final class SlurpFetchTests: ModuleTestCase {
         XCTAssertEqual(r["content"], .string(Data("hello\u{0}bin".utf8).base64EncodedString()))
         XCTAssertEqual(r["encoding"], "base64")
         XCTAssertEqual(r["source"], .string(path("s")))
-        assertFails(run(SlurpModule.self, ["src": .string(path("none"))]), "file not found")
+        assertFails(run(SlurpModule.self, ["src": .string(path("none"))]), "File not found")
         assertFails(run(SlurpModule.self, ["path": .string(dir)]), "source is a directory and must be a file")
+        assertFails(run(SlurpModule.self, [:]), "missing required arguments: src")
+        assertFails(run(SlurpModule.self, ["src": "/x", "encoding": "utf8"]), "Unsupported parameters for (slurp) module: encoding")
     }
 
     func testFetchLayoutFlatIdempotentCheck() throws {
@@ -81,6 +87,9 @@ final class SlurpFetchTests: ModuleTestCase {
         XCTAssertEqual(read(dest + "/flat/remote.txt"), "data\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dest + "/flat"), ["remote.txt"])  // no temp file left
 
+        let relative = run(FetchModule.self, ["src": .string(path("remote.txt")), "dest": "rel/", "flat": true])
+        assertOK(relative, changed: true)
+        XCTAssertEqual(read(controllerDir + "/rel/remote.txt"), "data\n")
         assertFails(run(FetchModule.self, ["src": .string(path("nope")), "dest": .string(dest)]), "the remote file does not exist")
         let ignored = run(FetchModule.self, ["src": .string(path("nope")), "dest": .string(dest), "fail_on_missing": false])
         assertOK(ignored, changed: false)
@@ -150,6 +159,8 @@ final class FindModuleTests: ModuleTestCase {
         XCTAssertNotNil(missing["skipped_paths"]?[path("nope")])
         assertFails(run(FindModule.self, ["paths": .string(dir), "age": "abc"]), "failed to process age")
         assertFails(run(FindModule.self, ["patterns": "*"]), "missing required arguments: paths")
+        assertFails(run(FindModule.self, ["paths": .string(dir), "depth": "deep"]), "argument 'depth' is of type str and we were unable to convert to int")
+        assertFails(run(FindModule.self, ["paths": .string(dir), "recurse": "sometimes"]), "unable to convert to bool")
         assertFails(run(FindModule.self, ["paths": .string(dir), "file_type": "socketx"]), "value of file_type must be one of")
     }
 
@@ -162,7 +173,7 @@ final class FindModuleTests: ModuleTestCase {
         counts["find+contains"] = counted(FindModule.self, ["paths": .string(dir), "contains": "err"]).1
         counts["fetch"] = counted(FetchModule.self, ["src": .string(path("x.log")), "dest": .string(controllerDir)]).1
         counts["tempfile"] = counted(TempFileModule.self, ["path": .string(dir)]).1
-        print("testRoundTrips info modules: \(counts.sorted { $0.key < $1.key })")
+        print("command count info modules: \(counts.sorted { $0.key < $1.key })")
         XCTAssertEqual(counts, ["stat": 1, "slurp": 1, "find": 1, "find+contains": 2, "fetch": 1, "tempfile": 1])
     }
 }

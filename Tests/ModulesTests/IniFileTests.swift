@@ -26,12 +26,16 @@ final class IniFileTests: ModuleTestCase {
         XCTAssertEqual(newSection["msg"], "section and option added")
         XCTAssertTrue(read("app.ini")?.hasSuffix("[cache]\nsize = 10\n") ?? false)
 
+        let onlySection = run(IniFileModule.self, ["path": .string(path("app.ini")), "section": "empty"])
+        XCTAssertEqual(onlySection["msg"], "only section added")
+        XCTAssertTrue(read("app.ini")?.hasSuffix("[cache]\nsize = 10\n[empty]\n") ?? false)
+        assertOK(run(IniFileModule.self, ["path": .string(path("app.ini")), "section": "empty"]), changed: false)
         let global = run(IniFileModule.self, ["path": .string(path("app.ini")), "option": "top", "value": "2"])
         assertOK(global, changed: true)
         XCTAssertTrue(read("app.ini")?.hasPrefix("top = 2\n[db]") ?? false)
 
         let rmOption = run(IniFileModule.self, ["path": .string(path("app.ini")), "section": "db", "option": "host", "state": "absent"])
-        XCTAssertEqual(rmOption["msg"], "option removed")
+        XCTAssertEqual(rmOption["msg"], "option changed")
         XCTAssertFalse(read("app.ini")?.contains("host") ?? true)
         let rmSection = run(IniFileModule.self, ["path": .string(path("app.ini")), "section": "web", "state": "absent"])
         XCTAssertEqual(rmSection["msg"], "section removed")

@@ -48,6 +48,6 @@ final class RoundTripTests: ModuleTestCase {
             report.append("\(c.name): changing=\(counts[0]) unchanged=\(counts[1]) check=\(counts[2])")
             XCTAssertEqual(counts, c.expected, c.name)
         }
-        print("testRoundTrips remote commands per run:\n  " + report.joined(separator: "\n  "))
+        print("command count remote commands per run:\n  " + report.joined(separator: "\n  "))
     }
 }

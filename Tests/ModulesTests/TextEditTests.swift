@@ -74,6 +74,15 @@ final class LineInFileTests: ModuleTestCase {
         XCTAssertEqual(read(b["backup"]?.pythonStr ?? "/nonexistent"), "no newline\nnext\n")
     }
 
+    func testNonUTF8FileKeepsItsBytes() throws {
+        // Latin-1 "café\n" then a line to replace.
+        let original = Data([0x63, 0x61, 0x66, 0xE9, 0x0A]) + Data("port=1\n".utf8)
+        try original.write(to: URL(fileURLWithPath: path("latin1")))
+        assertOK(run(LineInFileModule.self, ["path": .string(path("latin1")), "regexp": "^port=", "line": "port=2"]), changed: true)
+        XCTAssertEqual(FileManager.default.contents(atPath: path("latin1")), Data([0x63, 0x61, 0x66, 0xE9, 0x0A]) + Data("port=2\n".utf8))
+        assertOK(run(LineInFileModule.self, ["path": .string(path("latin1")), "regexp": "^port=", "line": "port=2"]), changed: false)
+    }
+
     func testFollowsSymlinks() throws {
         try write("real", "a\n")
         try FileManager.default.createSymbolicLink(atPath: path("link"), withDestinationPath: path("real"))
@@ -98,7 +107,7 @@ final class LineInFileTests: ModuleTestCase {
         assertOK(r1, changed: true)
         let (r2, n2) = counted(LineInFileModule.self, ["path": .string(path("rt")), "line": "b"])
         assertOK(r2, changed: false)
-        print("testRoundTrips lineinfile: change=\(n1) unchanged=\(n2)")
+        print("command count lineinfile: change=\(n1) unchanged=\(n2)")
         XCTAssertEqual([n1, n2], [2, 1])
     }
 }
@@ -111,6 +120,10 @@ final class BlockInFileTests: ModuleTestCase {
         assertOK(check, changed: true)
         XCTAssertEqual(check["msg"], "Block inserted")
         XCTAssertEqual(read("b"), "line1\nline2\n")
+        let diff = check["diff"]?.listValue?.first
+        XCTAssertEqual(diff?["before"], "line1\nline2\n")
+        XCTAssertEqual(diff?["after"], "line1\nline2\n# BEGIN ANSIBLE MANAGED BLOCK\nk=v\nk2=v2\n# END ANSIBLE MANAGED BLOCK\n")
+        XCTAssertEqual(diff?["before_header"], .string(path("b") + " (content)"))
         assertOK(run(BlockInFileModule.self, args), changed: true)
         XCTAssertEqual(read("b"), "line1\nline2\n# BEGIN ANSIBLE MANAGED BLOCK\nk=v\nk2=v2\n# END ANSIBLE MANAGED BLOCK\n")
         assertOK(run(BlockInFileModule.self, args), changed: false)

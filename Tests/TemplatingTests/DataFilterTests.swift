@@ -6,7 +6,7 @@ final class DataFilterTests: TemplatingTestCase {
     func testBoolAndTernary() {
         XCTAssertEqual(eval("['yes', 'On', '1', 'TRUE', 'no', 'off', '0', 'x', 1, 0, true] | map('bool') | list"),
                        json("[true, true, true, true, false, false, false, false, true, false, true]"))
-        XCTAssertEqual(eval("none | bool"), Value.none)
+        XCTAssertEqual(eval("none | bool"), .bool(false))
         XCTAssertEqual(render("{{ x | ternary('a', 'b') }}{{ '' | ternary('a', 'b') }}", ["x": true]), "ab")
         XCTAssertEqual(eval("none | ternary('a', 'b', 'n')"), .string("n"))
         XCTAssertEqual(eval("none | ternary('a', 'b')"), .string("b"))
@@ -35,6 +35,18 @@ final class DataFilterTests: TemplatingTestCase {
         XCTAssertEqual(eval("[{'n': 'x', 'v': 1}] | items2dict(key_name='n', value_name='v')"), json(#"{"x": 1}"#))
         assertFails("[1] | dict2items", containing: "dict2items requires a dictionary")
         assertFails("[{'key': 'a'}] | items2dict", containing: "items2dict")
+    }
+
+    final class Hosts: ValueObject {
+        var typeName: String { "HostVars" }
+        var keys: [String]? { ["web1", "db1"] }
+        func attribute(_ name: String) -> Value? { keys?.contains(name) == true ? .dict(["id": .string(name)]) : nil }
+    }
+
+    func testMappingObjects() {
+        let vars: [String: Value] = ["hostvars": .object(Hosts())]
+        XCTAssertEqual(eval("hostvars | dict2items | map(attribute='key') | list", vars), json(#"["web1", "db1"]"#))
+        XCTAssertEqual(eval("hostvars | to_json", vars), .string(#"{"web1": {"id": "web1"}, "db1": {"id": "db1"}}"#))
     }
 
     func testZipFlatten() {
@@ -102,6 +114,16 @@ final class DataFilterTests: TemplatingTestCase {
     }
 }
 
+/// Failures read like ansible-core 2.19's: which kind of plugin, its name, then the reason.
+final class ErrorWordingTests: TemplatingTestCase {
+    func testWording() {
+        assertFails("[1] | dict2items", containing: "The filter plugin 'ansible.builtin.dict2items' failed: dict2items requires a dictionary")
+        assertFails("'x' is failed", containing: "The test plugin 'ansible.builtin.failed' failed: The 'failed' test expects a dictionary")
+        assertFails("lookup('file', 'nope.txt')", containing: "The lookup plugin 'file' failed: could not locate file in lookup: nope.txt")
+        assertFails("{} | json_query('[')", containing: "The filter plugin 'community.general.json_query' failed:")
+    }
+}
+
 /// Hostile inputs must produce errors, never traps.
 final class RobustnessTests: TemplatingTestCase {
     func testExtremeInputsFailCleanly() {
@@ -115,6 +137,8 @@ final class RobustnessTests: TemplatingTestCase {
         assertFails("'\\\\ud800' | from_json", containing: "invalid JSON")
         assertFails("{'a': nope} | to_json", containing: "undefined")
         assertFails("[] | random", containing: "empty sequence")
+        assertFails("10 | random(1e30)", containing: "must be an integer")
+        XCTAssertEqual(eval("r is finished", ["r": json(#"{"finished": 1e300}"#)]), .bool(false))
         XCTAssertEqual(eval("'x' | to_nice_json(indent=-3)"), .string("\"x\""))
     }
 }

@@ -68,7 +68,12 @@ final class LookupTests: TemplatingTestCase {
         XCTAssertEqual(eval("lookup('fileglob', 'files/*.conf')"), .string(dir + "/files/one.conf," + dir + "/files/two.conf"))
         XCTAssertEqual(eval("query('fileglob', '*.none')"), json("[]"))
         XCTAssertEqual(eval("lookup('first_found', ['nope.txt', 'b.txt', 'a.txt'])"), .string(dir + "/b.txt"))
-        XCTAssertEqual(eval("lookup('first_found', 'nope.txt', 'a.txt')"), .string(dir + "/files/a.txt"))
+        // lookup() searches the search paths only; a with_first_found loop also looks in files/.
+        assertFails("lookup('first_found', 'nope.txt', 'a.txt')", containing: "No file was found")
+        XCTAssertEqual(try? Lookups.run("first_found", terms: ["nope.txt", "a.txt"], kwargs: [:], env: env, context: context),
+                       [.string(dir + "/files/a.txt")])
+        XCTAssertEqual(try? Lookups.run("first_found", terms: ["t.j2"], kwargs: [:], env: env, context: context, taskAction: "template"),
+                       [.string(dir + "/templates/t.j2")])
         XCTAssertEqual(eval("lookup('first_found', {'files': ['x.conf', 'one.conf'], 'paths': ['files']})"), .string(dir + "/files/one.conf"))
         XCTAssertEqual(eval("lookup('first_found', files='x,two.conf', paths=p)", ["p": .string(dir + "/files")]), .string(dir + "/files/two.conf"))
         XCTAssertEqual(eval("query('first_found', ['nope'], skip=True)"), json("[]"))

@@ -21,6 +21,43 @@ final class LocalConnectionTests: XCTestCase {
         XCTAssertEqual(try c.run("echo ok").stdoutText, "ok\n")
     }
 
+    func testBothStdinModes() throws {
+        let data = try randomData(300_000)
+        for raw in [true, false] {
+            let sh = ShellSession(stream: try LocalShellStream(), host: "local")
+            try sh.handshake()
+            XCTAssertTrue(sh.rawStdin, "GNU head expected on the controller")
+            sh.rawStdin = raw
+            XCTAssertEqual(try sh.run("cat", stdin: data, environment: [:]).stdout, data, "raw=\(raw)")
+            // A command that reads none or part of its stdin leaves nothing behind for the shell to execute.
+            XCTAssertEqual(try sh.run("true", stdin: data, environment: [:]).exitCode, 0)
+            XCTAssertEqual(try sh.run("head -c 10 >/dev/null; echo $?", stdin: data, environment: [:]).stdoutText, "0\n")
+            XCTAssertEqual(try sh.run("echo next", stdin: nil, environment: [:]).stdoutText, "next\n")
+        }
+    }
+
+    /// Hosts whose /bin/sh is bash (RHEL, SUSE) get the same framing.
+    func testFramingUnderBash() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/bash") else { throw XCTSkip("no /bin/bash") }
+        let sh = ShellSession(stream: try LocalShellStream(command: "exec /bin/bash --posix"), host: "bash")
+        defer { sh.stream.close() }
+        try sh.handshake()
+        XCTAssertEqual(try sh.run("echo $BASH_VERSION | cut -c1", stdin: nil, environment: [:]).stdoutText.count, 2)
+        // bash reads a script from a pipe byte by byte: the base64 fallback is slow there, keep it small.
+        let data = try randomData(20_000)
+        for raw in [true, false] {
+            sh.rawStdin = raw
+            XCTAssertEqual(try sh.run("cat", stdin: data, environment: [:]).stdout, data)
+            XCTAssertEqual(try sh.run("true", stdin: data, environment: [:]).exitCode, 0)
+        }
+        let r = try sh.run("printf 'o\\0'; printf e >&2; exit 9", stdin: nil, environment: ["X": "y"])
+        XCTAssertEqual([r.exitCode], [9])
+        XCTAssertEqual(r.stdout, Data([111, 0]))
+        XCTAssertEqual(r.stderrText, "e")
+        XCTAssertNotEqual(try sh.run("if then", stdin: nil, environment: [:]).exitCode, 0)
+        XCTAssertEqual(try sh.run("echo ok", stdin: nil, environment: [:]).stdoutText, "ok\n")
+    }
+
     func testLargeOutputOnBothStreams() throws {
         let c = LocalConnection(host: "localhost")
         defer { c.close() }
@@ -60,6 +97,36 @@ final class LocalConnectionTests: XCTestCase {
         defer { c.close() }
         let me = try c.run("id -un").stdoutText.trimmingCharacters(in: .newlines)
         XCTAssertEqual(try c.run("id -un", become: Become(user: me)).stdoutText, me + "\n")
+    }
+
+    /// Local become through su (we are root here, so su asks nothing); the shell is started once.
+    func testLocalBecomeWithSu() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root to su without a password") }
+        let c = LocalConnection(host: "localhost")
+        defer { c.close() }
+        let b = Become(method: "su", user: "nobody", flags: "-s /bin/sh")
+        let r = try c.run("id -un; echo $$; cat", stdin: Data("in".utf8), become: b, environment: ["A": "1"])
+        XCTAssertEqual(r.exitCode, 0, r.stderrText)
+        let lines = r.stdoutText.split(separator: "\n")
+        XCTAssertEqual(lines.first, "nobody")
+        XCTAssertEqual(lines.last, "in")
+        XCTAssertEqual(try c.run("echo $$", become: b).stdoutText, String(lines[1]) + "\n", "one su shell for all commands")
+        XCTAssertThrowsError(try c.run("id", become: Become(method: "su", user: "no-such-user-x"))) { e in
+            guard case TransportError.becomeFailed(_, let m) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(m.contains("su to user no-such-user-x failed"), m)
+        }
+    }
+
+    func testDescriptionsHidePasswords() {
+        let b = Become(password: "s3cret")
+        let o = SSHOptions(host: "h", password: "s3cret", privateKeyPassphrase: "s3cret")
+        var dumped = ""
+        dump(b, to: &dumped)
+        dump(o, to: &dumped)
+        for text in ["\(b)", String(describing: b), String(reflecting: b), "\(o)", String(reflecting: o), dumped] {
+            XCTAssertFalse(text.contains("s3cret"), text)
+        }
+        XCTAssertTrue("\(o)".contains("password: ********"))
     }
 
     func testBecomePlanWrapsAndRedacts() throws {

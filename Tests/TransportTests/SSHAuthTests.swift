@@ -21,6 +21,18 @@ final class SSHAuthTests: XCTestCase {
         }
     }
 
+    func testKeyboardInteractiveAuth() throws {
+        let t = try TestHosts.load()
+        var o = t.options(0, user: "kbdonly")
+        o.privateKeyFiles = []
+        o.password = t.testerPassword
+        XCTAssertEqual(try SSHConnection(host: "kbd", options: o).run("id -un").stdoutText, "kbdonly\n")
+        o.password = "wrong"
+        XCTAssertThrowsError(try SSHConnection(host: "kbd", options: o)) { e in
+            XCTAssertTrue("\(e)".contains("server accepts: keyboard-interactive"), "\(e)")
+        }
+    }
+
     func testAgentAuth() throws {
         let t = try TestHosts.load()
         let dir = try tempDir()
@@ -33,7 +45,7 @@ final class SSHAuthTests: XCTestCase {
         try agent.run()
         defer { agent.terminate(); agent.waitUntilExit(); try? FileManager.default.removeItem(atPath: dir) }
         for _ in 0..<50 where !FileManager.default.fileExists(atPath: sock) { Thread.sleep(forTimeInterval: 0.05) }
-        var o = t.options(1)
+        var o = t.options(t.pick(1))
         o.privateKeyFiles = []
         o.useAgent = true
         o.agentSocket = sock
@@ -41,7 +53,7 @@ final class SSHAuthTests: XCTestCase {
         XCTAssertThrowsError(try SSHConnection(host: "agent", options: o))
         try sh("SSH_AUTH_SOCK=\(sock) ssh-add -q \(t.keyFile) 2>&1")
         let c = try SSHConnection(host: "agent", options: o)
-        XCTAssertEqual(try c.run("hostname").stdoutText, t.hosts[1].name + "\n")
+        XCTAssertEqual(try c.run("hostname").stdoutText, t.hosts[t.pick(1)].name + "\n")
         c.close()
         // The agent is ignored when disabled.
         o.useAgent = false
@@ -118,6 +130,70 @@ final class SSHAuthTests: XCTestCase {
         XCTAssertTrue(try String(contentsOfFile: dir + "/new", encoding: .utf8).contains("[\(h.address)]:\(h.port)"))
         o.acceptNewHostKeys = false
         XCTAssertEqual(try SSHConnection(host: h.name, options: o).run("true").exitCode, 0)
+    }
+
+    func testEncryptedKeyFile() throws {
+        let t = try TestHosts.load()
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try sh("ssh-keygen -q -t ed25519 -N 'key pass phrase' -C sp-encrypted -f \(dir)/enc")
+        let pub = try String(contentsOfFile: dir + "/enc.pub", encoding: .utf8)
+        let admin = try t.connect()
+        defer {
+            _ = try? admin.run("sed -i '/sp-encrypted/d' /home/tester/.ssh/authorized_keys")
+            admin.close()
+        }
+        XCTAssertEqual(try admin.run("cat >> /home/tester/.ssh/authorized_keys", stdin: Data(pub.utf8)).exitCode, 0)
+        var o = t.options(0, user: "tester")
+        o.privateKeyFiles = [dir + "/enc"]
+        XCTAssertThrowsError(try SSHConnection(host: "enc", options: o)) { e in
+            XCTAssertTrue("\(e)".contains("needs a passphrase") || "\(e)".contains("need a passphrase"), "\(e)")
+        }
+        o.privateKeyPassphrase = "key pass phrase"
+        XCTAssertEqual(try SSHConnection(host: "enc", options: o).run("id -un").stdoutText, "tester\n")
+    }
+
+    /// Through sp-h1 as a jump host to its own sshd at localhost:22 (no traffic to container addresses).
+    func testProxyJump() throws {
+        let t = try TestHosts.load()
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let h = t.hosts[0]
+        // known_hosts for the jump host ([127.0.0.1]:port) and the target as the jump host sees it (localhost).
+        let known = try String(contentsOfFile: t.knownHosts, encoding: .utf8)
+        let local = known.split(separator: "\n").filter { $0.hasPrefix("[\(h.address)]:\(h.port) ") }
+            .map { "localhost " + $0.split(separator: " ", maxSplits: 1)[1] }
+        try (known + local.joined(separator: "\n") + "\n").write(toFile: dir + "/known", atomically: true, encoding: .utf8)
+        var o = SSHOptions(host: "localhost", port: 22, user: "nopass", privateKeyFiles: [t.keyFile], useAgent: false,
+                           connectTimeout: 10, knownHostsFile: dir + "/known", sshConfigFile: "/nonexistent",
+                           proxyJump: "root@\(h.address):\(h.port)")
+        let c = try SSHConnection(host: "jumped", options: o)
+        XCTAssertEqual(try c.run("id -un; hostname").stdoutText, "nopass\n\(h.name)\n")
+        let from = try c.run("echo $SSH_CONNECTION | cut -d' ' -f1").stdoutText
+        XCTAssertTrue(["127.0.0.1\n", "::1\n"].contains(from), "should come in through the jump host's loopback, came from \(from)")
+        c.close()
+        o.proxyJump = "root@\(h.address):1"
+        XCTAssertThrowsError(try SSHConnection(host: "jumped", options: o)) { e in
+            guard case TransportError.unreachable = e else { return XCTFail("\(e)") }
+        }
+    }
+
+    /// A login that works but whose shell refuses to run commands is unreachable, with the reason.
+    func testAccountWithoutShell() throws {
+        let t = try TestHosts.load()
+        let admin = try t.connect()
+        defer {
+            // -f: sshd may still be tearing down the refused session.
+            _ = try? admin.run("userdel -f -r nolog 2>/dev/null")
+            admin.close()
+        }
+        let setup = try admin.run("{ id nolog >/dev/null 2>&1 || useradd -m -s /usr/sbin/nologin nolog; } && install -d -o nolog -m 700 ~nolog/.ssh && install -o nolog -m 600 /root/.ssh/authorized_keys ~nolog/.ssh/")
+        XCTAssertEqual(setup.exitCode, 0, setup.stderrText)
+        XCTAssertThrowsError(try t.connect(0, user: "nolog")) { e in
+            guard case TransportError.unreachable(_, let m) = e else { return XCTFail("\(e)") }
+            // The shell's own words when they arrive before libssh sees the channel close (usually).
+            XCTAssertTrue(m.contains("not available") || m.contains("closed"), m)
+        }
     }
 
     func testUnreachablePort() throws {

@@ -30,6 +30,12 @@ final class SSHBasicTests: XCTestCase {
         // A command reading stdin without being given any gets EOF, not the session's script.
         XCTAssertEqual(try c.run("cat; echo done").stdoutText, "done\n")
         XCTAssertEqual(try c.run("echo still here").stdoutText, "still here\n")
+        // A background process keeping stdout open neither blocks the command nor leaks into the next.
+        let start = Date()
+        XCTAssertEqual(try c.run("(sleep 0.3; echo late) & echo early").stdoutText, "early\n")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 0.3)
+        Thread.sleep(forTimeInterval: 0.6)
+        XCTAssertEqual(try c.run("echo now").stdoutText, "now\n")
     }
 
     func testEnvironmentAndStdin() throws {
@@ -44,6 +50,11 @@ final class SSHBasicTests: XCTestCase {
         XCTAssertNotEqual(bad.exitCode, 0)
         let stdin = Data("line1\nline2\n".utf8)
         XCTAssertEqual(try c.run("wc -l", stdin: stdin).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), "2")
+        // Unread stdin must not reach the session shell as commands.
+        let evil = Data(String(repeating: "echo INJECTED\n", count: 20_000).utf8)
+        XCTAssertEqual(try c.run("head -n 1", stdin: evil).stdoutText, "echo INJECTED\n")
+        XCTAssertEqual(try c.run("true", stdin: evil).stdoutText, "")
+        XCTAssertEqual(try c.run("echo next").stdoutText, "next\n")
     }
 
     func testBinaryPutAndGetRoundTrip() throws {
@@ -56,6 +67,7 @@ final class SSHBasicTests: XCTestCase {
         XCTAssertEqual(try c.run("stat -c %a:%s /tmp/all-bytes").stdoutText, "640:512\n")
 
         let big = try randomData(5 << 20)
+        _ = try c.run("rm -f /tmp/big.bin")
         try c.put(big, to: "/tmp/big.bin", mode: nil, become: nil)
         XCTAssertEqual(try c.get("/tmp/big.bin", become: nil), big)
         XCTAssertEqual(try c.run("stat -c %a /tmp/big.bin").stdoutText, "644\n")

@@ -17,9 +17,29 @@ final class SSHBecomeTests: XCTestCase {
         XCTAssertEqual(try c.run("exit 4", become: Become()).exitCode, 4)
     }
 
+    /// sudo starts once per become user: later commands reuse that shell ($$ is the session shell's pid).
+    func testBecomeShellIsReusedAndRecovers() throws {
+        let t = try TestHosts.load()
+        let c = try t.connect(0, user: "nopass")
+        defer { c.close() }
+        let root1 = try c.run("echo $$", become: Become()).stdoutText
+        let root2 = try c.run("echo $$", become: Become()).stdoutText
+        let plain = try c.run("echo $$").stdoutText
+        let tester = try c.run("echo $$", become: Become(user: "tester")).stdoutText
+        XCTAssertEqual(root1, root2)
+        XCTAssertEqual(Set([root1, plain, tester]).count, 3)
+        // The become shell killed under us: that command fails, the next one gets a new shell.
+        XCTAssertThrowsError(try c.run("kill -9 $$", become: Become())) { e in
+            guard case TransportError.unreachable = e else { return XCTFail("\(e)") }
+        }
+        let root3 = try c.run("echo $$; id -un", become: Become()).stdoutText
+        XCTAssertNotEqual(root3.split(separator: "\n").first.map(String.init), root1.trimmingCharacters(in: .newlines))
+        XCTAssertTrue(root3.hasSuffix("root\n"), root3)
+    }
+
     func testSudoWithPassword() throws {
         let t = try TestHosts.load()
-        let c = try t.connect(1, user: "tester")
+        let c = try t.connect(t.pick(1), user: "tester")
         defer { c.close() }
         let b = Become(password: t.testerPassword)
         for _ in 0..<3 {
@@ -39,11 +59,12 @@ final class SSHBecomeTests: XCTestCase {
 
     func testSudoFailures() throws {
         let t = try TestHosts.load()
-        let c = try t.connect(1, user: "tester")
+        let c = try t.connect(t.pick(1), user: "tester")
         defer { c.close() }
         let wrong = "not-the-" + t.testerPassword
         XCTAssertThrowsError(try c.run("id", stdin: nil, become: Become(password: wrong), environment: [:])) { e in
             guard case TransportError.becomeFailed(_, let m) = e else { return XCTFail("\(e)") }
+            print("wrong become password gives: \(m)")
             XCTAssertTrue(m.contains("Incorrect sudo password"), m)
             XCTAssertFalse(m.contains(wrong))
             XCTAssertFalse("\(e)".contains(wrong))
@@ -63,6 +84,8 @@ final class SSHBecomeTests: XCTestCase {
         defer { c.close() }
         let r = try c.run("id -un; cat", stdin: Data("x".utf8), become: Become(method: "su", user: "nopass"), environment: [:])
         XCTAssertEqual(r.stdoutText, "nopass\nx")
-        XCTAssertThrowsError(try c.run("id", become: Become(method: "doas")))
+        XCTAssertThrowsError(try c.run("id", become: Become(method: "doas", user: "nopass")))
+        // root becoming root: no sudo started at all.
+        XCTAssertEqual(try c.run("echo $$", become: Become()).stdoutText, try c.run("echo $$").stdoutText)
     }
 }

@@ -6,11 +6,11 @@ import XCTest
 final class SSHResilienceTests: XCTestCase {
     func testReconnectAfterSessionDropped() throws {
         let t = try TestHosts.load()
-        let c = try t.connect(2, user: "nopass")
+        let c = try t.connect(t.pick(2), user: "nopass")
         defer { c.close() }
         XCTAssertEqual(try c.run("echo $$").exitCode, 0)
         // Kill nopass's sshd session processes from another connection.
-        let admin = try t.connect(2)
+        let admin = try t.connect(t.pick(2))
         defer { admin.close() }
         XCTAssertEqual(try admin.run("pkill -KILL -u nopass -x sshd").exitCode, 0)
         Thread.sleep(forTimeInterval: 0.2)
@@ -20,8 +20,7 @@ final class SSHResilienceTests: XCTestCase {
     }
 
     func testTenHostsInParallel() throws {
-        let t = try TestHosts.load()
-        guard t.hosts.count >= 10 else { throw XCTSkip("needs 10 hosts: Tests/hosts/start.sh 10") }
+        let t = try TestHosts.load(minimum: 10)
         let lock = NSLock()
         var failures: [String] = []
         let start = Date()
@@ -50,8 +49,7 @@ final class SSHResilienceTests: XCTestCase {
 
     /// `docker kill` of one host while others keep working; the killed host is started again afterwards.
     func testHostKilledMidRun() throws {
-        let t = try TestHosts.load()
-        guard t.hosts.count >= 3 else { throw XCTSkip("needs 3 hosts") }
+        let t = try TestHosts.load(minimum: 3)
         let docker = "/usr/bin/docker"
         guard FileManager.default.isExecutableFile(atPath: docker) else { throw XCTSkip("needs \(docker) to kill a host") }
         let victim = t.hosts.count - 1
@@ -60,8 +58,7 @@ final class SSHResilienceTests: XCTestCase {
         defer { conns.forEach { $0.close() } }
         for c in conns { XCTAssertEqual(try c.run("true").exitCode, 0) }
 
-        let lock = NSLock()
-        var results: [String: String] = [:]
+        let outcomes = Outcomes()
         let group = DispatchGroup()
         for (k, c) in conns.enumerated() {
             group.enter()
@@ -75,7 +72,7 @@ final class SSHResilienceTests: XCTestCase {
                 } catch {
                     outcome = "\(error)"
                 }
-                lock.lock(); results[c.host] = outcome; lock.unlock()
+                outcomes.set(c.host, outcome)
                 group.leave()
             }
         }
@@ -83,8 +80,8 @@ final class SSHResilienceTests: XCTestCase {
         try sh("\(docker) kill \(t.hosts[victim].name) >/dev/null")
         defer { _ = try? sh("\(docker) start \(t.hosts[victim].name) >/dev/null") }
         XCTAssertEqual(group.wait(timeout: .now() + 20), .success, "a connection hung after its host was killed")
-        XCTAssertEqual(results[t.hosts[victim].name], "unreachable")
-        for i in others { XCTAssertEqual(results[t.hosts[i].name], "ok") }
+        XCTAssertEqual(outcomes.get(t.hosts[victim].name), "unreachable")
+        for i in others { XCTAssertEqual(outcomes.get(t.hosts[i].name), "ok") }
         // Next command: one reconnect attempt, which fails fast.
         XCTAssertThrowsError(try conns[0].run("true")) { e in
             guard case TransportError.unreachable = e else { return XCTFail("\(e)") }
@@ -105,4 +102,12 @@ final class SSHResilienceTests: XCTestCase {
         }
         XCTFail("\(t.hosts[victim].name) did not come back after docker start")
     }
+}
+
+/// Per-host outcomes written from worker threads.
+private final class Outcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: String] = [:]
+    func set(_ host: String, _ value: String) { lock.lock(); values[host] = value; lock.unlock() }
+    func get(_ host: String) -> String? { lock.lock(); defer { lock.unlock() }; return values[host] }
 }

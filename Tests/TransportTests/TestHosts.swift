@@ -18,7 +18,8 @@ struct TestHosts {
     var testerPassword: String
     var keyFile: String { hosts[0].keyFile }
 
-    static func load() throws -> TestHosts {
+    /// The test hosts, skipping the test when there are fewer than `minimum`.
+    static func load(minimum: Int = 1) throws -> TestHosts {
         guard let path = ProcessInfo.processInfo.environment["SWIFTPLAY_TEST_HOSTS"], !path.isEmpty else {
             throw XCTSkip("SWIFTPLAY_TEST_HOSTS is not set: run Tests/hosts/start.sh N and export SWIFTPLAY_TEST_HOSTS=<inventory it prints>")
         }
@@ -44,9 +45,15 @@ struct TestHosts {
         guard !hosts.isEmpty, let kh = vars["swiftplay_known_hosts_file"], let pwFile = vars["swiftplay_tester_password_file"] else {
             throw XCTSkip("\(path) has no test hosts or lacks swiftplay_known_hosts_file / swiftplay_tester_password_file")
         }
+        if hosts.count < minimum {
+            throw XCTSkip("needs \(minimum) test hosts, \(path) has \(hosts.count): Tests/hosts/start.sh \(minimum)")
+        }
         let pw = try String(contentsOfFile: pwFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         return TestHosts(hosts: hosts, knownHosts: kh, testerPassword: pw)
     }
+
+    /// Host index `i`, or the last host when there are fewer (tests spread over hosts when they can).
+    func pick(_ i: Int) -> Int { min(i, hosts.count - 1) }
 
     /// Key-authenticated options for host `i` as `user`; no agent, no ssh config, so tests are hermetic.
     func options(_ i: Int = 0, user: String? = nil) -> SSHOptions {

@@ -2,6 +2,13 @@ import Foundation
 import XCTest
 @testable import Transport
 
+/// User+system CPU time of this process so far.
+private func cpuSeconds() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+}
+
 /// Latency figures for bench/transport/run.sh; runs only with SWIFTPLAY_BENCH=1 and test hosts.
 final class TransportBench: XCTestCase {
     func testBenchmark() throws {
@@ -26,8 +33,19 @@ final class TransportBench: XCTestCase {
         defer { c.close() }
         for _ in 0..<20 { _ = try c.run("true") }
         var s = Date()
-        for _ in 0..<n { _ = try c.run("true") }
-        print("BENCH warm command 'true', \(n) runs: \(ms(Date().timeIntervalSince(s) / Double(n))) per command")
+        let cpu0 = cpuSeconds()
+        var each: [TimeInterval] = []
+        for _ in 0..<n {
+            let t0 = Date()
+            _ = try c.run("true")
+            each.append(Date().timeIntervalSince(t0))
+        }
+        let wall = Date().timeIntervalSince(s) / Double(n)
+        each.sort()
+        print("BENCH warm command 'true', \(n) runs: \(ms(wall)) per command, median \(ms(each[n / 2])), min \(ms(each[0])), p90 \(ms(each[n * 9 / 10])) (client CPU \(ms((cpuSeconds() - cpu0) / Double(n))) per command)")
+        var load = [Double](repeating: 0, count: 3)
+        _ = getloadavg(&load, 3)
+        print("BENCH load average during the run: \(String(format: "%.1f", load[0])) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
         let nopass = try t.connect(0, user: "nopass")
         defer { nopass.close() }

@@ -4,22 +4,16 @@
 # cached as a tarball in $CACHE, so a rebuild only redoes the (quick) customisation. Also creates, in $KEYDIR:
 #   id_ed25519(.pub)        client key authorised for root, tester and nopass
 #   ssh_host_*_key(.pub)    the image's host keys (stable, so known_hosts can be written ahead)
-#   tester_password         password of users `tester` (sudo asks for it) and `nopass` (NOPASSWD sudo)
+#   tester_password         password of users `tester` (sudo asks for it), `nopass` (NOPASSWD sudo) and
+#                           `kbdonly` (may only log in with keyboard-interactive)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 PACKAGES=systemd,systemd-sysv,openssh-server,python3,sudo,ca-certificates,iproute2,dbus,curl,acl,file,locales,less,procps,apt-utils
-# The image is rebuilt when this script changes; the debootstrap tarball when the package list does.
-RECIPE=$(sha256sum "$0" | cut -c1-16)
+# The debootstrap tarball is rebuilt when the package list changes.
 TARBALL=$CACHE/debootstrap-bookworm-$(echo "$PACKAGES" | sha256sum | cut -c1-12).tar
 
 "$here/engine.sh"
-
-if "$DOCKER" image inspect "$IMAGE" >/dev/null 2>&1 \
-   && [ "$("$DOCKER" image inspect -f '{{index .Config.Labels "swiftplay.recipe"}}' "$IMAGE")" = "$RECIPE" ]; then
-    echo "build-image.sh: $IMAGE already present" >&2
-    exit 0
-fi
 
 mkdir -p "$KEYDIR"
 chmod 700 "$KEYDIR"
@@ -29,6 +23,14 @@ for t in ed25519 ecdsa rsa; do
 done
 if [ ! -s "$KEYDIR/tester_password" ]; then
     (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$KEYDIR/tester_password")
+fi
+
+# The image is tied to this script and to these keys (another cache means other keys: rebuild).
+RECIPE=$(cat "$0" "$KEYDIR"/*.pub "$KEYDIR/tester_password" | sha256sum | cut -c1-16)
+if "$DOCKER" image inspect "$IMAGE" >/dev/null 2>&1 \
+   && [ "$("$DOCKER" image inspect -f '{{index .Config.Labels "swiftplay.recipe"}}' "$IMAGE")" = "$RECIPE" ]; then
+    echo "build-image.sh: $IMAGE already present" >&2
+    exit 0
 fi
 
 work=$(mktemp -d /tmp/swiftplay-rootfs.XXXXXX)
@@ -63,6 +65,9 @@ PermitRootLogin prohibit-password
 UseDNS no
 MaxStartups 200:30:400
 MaxSessions 100
+# kbdonly can only log in with keyboard-interactive (tests that method alone).
+Match User kbdonly
+    AuthenticationMethods keyboard-interactive
 CONF
 # No 2 s delay after a failed password (sshd, sudo): failure tests stay fast.
 sed -i 's/pam_unix.so nullok$/pam_unix.so nullok nodelay/' "$root/etc/pam.d/common-auth"
@@ -72,7 +77,7 @@ chroot "$root" systemctl mask systemd-udevd.service systemd-udev-trigger.service
     console-getty.service systemd-logind.service >/dev/null 2>&1 || true
 
 pw=$(cat "$KEYDIR/tester_password")
-for u in tester nopass; do
+for u in tester nopass kbdonly; do
     chroot "$root" useradd -m -s /bin/bash "$u"
     echo "$u:$pw" | chroot "$root" chpasswd
 done

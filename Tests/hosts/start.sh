@@ -35,7 +35,7 @@ for i in $(seq 1 "$n"); do
         "$IMAGE" /sbin/init >/dev/null
 done
 
-ssh_opts=(-o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+ssh_opts=(-n -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
           -o LogLevel=ERROR -o ConnectTimeout=3 -i "$key")
 deadline=$((SECONDS + 120))
 for i in $(seq 1 "$n"); do
@@ -50,6 +50,11 @@ for i in $(seq 1 "$n"); do
         fi
         sleep 0.5
     done
+done
+
+# Hosts already running after the requested ones stay in the inventory (start.sh 1 after start.sh 10).
+while [ "$("$DOCKER" inspect -f '{{.State.Running}}' "$prefix$((n + 1))" 2>/dev/null || true)" = true ]; do
+    n=$((n + 1))
 done
 
 inv=$RUNDIR/inventory.ini

@@ -3,7 +3,7 @@
 # test host (started here if needed). Usage: bench/transport/run.sh [N commands, default 1000]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-inv=$(Tests/hosts/start.sh 1 | sed -n 's/^inventory: //p')
+inv=${SWIFTPLAY_TEST_HOSTS:-$(Tests/hosts/start.sh 1 | sed -n 's/^inventory: //p')}
 # Debug build by default (shared with the tests, incremental); BENCH_CONFIG=release for optimised code
 # (builds every target in release once: minutes on 2 cores).
 config=${BENCH_CONFIG:-debug}

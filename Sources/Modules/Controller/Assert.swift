@@ -10,14 +10,16 @@ public enum AssertModule: Module {
     false one, else reports `success_msg`. `quiet` shortens the output.
     """
     public static let spec = ArgumentSpec([
-        .init("that", .list, required: true, help: "Expressions that must all be true."),
+        .init("that", .raw, required: true, help: "Expressions that must all be true (a list, or one expression)."),
         .init("fail_msg", .raw, aliases: ["msg"], help: "Message on failure."),
         .init("success_msg", .raw, help: "Message on success."),
         .init("quiet", .bool, default: false),
     ])
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        for cond in args.list("that") {
+        // A single expression is not split on commas (it may contain a list literal).
+        let conditions = args["that"]?.listValue ?? [args["that"] ?? .none]
+        for cond in conditions {
             if try !context.conditional(cond) {
                 var r = ModuleResult.failed(args["fail_msg"]?.pythonStr ?? "Assertion failed")
                 r["assertion"] = cond

@@ -16,6 +16,8 @@ public enum CopyModule: Module {
     - `dest` (required): a file path, or a directory (existing, or given with a trailing `/`, in
       which case it is created) that receives the file under its own name.
     - `src`: a file, or a directory: `dir` copies the directory itself into `dest`, `dir/` its contents.
+    - `remote_src`: `src` is on the host; a host directory is compared by checksums and copied
+      with `cp -RPp` (one more round trip; files are not renamed into place one by one).
     - `content`: text written as the file (never logged). Mutually exclusive with `src`.
     - `force` (default yes): replace a file whose content differs; `no` only creates missing files.
     - `backup`: keep a timestamped copy of the old file (`backup_file` is returned).
@@ -23,7 +25,7 @@ public enum CopyModule: Module {
     - `owner`, `group`, `mode` (`preserve` keeps the source's mode), `directory_mode` for created directories.
     - `follow`: write through a symlink at `dest` instead of replacing it. `checksum`: expected SHA-1 of the source.
 
-    Returns dest, src, checksum (SHA-1), size, mode, uid, gid, owner, group, state, backup_file.
+    Returns dest, src, checksum (SHA-1), md5sum (when written), size, mode, uid, gid, owner, group, state, backup_file.
     """
     public static let spec = ArgumentSpec([
         .init("src", .path, help: "Controller path (files/ of the role or playbook), or a host path with remote_src."),
@@ -65,12 +67,13 @@ public enum CopyModule: Module {
             if preserve { throw ModuleError("mode=preserve is not supported with remote_src") }
             let src = try RemotePath.expandUser(src, context)
             copy.source = .remote(src)
+            copy.directoryMode = directoryMode
             copy.basename = (src as NSString).lastPathComponent
             copy.displaySource = src
             return try copy.run(context)
         }
         guard let local = context.findFile(src, in: "files") else {
-            throw ModuleError("Could not find or access '\(src)' on the Ansible Controller.\nSearched in: \(context.searchPaths.flatMap { ["\($0)/files/\(src)", "\($0)/\(src)"] }.joined(separator: ", "))")
+            throw ModuleError(RemotePath.notFoundOnController(src, in: "files", context))
         }
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: local, isDirectory: &isDir), isDir.boolValue {

@@ -12,7 +12,7 @@ public enum FetchModule: Module {
     with `flat: yes` to `dest` itself (or `dest/<basename>` when `dest` ends with `/`). The file is
     only transferred when the SHA-1 checksums differ, and is written atomically on the controller.
 
-    - `src`, `dest` (required). `fail_on_missing` (default yes): fail when `src` is missing.
+    - `src`, `dest` (required; relative to the playbook's directory, `~` is the controller user's home). `fail_on_missing` (default yes): fail when `src` is missing.
     - `validate_checksum` (default yes): compare the transferred data with the host's checksum.
 
     Returns changed, dest, checksum, remote_checksum, md5sum is not computed.
@@ -26,7 +26,10 @@ public enum FetchModule: Module {
     ])
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
-        let src = try RemotePath.expandUser(args.string("src") ?? "", context), destArg = args.string("dest") ?? ""
+        let src = try RemotePath.expandUser(args.string("src") ?? "", context)
+        // A relative dest is relative to the playbook's directory (the last search path), as Ansible's is.
+        var destArg = NSString(string: args.string("dest") ?? "").expandingTildeInPath
+        if !destArg.hasPrefix("/"), let base = context.searchPaths.last { destArg = (base as NSString).appendingPathComponent(destArg) + (destArg.hasSuffix("/") ? "/" : "") }
         let hostname = context.variable("inventory_hostname")?.pythonStr ?? context.host
         var dest: String
         if args.bool("flat") {

@@ -129,9 +129,13 @@ public enum FileResult {
         result["diff"] = .list(list)
     }
 
-    /// Text for diffs: content as UTF-8, or a placeholder for binary data as Ansible does.
+    /// Ansible's default max_diff_size.
+    public static let maxDiffSize = 104_448
+
+    /// Text for diffs: content as UTF-8, or a placeholder for binary or big data as Ansible does.
     public static func diffText(_ data: Data?) -> String {
         guard let data else { return "" }
+        if data.count > maxDiffSize { return "[content larger than \(maxDiffSize) bytes, diff skipped]\n" }
         if data.contains(0) { return "[binary file]\n" }
         return String(decoding: data, as: UTF8.self)
     }

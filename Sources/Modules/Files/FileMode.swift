@@ -26,7 +26,11 @@ public enum FileMode: Equatable {
             }
             if s.allSatisfy(\.isNumber) { throw ModuleError("mode must be in octal or symbolic form") }
             // Validate now so a typo fails before anything changes on the host.
-            _ = try applySymbolic(s, to: 0o644, isDirectory: false)
+            do {
+                _ = try applySymbolic(s, to: 0o644, isDirectory: false)
+            } catch let e as ModuleError {
+                throw ModuleError("mode must be in octal or symbolic form", ["details": .string(e.message)])
+            }
             return .symbolic(s)
         default:
             throw ModuleError("mode must be in octal or symbolic form, got \(value.typeName)")

@@ -98,7 +98,7 @@ public enum FileModule: Module {
             if let info = current.exists ? (follow ? current.followed : current.info) : nil {
                 plan.times(mtime, atime, info: info, link: false)
             }
-            if recurse { try plan.recurse(RemoteFile.parseListing(read.lines), attributes: attributes, ids: ids, follow: follow) }
+            if recurse { try plan.recurse(RemoteFile.parseListing(read.lines), attributes: attributes, ids: ids) }
         case "touch":
             if let info = follow ? current.followed ?? current.info : current.info {
                 try plan.attributes(attributes, info: info, ids: ids, link: info.kind == .link)
@@ -127,13 +127,10 @@ public enum FileModule: Module {
             let r = try RemoteFile.run(plan.script + RemoteFile.probe(path, follow: follow), context, what: "changing \(path)")
             after = RemoteFile.parse(r.stdout, paths: [path]).states.first ?? current
         }
-        if context.checkMode || !plan.changed || after.info == nil {
-            let shown = state == "absent" || (context.checkMode && plan.changed && !current.exists) ? nil : (follow ? after.followed ?? after.info : after.info)
-            result.values.merge(FileResult.attributes(shown, path: path, pathKey: pathKey, state: shown == nil ? (context.checkMode ? reported : "absent") : reported)) { $1 }
-        } else {
-            let shown = follow && state != "link" ? after.followed ?? after.info : after.info
-            result.values.merge(FileResult.attributes(shown, path: path, pathKey: pathKey, state: reported)) { $1 }
-        }
+        // Report the path as it is now (before the change in check mode); a link as itself.
+        let shown = state == "absent" || after.info == nil ? nil : (follow && state != "link" ? after.followed ?? after.info : after.info)
+        result.values.merge(FileResult.attributes(shown, path: path, pathKey: pathKey, state: reported)) { $1 }
+        if shown == nil { result["state"] = .string(reported) }
         if state == "link" || state == "hard" { result["src"] = .string(src ?? "") }
         if context.diffMode { FileResult.addDiff(&result, before: plan.diffBefore, after: plan.diffAfter) }
         return result
@@ -146,12 +143,15 @@ public enum FileModule: Module {
         var diffBefore: OrderedDictionary<String, Value>
         var diffAfter: OrderedDictionary<String, Value>
 
+        let path: String
+        let prevState: String
+
         init(path: String, prevState: String) {
+            self.path = path
+            self.prevState = prevState
             diffBefore = ["path": .string(path)]
             diffAfter = ["path": .string(path)]
-            self.prevState = prevState
         }
-        let prevState: String
 
         mutating func change(_ s: String, newState: String? = nil) {
             script += s
@@ -162,16 +162,16 @@ public enum FileModule: Module {
             }
         }
 
-        mutating func attributes(_ attributes: FileAttributes, info: FileInfo, ids: (uid: Int?, gid: Int?), link: Bool, path: String? = nil) throws {
+        mutating func attributes(_ attributes: FileAttributes, info: FileInfo, ids: (uid: Int?, gid: Int?), link: Bool) throws {
             var c = try attributes.changes(for: info, ids: ids)
             if link { c.mode = nil }  // Linux cannot chmod a symlink itself
             guard !c.isEmpty else { return }
             c.addDiff(before: &diffBefore, after: &diffAfter)
-            change(c.commands(path ?? diffAfter["path"]?.pythonStr ?? "", link: link))
+            change(c.commands(path, link: link))
         }
 
         mutating func times(_ mtime: FileTime, _ atime: FileTime, info: FileInfo?, link: Bool) {
-            let p = shellQuote(diffAfter["path"]?.pythonStr ?? "")
+            let p = shellQuote(path)
             let h = link ? "-h " : ""
             for (t, flag, current, key) in [(mtime, "-m", info?.mtime, "mtime"), (atime, "-a", info?.atime, "atime")] {
                 guard let arg = t.touchArgument() else { continue }
@@ -183,7 +183,7 @@ public enum FileModule: Module {
         }
 
         /// Owner/group/mode of each entry below a directory (symbolic modes computed per entry).
-        mutating func recurse(_ entries: [FileInfo], attributes: FileAttributes, ids: (uid: Int?, gid: Int?), follow: Bool) throws {
+        mutating func recurse(_ entries: [FileInfo], attributes: FileAttributes, ids: (uid: Int?, gid: Int?)) throws {
             var batch = AttributeBatch()
             for entry in entries {
                 let c = try attributes.changes(for: entry, ids: ids)
@@ -281,7 +281,7 @@ public enum FileModule: Module {
                 return
             }
             if info.kind == .directory { throw ModuleError("refusing to convert from directory to hard link for \(path)", ["path": .string(path)]) }
-            if !force { throw ModuleError("Cannot link, different hard link exists at destination", ["dest": .string(path), "src": .string(src)]) }
+            if !force { throw ModuleError("Cannot link, \(current.state) exists at destination", ["dest": .string(path), "src": .string(src)]) }
         }
         let p = shellQuote(path)
         var s = "ln -f -- \(shellQuote(src)) \(p) || exit 1\n"

@@ -20,8 +20,8 @@ public enum IniFileModule: Module {
     - `modify_inactive_option` (default yes): a commented-out `# option = ...` line is replaced.
     - `create` (default yes), `backup`, `owner`, `group`, `mode`.
 
-    Messages: "section and option added", "option added", "option changed", "option removed",
-    "section removed", "OK".
+    Messages (Ansible's): "section and option added", "only section added", "option added",
+    "option changed" (also for a removed option), "section removed", "OK".
     """
     public static let spec = ArgumentSpec([
         .init("path", .path, required: true, aliases: ["dest"]),
@@ -95,7 +95,7 @@ public enum IniFileModule: Module {
             if findSection() == nil {
                 // New section at the end (the global part needs no header).
                 lines.append("[\(section ?? "")]\n")
-                msg = "section added"
+                msg = "only section added"
             }
             if option != nil, let optionRegex, let range = findSection() {
                 let first = (range.header ?? -1) + 1
@@ -123,7 +123,7 @@ public enum IniFileModule: Module {
                     var at = range.end
                     while at > (range.header ?? -1) + 1, lines[at - 1].trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { at -= 1 }
                     lines.insert(contentsOf: remaining.map(format), at: at)
-                    msg = msg == "section added" ? "section and option added" : "option added"
+                    msg = msg == "only section added" ? "section and option added" : "option added"
                 }
             }
         } else if let range = findSection() {
@@ -134,7 +134,7 @@ public enum IniFileModule: Module {
                     return values.isEmpty || values.contains { $0 == value(of: lines[i]) }
                 }
                 for i in doomed.reversed() { lines.remove(at: i) }
-                if !doomed.isEmpty { msg = "option removed" }
+                if !doomed.isEmpty { msg = "option changed" }  // Ansible's wording for a removal too
             } else if let header = range.header {
                 lines.removeSubrange(header..<range.end)
                 msg = "section removed"

@@ -5,9 +5,11 @@ import Foundation
 public struct PythonRegex {
     public let pattern: String
     let regex: NSRegularExpression
+    let multiline: Bool
 
     public init(_ pattern: String, multiline: Bool = false, dotAll: Bool = false) throws {
         self.pattern = pattern
+        self.multiline = multiline
         var icu = pattern.replacingOccurrences(of: "(?P<", with: "(?<")
         // (?P=name) backreference becomes \k<name>
         if let named = try? NSRegularExpression(pattern: #"\(\?P=(\w+)\)"#) {
@@ -94,6 +96,13 @@ public struct PythonRegex {
             last = m.range.location + m.range.length
         }
         out += ns.substring(from: last)
+        // Python's multiline `^` also matches at the very end after a final newline; ICU's does not.
+        // A pattern that matches an empty line there gets that extra (empty) match too.
+        if multiline, s.hasSuffix("\n"), all.last.map({ $0.range.location < ns.length }) ?? true,
+           let empty = regex.firstMatch(in: "", range: NSRange(location: 0, length: 0)) {
+            out += expand(template, match: empty, in: "")
+            return (out, all.count + 1)
+        }
         return (out, all.count)
     }
 }

@@ -61,8 +61,8 @@ public struct PathState {
 public enum RemoteFile {
     /// Defines the stat format (GNU or BSD) and helpers; put once at the start of a script.
     public static let preamble = """
-    if stat -c %a / >/dev/null 2>&1; then SP_SF=-c; SP_FMT='%a %u %g %s %X %Y %Z %i %h %d %F|%U|%G'
-    else SP_SF=-f; SP_FMT='%Lp %u %g %z %a %m %c %i %l %d %HT|%Su|%Sg'; fi
+    if stat -c %a / >/dev/null 2>&1; then SP_SF=-c; SP_FMT='%a %u %g %s %X %Y %Z %i %h %d %F|%U|%G'; SP_FMTN="$SP_FMT|%n"
+    else SP_SF=-f; SP_FMT='%Lp %u %g %z %a %m %c %i %l %d %HT|%Su|%Sg'; SP_FMTN="$SP_FMT|%N"; fi
     sp_sum() {
       if command -v "$1sum" >/dev/null 2>&1; then "$1sum" < "$2" | cut -d' ' -f1
       elif [ "$1" != md5 ] && command -v shasum >/dev/null 2>&1; then shasum -a "${1#sha}" < "$2" | cut -d' ' -f1
@@ -191,7 +191,7 @@ public enum RemoteFile {
     /// its path last. Entries are printed as untagged lines.
     public static func listing(_ root: String, follow: Bool = false, maxDepth: Int? = nil) -> String {
         let depth = maxDepth.map { " -maxdepth \($0)" } ?? ""
-        return "find \(follow ? "-L " : "")\(shellQuote(root)) -mindepth 1\(depth) -exec stat \(follow ? "-L " : "")$SP_SF \"$SP_FMT|%n\" {} + 2>/dev/null || true\n"
+        return "find \(follow ? "-L " : "")\(shellQuote(root)) -mindepth 1\(depth) -exec stat \(follow ? "-L " : "")$SP_SF \"$SP_FMTN\" {} + 2>/dev/null || true\n"
     }
 
     /// Parses the untagged lines of a listing.

@@ -27,6 +27,8 @@ struct SingleFileCopy {
     var validate: String?
     var follow = false
     var expectedChecksum: String?
+    /// Mode of directories created by a remote directory copy.
+    var directoryMode: FileMode?
 
     func run(_ context: ModuleContext) throws -> ModuleResult {
         let dirHint = dest.hasSuffix("/")
@@ -63,7 +65,12 @@ struct SingleFileCopy {
             sourceChecksum = SHA1.hex(d)
         case .remote(let src):
             guard let s = read.states.first, let info = s.followed else { throw ModuleError("Source \(src) not found") }
-            if info.kind == .directory { throw ModuleError("Remote copy of a directory is handled elsewhere: \(src)") }
+            if info.kind == .directory {
+                // A host directory: compared and copied as a tree (one more round trip).
+                var tree = RemoteDirectoryCopy(src: src, dest: dest, attributes: attributes, directoryMode: directoryMode)
+                tree.force = force
+                return try tree.run(context)
+            }
             guard let sum = s.checksum else { throw ModuleError("Source \(src) not readable") }
             sourceChecksum = sum
         }
@@ -99,6 +106,7 @@ struct SingleFileCopy {
         let contentChanges = current == nil || destState.checksum != sourceChecksum
         var after = destState
         var backupFile: String?
+        var md5: String?
         if contentChanges {
             result.changed = true
             if !context.checkMode {
@@ -107,7 +115,8 @@ struct SingleFileCopy {
                                         validate: validate, backup: backup)
                 if case .remote(let src) = source { write.remoteSource = src }
                 write.createDirectory = dirHint && !destState.parentIsDirectory
-                (after, backupFile) = try write.run(context)
+                write.md5 = true
+                (after, backupFile, md5) = try write.run(context)
             }
         } else if !plan.changes.isEmpty {
             result.changed = true
@@ -129,6 +138,7 @@ struct SingleFileCopy {
             result["mode"] = .string(FileMode.octal(plan.mode))
         }
         if let backupFile { result["backup_file"] = .string(backupFile) }
+        if let md5 { result["md5sum"] = .string(md5) }
         if context.diffMode && contentChanges {
             let afterText: String
             if let data { afterText = FileResult.diffText(data) } else { afterText = "[remote source \(displaySource ?? "")]\n" }

@@ -27,6 +27,13 @@ enum RemotePath {
         }
     }
 
+    /// Ansible's message for a controller file that findFile did not find.
+    static func notFoundOnController(_ src: String, in subdir: String, _ context: ModuleContext) -> String {
+        let searched = src.hasPrefix("/") ? [src] : context.searchPaths.flatMap { ["\($0)/\(subdir)/\(src)", "\($0)/\(src)"] }
+        return "Could not find or access '\(src)'\nSearched in:\n\t" + searched.joined(separator: "\n\t")
+            + " on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option"
+    }
+
     static func expandUser(_ path: String, _ context: ModuleContext) throws -> String {
         try expandUser([path], context)[0]
     }

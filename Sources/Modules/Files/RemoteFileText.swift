@@ -19,6 +19,9 @@ struct TextFileEdit {
         var ids: (uid: Int?, gid: Int?)
         /// The text, nil when the file does not exist.
         var text: String?
+        /// UTF-8, or Latin-1 for files that are not valid UTF-8 (byte-preserving, so lines the
+        /// module does not touch are written back exactly).
+        var encoding: String.Encoding = .utf8
     }
 
     /// Reads the file. `directoryMessage` is the error for a directory at `path`.
@@ -30,7 +33,10 @@ struct TextFileEdit {
         if state.exists, state.followed != nil, state.content == nil {
             throw ModuleError("Could not read \(path): permission denied")
         }
-        return Loaded(state: state, ids: ids, text: state.followed == nil ? nil : String(decoding: state.content ?? Data(), as: UTF8.self))
+        guard state.followed != nil else { return Loaded(state: state, ids: ids, text: nil) }
+        let data = state.content ?? Data()
+        if let text = String(data: data, encoding: .utf8) { return Loaded(state: state, ids: ids, text: text) }
+        return Loaded(state: state, ids: ids, text: String(data: data, encoding: .isoLatin1), encoding: .isoLatin1)
     }
 
     /// Writes `newText` when it differs from the loaded text (or the file is missing), then applies
@@ -43,11 +49,14 @@ struct TextFileEdit {
         var message = msg
         let target = loaded.state.realPath ?? path
         if contentChanges && !context.checkMode {
-            var write = AtomicWrite(dest: target, data: Data(newText.utf8), mode: plan.mode, uid: plan.uid, gid: plan.gid,
+            guard let data = newText.data(using: loaded.encoding) else {
+                throw ModuleError("\(path) is not UTF-8 and the new text cannot be written in its encoding (Latin-1)")
+            }
+            var write = AtomicWrite(dest: target, data: data, mode: plan.mode, uid: plan.uid, gid: plan.gid,
                                     requireOwnership: plan.requireOwnership, validate: validate, backup: backup)
             write.createDirectory = !loaded.state.parentIsDirectory
             write.checksum = nil
-            let (_, backupFile) = try write.run(context)
+            let (_, backupFile, _) = try write.run(context)
             if let backupFile { result[backupKey] = .string(backupFile) }
         } else if !contentChanges && !plan.changes.isEmpty {
             result.changed = true

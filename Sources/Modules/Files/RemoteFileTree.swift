@@ -147,3 +147,79 @@ extension CommandResult {
         return self
     }
 }
+
+/// Copies a directory that is already on the host (copy with `remote_src` and a directory `src`):
+/// one round trip compares checksums of both trees, one runs `cp -RPp` and applies attributes.
+/// Files are copied in place (not renamed atomically one by one as from the controller).
+struct RemoteDirectoryCopy {
+    var src: String
+    var dest: String
+    var attributes: FileAttributes
+    var directoryMode: FileMode?
+    var force = true
+
+    func run(_ context: ModuleContext) throws -> ModuleResult {
+        let srcDir = src.count > 1 && src.hasSuffix("/") ? String(src.dropLast()) : src
+        let root = src.hasSuffix("/") ? dest : (dest as NSString).appendingPathComponent((srcDir as NSString).lastPathComponent)
+        let s = shellQuote(srcDir), r = shellQuote(root)
+        var script = attributes.lookupScript + RemoteFile.probe(root)
+        script += "(cd \(s) && sp_sumall sha1 .) 2>/dev/null | sed 's/^/#S /'\n"
+        script += "(cd \(s) && find . -mindepth 1 -type d) 2>/dev/null | sed 's/^/#SD /'\n"
+        script += "if [ -d \(r) ]; then (cd \(r) && sp_sumall sha1 .) 2>/dev/null | sed 's/^/#F /'; fi\n"
+        script += RemoteFile.listing(root)
+        let read = RemoteFile.parse(try RemoteFile.run(script, context, what: "reading \(src)").stdout, paths: [root])
+        let ids = try attributes.resolve(read)
+        guard let rootState = read.states.first else { throw ModuleError("could not read \(root)") }
+        if let kind = rootState.followed?.kind, kind != .directory { throw ModuleError("Destination \(root) exists and is not a directory") }
+
+        func sums(_ tag: String) -> [String: String] {
+            var out: [String: String] = [:]
+            for line in read.lines where line.hasPrefix(tag + " ") {
+                let parts = line.dropFirst(tag.count + 1).split(separator: " ", maxSplits: 1).map(String.init)
+                if parts.count == 2 { out[String(parts[1].drop { $0 == " " || $0 == "*" })] = parts[0] }
+            }
+            return out
+        }
+        let srcSums = sums("#S"), destSums = sums("#F")
+        let srcDirs = read.lines.filter { $0.hasPrefix("#SD ") }.map { String($0.dropFirst(4)) }
+        var existing: [String: FileInfo] = [:]
+        for info in RemoteFile.parseListing(read.lines) { existing["." + info.name.dropFirst(root.count)] = info }
+
+        let contentChanges = !rootState.exists
+            || srcDirs.contains { existing[$0] == nil }
+            || srcSums.contains { rel, sum in destSums[rel] == nil || (force && destSums[rel] != sum) }
+        // Attributes of what is (or will be) under the destination.
+        var fixes = AttributeBatch()
+        for (rel, info) in existing where srcSums[rel] != nil || srcDirs.contains(rel) {
+            let mode = info.kind == .directory ? directoryMode : attributes.mode
+            var c = try FileAttributes(owner: attributes.owner, group: attributes.group, mode: mode).changes(for: info, ids: ids)
+            if info.kind == .link { c.mode = nil }
+            fixes.add(c, word: shellQuote(root + String(rel.dropFirst())), link: info.kind == .link)
+        }
+        let result = ModuleResult(changed: contentChanges || !fixes.isEmpty, ["dest": .string(root), "src": .string(src)])
+        guard result.changed && !context.checkMode else { return result }
+
+        var change = ""
+        if contentChanges {
+            change += "mkdir -p -- \(r) || exit 1\n"
+            change += "cp -RPp\(force ? "" : "n") -- \(s)/. \(r)/ || exit 1\n"
+            // Fresh copies get the requested attributes everywhere below the root.
+            if ids.uid != nil || ids.gid != nil {
+                change += "chown -R -h \((ids.uid.map(String.init) ?? "") + (ids.gid.map { ":\($0)" } ?? "")) -- \(r) || exit 1\n"
+            }
+            for (mode, type) in [(attributes.mode, "f"), (directoryMode, "d")] {
+                guard let mode else { continue }
+                let arg: String
+                switch mode {
+                case .numeric(let n): arg = FileMode.octal(n)
+                case .symbolic(let t): arg = shellQuote(t)
+                }
+                change += "find \(r) -type \(type) -exec chmod \(arg) {} + || exit 1\n"
+            }
+        } else {
+            change += fixes.script
+        }
+        try RemoteFile.run(change, context, what: "copying \(src) to \(root)")
+        return result
+    }
+}

@@ -23,6 +23,8 @@ public struct AtomicWrite {
     public var remoteSource: String?
     /// Create the destination's directory first (dest given as "dir/").
     public var createDirectory = false
+    /// Also print the written file's MD5 (copy's md5sum).
+    public var md5 = false
     /// Checksum algorithm of the probe printed after the write.
     public var checksum: String? = "sha1"
 
@@ -40,12 +42,22 @@ public struct AtomicWrite {
 
     static let validateFailed: Int32 = 93
 
+    /// The temporary file, next to the destination.
+    public var tmpPath: String {
+        let dir = (dest as NSString).deletingLastPathComponent
+        return (dir.isEmpty ? "." : dir) + "/.swiftplay-" + tmpSuffix
+    }
+    private let tmpSuffix = UUID().uuidString.prefix(12).lowercased()
+
     /// The script: content comes on stdin; it ends with a probe of the destination.
     public var script: String {
         let d = shellQuote(dest)
         var s = "sp_dir=$(dirname -- \(d))\n"
         if createDirectory { s += "mkdir -p -- \"$sp_dir\" || exit 90\n" }
-        s += "sp_tmp=$(mktemp \"$sp_dir/.swiftplay-XXXXXXXX\") || exit 90\n"
+        // The temporary name is chosen here so `validate` gets it literally (a user's '%s' quoting
+        // keeps working); noclobber makes its creation fail rather than reuse an existing file.
+        s += "sp_tmp=\(shellQuote(tmpPath))\n"
+        s += "(umask 077; set -C; : > \"$sp_tmp\") 2>/dev/null || exit 90\n"
         s += "trap 'rm -f -- \"$sp_tmp\"' EXIT HUP INT TERM\n"
         if let remoteSource {
             s += "cp -- \(shellQuote(remoteSource)) \"$sp_tmp\" || exit 91\n"
@@ -58,18 +70,19 @@ public struct AtomicWrite {
             s += requireOwnership ? "chown \(spec) \"$sp_tmp\" || exit 92\n" : "chown \(spec) \"$sp_tmp\" 2>/dev/null\n"
         }
         if let validate {
-            let command = validate.replacingOccurrences(of: "%s", with: "\"$sp_tmp\"")
+            let command = validate.replacingOccurrences(of: "%s", with: shellQuote(tmpPath))
             s += "( \(command) ) >&2 || { sp_rc=$?; echo \"validation exited with $sp_rc\" >&2; exit \(Self.validateFailed); }\n"
         }
         if backup { s += "if [ -f \(d) ]; then sp_backup \(d) || exit 94; fi\n" }
         s += "mv -f -- \"$sp_tmp\" \(d) || exit 95\n"
         s += "trap - EXIT HUP INT TERM\n"
         s += RemoteFile.probe(dest, checksum: checksum)
+        if md5 { s += "printf '@@MD5 '; sp_sum md5 \(d)\n" }
         return s
     }
 
     /// Writes in one round trip; returns the destination's new state and the backup file, if any.
-    public func run(_ context: ModuleContext) throws -> (PathState, backup: String?) {
+    public func run(_ context: ModuleContext) throws -> (PathState, backup: String?, md5: String?) {
         if let validate, !validate.contains("%s") {
             throw ModuleError("validate must contain %s: \(validate)")
         }
@@ -85,7 +98,7 @@ public struct AtomicWrite {
         }
         let out = RemoteFile.parse(r.stdout, paths: [dest])
         guard let state = out.states.first else { throw ModuleError("could not read \(dest) after writing it") }
-        return (state, out.tags["K"])
+        return (state, out.tags["K"], out.tags["MD5"].flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

@@ -20,7 +20,7 @@ public enum SlurpModule: Module {
         let r = try context.run("if [ -d \(p) ]; then exit 21; elif [ ! -e \(p) ]; then exit 20; elif [ ! -r \(p) ]; then exit 22; fi; cat -- \(p)")
         switch r.exitCode {
         case 0: break
-        case 20: throw ModuleError("file not found: \(src)")
+        case 20: throw ModuleError("File not found: \(src)")
         case 21: throw ModuleError("source is a directory and must be a file")
         case 22: throw ModuleError("file is not readable: \(src)")
         default: throw ModuleError("unable to slurp file: \(r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))")

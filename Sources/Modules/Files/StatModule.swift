@@ -10,7 +10,7 @@ public enum StatModule: Module {
     # stat
     Returns `stat` with facts about `path`: `exists`, and when it exists path, mode ("0644"), isdir,
     isreg, islnk, lnk_source/lnk_target, size, uid, gid, pw_name, gr_name, atime/mtime/ctime, inode,
-    dev, nlink, permission flags (rusr, wgrp...), readable/writeable/executable (for the connecting
+    dev, nlink, blocks, block_size, device_type, permission flags (rusr, wgrp...), readable/writeable/executable (for the connecting
     user), checksum and mimetype/charset. Never changes anything.
 
     - `path` (aliases `dest`, `name`, required); `follow`: stat through a symlink.
@@ -34,6 +34,9 @@ public enum StatModule: Module {
         let p = shellQuote(path)
         var script = RemoteFile.probe(path, follow: follow, checksum: args.bool("get_checksum") ? args.string("checksum_algorithm") : nil,
                                       access: true, realPath: true)
+        // Blocks, I/O block size and device number (GNU %r is recent; BSD %r is the device number too).
+        let l = follow ? "-L " : ""
+        script += "if [ -e \(p) ] || [ -L \(p) ]; then printf '@@BL '; { stat \(l)-c '%b %o %r' -- \(p) 2>/dev/null || stat \(l)-f '%b %k %r' -- \(p) 2>/dev/null || echo; } | head -n 1; fi\n"
         if args.bool("get_mime") {
             script += "if [ -e \(p) ] && command -v file >/dev/null 2>&1; then printf '@@MT '; file -b --mime-type -- \(p) 2>/dev/null || echo; printf '@@MC '; file -b --mime-encoding -- \(p) 2>/dev/null || echo; fi\n"
         }
@@ -52,6 +55,12 @@ public enum StatModule: Module {
             stat["lnk_target"] = .string(state.linkTarget ?? "")
         }
         if info.kind == .file, let sum = state.checksum { stat["checksum"] = .string(sum) }
+        let blocks = (out.tags["BL"] ?? "").split(separator: " ").map { Int($0) }
+        if blocks.count == 3 {
+            if let b = blocks[0] { stat["blocks"] = .int(b) }
+            if let b = blocks[1] { stat["block_size"] = .int(b) }
+            if let d = blocks[2] { stat["device_type"] = .int(d) }
+        }
         if let mt = out.tags["MT"], !mt.isEmpty { stat["mimetype"] = .string(mt) }
         if let mc = out.tags["MC"], !mc.isEmpty { stat["charset"] = .string(mc) }
         return ModuleResult(changed: false, ["stat": .dict(stat)])

@@ -14,7 +14,7 @@ public enum TemplateModule: Module {
     - `src`, `dest` (required). `dest` may be a directory (the template's name is used).
     - `newline_sequence`: `\\n` (default), `\\r` or `\\r\\n` for the written file.
     - `force` (default yes), `backup`, `validate` (`%s` = the temporary file), `follow`.
-    - `owner`, `group`, `mode`.
+    - `owner`, `group`, `mode` (`preserve`: the template file's mode).
     - Jinja environment options (`trim_blocks`, `lstrip_blocks`, `block_start_string`...) are accepted;
       rendering itself is done by the executor's template engine.
 
@@ -40,7 +40,7 @@ public enum TemplateModule: Module {
         guard let src = args.string("src"), let destArg = args.string("dest") else { throw ModuleError("src and dest are required") }
         let dest = try RemotePath.expandUser(destArg, context)
         guard let local = context.findFile(src, in: "templates") else {
-            throw ModuleError("Could not find or access '\(src)'\nSearched in: \(context.searchPaths.flatMap { ["\($0)/templates/\(src)", "\($0)/\(src)"] }.joined(separator: ", "))")
+            throw ModuleError(RemotePath.notFoundOnController(src, in: "templates", context))
         }
         guard let raw = FileManager.default.contents(atPath: local) else { throw ModuleError("Could not read template '\(local)'") }
         var text = try context.renderTemplate(String(decoding: raw, as: UTF8.self), local)
@@ -54,8 +54,16 @@ public enum TemplateModule: Module {
         if newline != "\n" {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: newline)
         }
+        // mode: preserve gives the file the template's own mode.
+        var attributes = FileAttributes(owner: args.string("owner"), group: args.string("group"))
+        if args.string("mode") == "preserve" {
+            var st = stat()
+            if stat(local, &st) == 0 { attributes.mode = .numeric(Int(st.st_mode & 0o7777)) }
+        } else {
+            attributes.mode = try FileMode.parse(args["mode"])
+        }
         var copy = SingleFileCopy(dest: dest, basename: (local as NSString).lastPathComponent, source: .data(Data(text.utf8)),
-                                  displaySource: local, attributes: try FileAttributes(args))
+                                  displaySource: local, attributes: attributes)
         copy.force = args.bool("force")
         copy.backup = args.bool("backup")
         copy.validate = args.string("validate")

@@ -58,7 +58,7 @@ public enum UnarchiveModule: Module {
         var upload: Data?
         var source = src
         if !remote {
-            guard let local = context.findFile(src, in: "files") else { throw ModuleError("Could not find or access '\(src)' on the Ansible Controller.") }
+            guard let local = context.findFile(src, in: "files") else { throw ModuleError(RemotePath.notFoundOnController(src, in: "files", context)) }
             guard let data = FileManager.default.contents(atPath: local) else { throw ModuleError("Could not read '\(local)'") }
             upload = data
             source = local
@@ -80,7 +80,7 @@ public enum UnarchiveModule: Module {
         script += "  tar -tf \"$sp_a\" | sed 's/^/#N /'; tar -tvf \"$sp_a\" | sed 's/^/#V /'\n"
         script += "  sp_names() { tar -tf \"$sp_a\"; }\n"
         script += "else echo '@@E format'; exit 0; fi\n"
-        script += "(cd \(q) && sp_names | tr '\\n' '\\000' | xargs -0 stat $SP_SF \"$SP_FMT|%n\" 2>/dev/null) || true\n"
+        script += "(cd \(q) && sp_names | tr '\\n' '\\000' | xargs -0 stat $SP_SF \"$SP_FMTN\" 2>/dev/null) || true\n"
         let read = RemoteFile.parse(try RemoteFile.run(script, context, stdin: upload, what: "reading \(src)").stdout, paths: [dest])
         if read.tags["CR"] != nil {
             var r = ModuleResult(changed: false, ["msg": .string("skipped, since \(creates ?? "") exists")])
