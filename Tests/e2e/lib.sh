@@ -27,6 +27,17 @@ check_eq() {
     if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi
 }
 
+# check_digest NAME EXPECTED ACTUAL: equal and non-empty (an image that was never pushed cannot pass).
+check_digest() {
+    if [ -n "$2" ] && [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '${2:-<no digest>}', got '${3:-<nothing>}'"; fi
+}
+
+# check_idempotent NAME LOGNAME RC HOST: the run succeeded and HOST's recap says changed=0 failed=0.
+check_idempotent() {
+    local got; got="$3:$(recap_field "$2" "$4" changed):$(recap_field "$2" "$4" failed)"
+    check_eq "$1" "0:0:0" "$got"
+}
+
 summary() {
     echo
     if [ "$FAIL" -gt 0 ]; then
@@ -57,7 +68,7 @@ play() {
         (cd "$REPO" && "$SWIFTPLAY" -i "$inv" "$pb" "$@") >"$logf" 2>&1
     fi
     rc=$?
-    log "$name: $pb $* -> rc=$rc ($((SECONDS - t0))s, log $logf)"
+    log "$name: $pb $(echo "$*" | sed -E 's/("password": ")[^"]*"/\1***"/g') -> rc=$rc ($((SECONDS - t0))s, log $logf)"
     if [ $rc -ne 0 ]; then tail -n 25 "$logf" | sed 's/^/    | /' >&2; fi
     return $rc
 }
