@@ -49,6 +49,8 @@ fi
 
 stage swift-test swift test
 if [ -x Tests/engine-compat/run.sh ]; then stage engine-compat Tests/engine-compat/run.sh; fi
+# The README's main job on this machine itself (local connection, SysV service).
+if [ -x Tests/e2e/local.sh ]; then stage e2e-local Tests/e2e/local.sh; fi
 unset SWIFTPLAY_HOSTS_BASE_PORT SWIFTPLAY_HOSTS_DIR
 if [ "$hosts_ready" = 1 ] && [ -x Tests/e2e/run.sh ] && [ -z "${SWIFTPLAY_SKIP_E2E:-}" ]; then stage e2e Tests/e2e/run.sh; fi
 
