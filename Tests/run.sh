@@ -57,10 +57,17 @@ if [ "$hosts_ready" = 1 ] && [ -x Tests/e2e/run.sh ] && [ -z "${SWIFTPLAY_SKIP_E
 Tests/hosts/stop.sh ci-h >/dev/null 2>&1 || true
 echo
 echo "stages: $passed passed, $failed failed"
-# Closing line counted by CI: every XCTest case plus every stage.
-tests=$(grep -hE "Executed [0-9]+ tests?, with [0-9]+ failures?" "$logdir/swift-test.log" 2>/dev/null | tail -1)
-t_run=$(echo "$tests" | sed -nE 's/.*Executed ([0-9]+) tests?.*/\1/p')
-t_fail=$(echo "$tests" | sed -nE 's/.*with ([0-9]+) failures?.*/\1/p')
-t_run=${t_run:-0}; t_fail=${t_fail:-0}
-echo "$((t_run - t_fail + passed)) passed, $((t_fail + failed)) failed"
+# Closing line counted by CI: every XCTest case and every check of the scripted stages.
+tests=$(grep -hE "Executed [0-9]+ tests?," "$logdir/swift-test.log" 2>/dev/null | tail -1)
+t_run=$(echo "$tests" | sed -nE 's/.*Executed ([0-9]+) tests?,.*/\1/p')
+t_skip=$(echo "$tests" | sed -nE 's/.* ([0-9]+) tests? skipped.*/\1/p')
+t_fail=$(echo "$tests" | sed -nE 's/.* ([0-9]+) failures?.*/\1/p')
+t_run=${t_run:-0}; t_skip=${t_skip:-0}; t_fail=${t_fail:-0}
+s_pass=0 s_fail=0
+for name in engine-compat e2e-local e2e; do
+    line=$(grep -hE "[0-9]+ passed, [0-9]+ failed" "$logdir/$name.log" 2>/dev/null | tail -1)
+    p=$(echo "$line" | sed -nE 's/.*([^0-9]|^)([0-9]+) passed.*/\2/p'); f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
+    s_pass=$((s_pass + ${p:-0})); s_fail=$((s_fail + ${f:-0}))
+done
+echo "$((t_run - t_fail - t_skip + s_pass)) passed, $((t_fail + s_fail + failed)) failed, $t_skip skipped"
 [ "$failed" -eq 0 ] && [ "$t_fail" -eq 0 ]
