@@ -139,7 +139,6 @@ extension TaskRunner {
             }
         } else {
             // Without apply, the include's tags do not pass to the tasks it includes.
-            inherited.tags = task.inherited.tags.filter { _ in false }
             inherited.tags = []
         }
         inherited.when = []

@@ -197,9 +197,7 @@ final class TaskRunner {
                 if r["failed"]?.truthy == true { anyFailed = true }
                 if r["changed"]?.truthy == true { anyChanged = true }
                 let status: ResultStatus = r["failed"]?.truthy == true ? .failed : (r["skipped"]?.truthy == true ? .skipped : (r["changed"]?.truthy == true ? .changed : .ok))
-                let ignored = status == .failed ? (try task.inherited.ignoreErrors.map { try templar.conditional($0, itemScope) } ?? false) : false
                 report(r, item: label, status: status, ignored: false)
-                _ = ignored
             }
             results.append(.dict(r))
         }
