@@ -44,7 +44,6 @@ extension TaskRunner {
         var result = try module.run(validated, context).values
         if let facts = result["ansible_facts"]?.dictValue {
             applyFacts(facts, cacheable: validated.bool("cacheable"), module: module.name)
-            if module.name == "set_fact" { result.removeValue(forKey: "ansible_facts") }
         }
         return (result, [])
     }
@@ -150,7 +149,7 @@ extension TaskRunner {
                 defaultsFrom: args["defaults_from"]?.stringValue, handlersFrom: args["handlers_from"]?.stringValue, mark: task.mark)
             play.registerIncludedRole(role)
             let nodes = role.dependencies.flatMap { runner.loader.dependencyTaskNodes($0) } + role.tasks
-            return (["changed": false, "include_role": .string(name)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)", file: name, item: loopItem(scope))])
+            return (["changed": false, "include_args": .dict(args)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)", file: name, item: loopItem(scope))])
         }
         guard let file = (args["_raw_params"] ?? args["file"])?.pythonStr else {
             throw ModuleError("include_tasks needs a file name")
@@ -159,7 +158,7 @@ extension TaskRunner {
         let dir = (task.mark.file as NSString).deletingLastPathComponent
         let path = try runner.loader.resolveTaskFile(file, dir: dir, role: task.role)
         let nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
-        return (["changed": false, "include": .string(file), "include_args": .dict(args)],
+        return (["changed": false, "include": .string(file), "include_args": .dict(args.filter { $0.key != "_raw_params" })],
                 [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr)", file: path, item: loopItem(scope))])
     }
 
