@@ -96,7 +96,7 @@ extension TaskRunner {
             return try scope.lookup(variable)
         }
         let enabled = try task.inherited.become.map { try templar.conditional($0, scope) }
-            ?? (try scope.lookup("ansible_become").map { $0.truthy }) ?? runner.options.become
+            ?? (try scope.lookup("ansible_become").map { Arguments.boolean($0) ?? $0.truthy }) ?? runner.options.become  // "no" from INI is false
         guard enabled else { return nil }
         let user = try value(task.inherited.becomeUser, "ansible_become_user")?.pythonStr ?? runner.options.becomeUser ?? "root"
         let method = try value(task.inherited.becomeMethod, "ansible_become_method")?.pythonStr ?? runner.options.becomeMethod ?? "sudo"

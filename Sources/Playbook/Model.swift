@@ -123,6 +123,16 @@ public final class RoleInstance {
     public var tasks: [TaskNode] = []
     public var handlers: [TaskNode] = []
     public var dependencies: [RoleInstance] = []
+    /// The role whose meta/main.yml listed this one as a dependency (its first such parent).
+    public weak var parent: RoleInstance?
+    /// This role's dependency chain, outermost parent first, then the role itself: a dependency
+    /// sees its parents' params, vars and defaults beneath its own.
+    public var chain: [RoleInstance] {
+        var out: [RoleInstance] = [self]
+        var seen: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
+        while let p = out[0].parent, seen.insert(ObjectIdentifier(p)).inserted { out.insert(p, at: 0) }
+        return out
+    }
     public var allowDuplicates = false
     /// Set by the executor once its tasks ran in a play (role de-duplication).
     public var hasRun = false

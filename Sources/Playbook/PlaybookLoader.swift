@@ -185,7 +185,9 @@ public final class PlaybookLoader {
             for dep in meta["dependencies"]?.items ?? [] {
                 var depScope = inherited
                 depScope.role = nil
-                role.dependencies.append(try parseRoleEntry(dep, inherited: depScope, dir: path + "/.."))
+                let depRole = try parseRoleEntry(dep, inherited: depScope, dir: path + "/..")
+                if depRole.parent == nil && depRole !== role { depRole.parent = role }
+                role.dependencies.append(depRole)
             }
         }
         if let tasksFile = try findVarsFile(in: path + "/tasks", name: tasksFrom ?? "main") {
