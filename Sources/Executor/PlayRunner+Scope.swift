@@ -27,6 +27,7 @@ extension PlayRunner {
             layers.append(state.hostVars)
         }
         for r in task?.role?.chain ?? [] { layers.append(r.params) }
+        if let task { layers.append(task.inherited.includeParams) }
         layers.append(options.extraVars)
         return VarScope(layers: layers, magic: magicVars(host: host, task: task), templar: runner.templar)
     }

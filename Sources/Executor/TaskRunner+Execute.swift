@@ -120,9 +120,9 @@ extension TaskRunner {
         var args = try templateArgs(scope)
         var inherited = task.inherited
         // An include's own `when` decides the include only; its vars pass to the included tasks.
-        inherited.vars.merge(task.ownVars) { $1 }
+        inherited.includeParams.merge(task.ownVars) { $1 }
         for name in [task.loopControl["loop_var"]?.pythonStr ?? "item", "ansible_loop_var", "ansible_loop"] {
-            if let v = scope.raw(name), task.loop != nil { inherited.vars[name] = v }
+            if let v = scope.raw(name), task.loop != nil { inherited.includeParams[name] = v }
         }
         if let apply = args.removeValue(forKey: "apply")?.dictValue {
             if let t = apply["tags"] { inherited.tags += t.listValue?.map(\.pythonStr) ?? [t.pythonStr] }
@@ -154,12 +154,12 @@ extension TaskRunner {
         guard let file = (args["_raw_params"] ?? args["file"])?.pythonStr else {
             throw ModuleError("include_tasks needs a file name")
         }
-        for (k, v) in args where k != "_raw_params" && k != "file" { inherited.vars[k] = v }
+        for (k, v) in args where k != "_raw_params" && k != "file" { inherited.includeParams[k] = v }
         let dir = (task.mark.file as NSString).deletingLastPathComponent
         let path = try runner.loader.resolveTaskFile(file, dir: dir, role: task.role)
         let nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
         return (["changed": false, "include": .string(file), "include_args": .dict(args.filter { $0.key != "_raw_params" })],
-                [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr)", file: path, item: loopItem(scope))])
+                [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr):\(Value.dict(inherited.includeParams).pythonRepr)", file: path, item: loopItem(scope))])
     }
 
     /// The current loop item (label), when the include runs in a loop.

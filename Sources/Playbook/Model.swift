@@ -12,6 +12,9 @@ public struct Inherited {
     public var when: [Value] = []
     /// Block and import vars, in increasing precedence.
     public var vars: Vars = [:]
+    /// Vars and parameters of the include_tasks / include_role that brought the task in (outer
+    /// includes first): above set_fact and registered results, below extra vars.
+    public var includeParams: Vars = [:]
     public var environment: [Value] = []
     public var become: Value?
     public var becomeUser: Value?
