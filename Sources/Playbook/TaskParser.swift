@@ -279,7 +279,7 @@ extension PlaybookLoader {
                 let key = String(token[..<eq])
                 let validKey = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
                 if validKey && (rawOptions == nil || rawOptions!.contains(key)) {
-                    out[key] = .string(unquote(String(token[token.index(after: eq)...])))
+                    out[key] = .string(unquote(decodeEscapes(String(token[token.index(after: eq)...]))))
                     continue
                 }
             }
@@ -324,6 +324,32 @@ extension PlaybookLoader {
         if quote != nil { throw SourceError("unbalanced quotes in arguments: \(s)", at: nil) }
         if !cur.isEmpty { tokens.append(cur) }
         return tokens
+    }
+
+    /// Backslash escapes in a k=v value, as Ansible decodes them: \n \t \\ \' \" \a \b \f \r \v,
+    /// \xHH, \uHHHH, \UHHHHHHHH (so `content="a\nb"` writes two lines). Other backslashes stay.
+    func decodeEscapes(_ s: String) -> String {
+        guard s.contains("\\") else { return s }
+        let simple: [Character: String] = ["n": "\n", "t": "\t", "\\": "\\", "'": "'", "\"": "\"", "a": "\u{07}",
+                                           "b": "\u{08}", "f": "\u{0C}", "r": "\r", "v": "\u{0B}"]
+        let chars = Array(s)
+        var out = ""
+        var i = 0
+        while i < chars.count {
+            guard chars[i] == "\\", i + 1 < chars.count else { out.append(chars[i]); i += 1; continue }
+            let c = chars[i + 1]
+            if let r = simple[c] { out += r; i += 2; continue }
+            let width = c == "x" ? 2 : c == "u" ? 4 : c == "U" ? 8 : 0
+            if width > 0, i + 2 + width <= chars.count, chars[(i + 2)..<(i + 2 + width)].allSatisfy(\.isHexDigit),
+               let code = UInt32(String(chars[(i + 2)..<(i + 2 + width)]), radix: 16), let scalar = Unicode.Scalar(code) {
+                out.unicodeScalars.append(scalar)
+                i += 2 + width
+                continue
+            }
+            out.append(chars[i])
+            i += 1
+        }
+        return out
     }
 
     func unquote(_ s: String) -> String {
