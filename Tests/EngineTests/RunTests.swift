@@ -143,6 +143,24 @@ final class RunTests: XCTestCase {
         XCTAssertEqual((loop?["results"] as? [Any])?.count, 2)
     }
 
+    /// k=v values decode backslash escapes like ansible-core (bytes checked against its output);
+    /// free-form command text keeps them.
+    func testKeyValueEscapes() throws {
+        let ws = try Workspace()
+        let r = try ws.play(#"""
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - copy: content="a\tb\nc\\d \"q\" \x41\u00e9" dest={{ playbook_dir }}/out
+            - command: printf '%s' 'x\ny'
+              register: r
+            - copy: content="{{ r.stdout }}" dest={{ playbook_dir }}/raw
+        """#)
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertEqual(ws.read("out"), "a\tb\nc\\d \"q\" A\u{e9}")
+        XCTAssertEqual(ws.read("raw"), "x\\ny")
+    }
+
     func testForceHandlersAndHandlerOrder() throws {
         let ws = try Workspace()
         let playbook = """
