@@ -158,5 +158,10 @@ final class AptKeyTests: XCTestCase {
         XCTAssertEqual(bad["msg"], "Missing key_id, required with keyserver.")
         bad = try h.run(AptKeyModule.self, ["data": "not a key", "keyring": .string(ring)])
         XCTAssertTrue(bad["msg"]?.pythonStr.hasPrefix("Unable to extract key from 'inline data'") ?? false, "\(bad.values)")
+        // A corrupted download (ansible-core's apt_key target uses zeros) is named 'inline data' too.
+        try h.sh("head -c 2048 /dev/zero > /tmp/sp-key-zeros.gpg")
+        bad = try h.run(AptKeyModule.self, ["url": "file:///tmp/sp-key-zeros.gpg"])
+        XCTAssertTrue(bad.failed)
+        XCTAssertTrue(bad["msg"]?.pythonStr.contains("inline data") ?? false, "\(bad.values)")
     }
 }

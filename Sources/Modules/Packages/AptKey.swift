@@ -80,7 +80,7 @@ public enum AptKeyModule: Module {
                 guard let s = sections.first(where: { $0.kind == "S" }) else { throw ModuleError("Unable to extract key from '\(file)': no such file") }
                 raw = s.data; what = file
             } else if let url {
-                raw = try download(url, validateCerts: args.bool("validate_certs"), context); what = url
+                raw = try download(url, validateCerts: args.bool("validate_certs"), context); what = "inline data"  // as Ansible names downloaded data
             } else {
                 throw ModuleError("No key to add: give data, file, url or keyserver")
             }
