@@ -106,8 +106,11 @@ final class CompiledTemplate {
 
 public final class Environment {
     public var options: EnvironmentOptions
-    public var filters: [String: FilterFunction]
-    public var tests: [String: TestFunction]
+    public var filters: [String: FilterFunction] { didSet { tableGeneration &+= 1 } }
+    public var tests: [String: TestFunction] { didSet { tableGeneration &+= 1 } }
+    /// Changes whenever `filters` or `tests` change, so compiled templates know whether the
+    /// functions they resolved at compile time are still current.
+    private(set) var tableGeneration = 0
     public var globals: [String: Value]
     public var loader: ((_ name: String) throws -> (source: String, filename: String))?
 
@@ -139,7 +142,7 @@ public final class Environment {
         if let c = cacheLock.withLock({ cache[key] }) { return c }
         let plain = !(source.contains("{{") || source.contains("{%") || source.contains("{#"))
         let tokens = try Lexer.tokenize(source, options: options, name: name)
-        var parser = Parser(tokens: tokens, templateName: name)
+        var parser = Parser(tokens: tokens, templateName: name, env: self)
         let body = try parser.parseTemplate()
         var single: Expr?
         if source.hasPrefix("{{"), source.hasSuffix("}}"), body.count == 1, case .print(let e) = body[0],
@@ -183,7 +186,7 @@ public final class Environment {
     public func expression(_ source: String) throws -> Expression {
         if let e = cacheLock.withLock({ expressionCache[source] }) { return Expression(env: self, expr: e) }
         let tokens = try Lexer.tokenizeExpression(source, options: options)
-        var parser = Parser(tokens: tokens, templateName: nil)
+        var parser = Parser(tokens: tokens, templateName: nil, env: self)
         let expr = try parser.parseStandaloneExpression()
         cacheLock.withLock {
             if expressionCache.count > 10_000 { expressionCache.removeAll() }

@@ -25,7 +25,12 @@ enum SequenceFilters {
             let sep = try fa.string(0, "d", env) ?? ""
             var items = try env.iterate(v)
             if let attr = fa.get(1, "attribute"), !attr.isNone { items = try items.map { try env.attributePath($0, attr) } }
-            return .string(try items.map { try env.str($0) }.joined(separator: sep))
+            var out = ""
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += sep }
+                out += try env.str(item)
+            }
+            return .string(out)
         }
         f["batch"] = { v, a, k, env in
             let fa = FilterArgs(a, k, "batch")
@@ -85,6 +90,13 @@ enum SequenceFilters {
                 throw TemplateError.runtime("You can only sort by either \"key\" or \"value\"")
             }
             guard case .dict(let d) = v else { throw TemplateError.type("dictsort expects a mapping, got \(v.typeName)") }
+            if by == "key" {
+                // Keys are strings: sort them alone, then build the pairs in order.
+                let keys = d.keys.map { cs ? $0 : PyString.lower($0) }
+                return .list(Sorting.stringOrder(keys, reverse: reverse).map { i in
+                    .tuple([.string(d.keys[i]), d.values[i]])
+                })
+            }
             let pairs: [Value] = d.map { .tuple([.string($0.key), $0.value]) }
             let pos = by == "key" ? 0 : 1
             return .list(try Sorting.sorted(pairs, env: env, key: { p in

@@ -58,6 +58,10 @@ enum StringFilters {
             var indent: Int?
             if let i = fa.get(0, "indent"), !i.isNone { indent = try fa.int(0, "indent", 0) }
             let json = try valueToJSON(v, indent: indent, sortKeys: true)
+            // Most JSON has none of the HTML-special characters: then there is nothing to rewrite.
+            if !json.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "'") }) {
+                return .object(Markup(json))
+            }
             var out = ""
             for c in json.unicodeScalars {
                 switch c {

@@ -52,10 +52,13 @@ enum NumberFormat {
             let half: UInt128 = 1 << UInt128(k - 1)
             if rest > half || (rest == half && scaled & 1 == 1) { scaled += 1 }
         }
-        var digits = String(scaled)
+        // Printing a 64-bit integer is far cheaper than a 128-bit one, and usually enough.
+        var digits = scaled <= UInt128(UInt64.max) ? String(UInt64(scaled)) : String(scaled)
         guard p > 0 else { return digits }
-        if digits.count <= p { digits = String(repeating: "0", count: p - digits.count + 1) + digits }
-        let cut = digits.index(digits.endIndex, offsetBy: -p)
+        // All ASCII digits: UTF-8 counts and offsets are character counts and offsets.
+        let n = digits.utf8.count
+        if n <= p { digits = String(repeating: "0", count: p - n + 1) + digits }
+        let cut = digits.utf8.index(digits.utf8.endIndex, offsetBy: -p)
         return digits[..<cut] + "." + digits[cut...]
     }
 

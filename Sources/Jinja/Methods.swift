@@ -180,12 +180,17 @@ enum ListDictMethods {
 
     static func mayBeDictMethod(_ name: String) -> Bool {
         guard let f = name.utf8.first, name.utf8.count <= 10 else { return false }
+        // Called for every `dict.key`: a string compare per candidate is cheaper than hashing.
         switch f {
-        case UInt8(ascii: "k"), UInt8(ascii: "v"), UInt8(ascii: "i"), UInt8(ascii: "g"), UInt8(ascii: "c"),
-             UInt8(ascii: "p"), UInt8(ascii: "u"), UInt8(ascii: "s"):
-            return dictMethodNames.contains(name)
-        default:
-            return false
+        case UInt8(ascii: "k"): return name == "keys"
+        case UInt8(ascii: "v"): return name == "values"
+        case UInt8(ascii: "i"): return name == "items"
+        case UInt8(ascii: "g"): return name == "get"
+        case UInt8(ascii: "c"): return name == "copy" || name == "clear"
+        case UInt8(ascii: "p"): return name == "pop" || name == "popitem"
+        case UInt8(ascii: "u"): return name == "update"
+        case UInt8(ascii: "s"): return name == "setdefault"
+        default: return false
         }
     }
 
@@ -302,20 +307,48 @@ enum ListDictMethods {
 }
 
 enum Sorting {
+    /// The indices of `strings` in Python's order (stable: equal strings keep their positions).
+    static func stringOrder(_ strings: [String], reverse: Bool) -> [Int] {
+        strings.indices.sorted { a, b in
+            let c = compareUTF8(strings[a], strings[b])
+            if c == 0 { return a < b }
+            return (c < 0) != reverse
+        }
+    }
+
+    /// Compares by UTF-8 bytes, which is code point order, as Python compares str.
+    static func compareUTF8(_ a: String, _ b: String) -> Int {
+        var a = a, b = b
+        // Contiguous byte buffers: much cheaper than walking the generic UTF8View.
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                var i = 0
+                while i < n {
+                    if x[i] != y[i] { return x[i] < y[i] ? -1 : 1 }
+                    i += 1
+                }
+                return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+            }
+        }
+    }
+
     /// Stable sort with Python ordering on the extracted keys.
     static func sorted(_ items: [Value], env: Environment, key: (Value) throws -> Value, reverse: Bool) throws -> [Value] {
-        let keyed = try items.map { (try key($0), $0) }
-        // Common case: all keys are strings; compare them directly (stable via the index).
-        let strings = keyed.compactMap { $0.0.stringValue }
-        if strings.count == keyed.count {
-            // Byte order of UTF-8 is code point order, as Python compares str.
-            let order = strings.indices.sorted { a, b in
-                let x = strings[a], y = strings[b]
-                if x == y { return a < b }
-                return x.utf8.lexicographicallyPrecedes(y.utf8) != reverse
-            }
-            return order.map { keyed[$0].1 }
+        var keys: [Value] = []
+        keys.reserveCapacity(items.count)
+        var strings: [String] = []
+        strings.reserveCapacity(items.count)
+        for item in items {
+            let k = try key(item)
+            if case .string(let s) = k, strings.count == keys.count { strings.append(s) }
+            keys.append(k)
         }
+        // Common case: all keys are strings; compare them directly.
+        if strings.count == keys.count {
+            return stringOrder(strings, reverse: reverse).map { items[$0] }
+        }
+        let keyed = zip(keys, items).map { ($0, $1) }
         var failure: Error?
         // Python's sort is stable even when reversed (equal items keep their order).
         let indexed = Array(keyed.enumerated())

@@ -9,6 +9,33 @@ final class CallArgs {
     var isEmpty: Bool { positional.isEmpty && keyword.isEmpty && star == nil && doubleStar == nil }
 }
 
+/// A filter named in a template, with the function the environment had under that name when the
+/// template was compiled: rendering then does not hash the name at every call. `generation` records
+/// the environment's table version; after a change the name is looked up again. (Concrete classes,
+/// not one generic one: a closure stored generically is re-wrapped, allocating, at every call.)
+final class FilterRef {
+    let name: String
+    let function: FilterFunction?
+    let generation: Int
+    init(name: String, function: FilterFunction?, generation: Int) {
+        self.name = name
+        self.function = function
+        self.generation = generation
+    }
+}
+
+/// A test named in a template; see `FilterRef`.
+final class TestRef {
+    let name: String
+    let function: TestFunction?
+    let generation: Int
+    init(name: String, function: TestFunction?, generation: Int) {
+        self.name = name
+        self.function = function
+        self.generation = generation
+    }
+}
+
 enum BinaryOp: String {
     case add = "+", sub = "-", mul = "*", div = "/", floorDiv = "//", mod = "%", pow = "**"
 }
@@ -40,8 +67,8 @@ indirect enum Expr {
     case conditional(test: Expr, then: Expr, otherwise: Expr?, line: Int)
     case call(Expr, CallArgs, line: Int)
     /// `input|name(args)`; input is nil inside `{% filter %}` blocks (the body is the input).
-    case filter(Expr?, String, CallArgs, line: Int)
-    case test(Expr, String, CallArgs, negated: Bool, line: Int)
+    case filter(Expr?, FilterRef, CallArgs, line: Int)
+    case test(Expr, TestRef, CallArgs, negated: Bool, line: Int)
 }
 
 /// Assignment targets for set/for/with.

@@ -11,9 +11,13 @@ struct Parser {
     /// Top-level block definitions by name (for duplicate detection).
     private(set) var blockNames = Set<String>()
 
-    init(tokens: [Token], templateName: String?) {
+    /// Resolves filter and test names at compile time (nil: looked up when rendering).
+    private let env: Environment?
+
+    init(tokens: [Token], templateName: String?, env: Environment? = nil) {
         self.tokens = tokens
         self.templateName = templateName ?? "<template>"
+        self.env = env
     }
 
     // MARK: token helpers
@@ -747,7 +751,8 @@ struct Parser {
             let line = current.line
             let name = try dottedName()
             let args = isOp("(") ? try parseCallArgs() : CallArgs()
-            node = .filter(node, name, args, line: line)
+            let ref = FilterRef(name: name, function: env?.filters[name], generation: env?.tableGeneration ?? -1)
+            node = .filter(node, ref, args, line: line)
         }
         guard let result = node else { throw error("expected filter") }
         return result
@@ -769,6 +774,7 @@ struct Parser {
                 args.positional = [arg]
             }
         }
-        return .test(input, name, args, negated: negated, line: line)
+        let ref = TestRef(name: name, function: env?.tests[name], generation: env?.tableGeneration ?? -1)
+        return .test(input, ref, args, negated: negated, line: line)
     }
 }

@@ -305,6 +305,7 @@ final class Runtime {
         let s = Scope(parent: defScope)
         var kw = kwargs
         let params = def.params
+        s.vars.reserveCapacity(params.count + 3)
         if args.count > params.count && !def.usesVarargs && !lenientArgs {
             throw TemplateError.type("macro '\(def.name)' takes not more than \(params.count) argument(s)")
         }
@@ -475,18 +476,20 @@ final class Runtime {
         case .filter(let input, let name, let args, let line):
             let v = try input.map { try eval($0, s) } ?? .none
             return try located(line) { try callFilter(name, v, args, s) }
-        case .test(let input, let name, let args, let negated, let line):
+        case .test(let input, let ref, let args, let negated, let line):
             let v = try eval(input, s)
             return try located(line) {
-                guard let t = env.tests[name] else { throw TemplateError(kind: .syntax, message: "No test named '\(name)'.") }
+                let t = ref.generation == env.tableGeneration ? ref.function : env.tests[ref.name]
+                guard let t = t else { throw TemplateError(kind: .syntax, message: "No test named '\(ref.name)'.") }
                 let (pos, kw) = try evalArgs(args, s)
                 return .bool(try t(v, pos, kw, env) != negated)
             }
         }
     }
 
-    private func callFilter(_ name: String, _ input: Value, _ args: CallArgs, _ s: Scope) throws -> Value {
-        guard let f = env.filters[name] else { throw TemplateError(kind: .syntax, message: "No filter named '\(name)'.") }
+    private func callFilter(_ ref: FilterRef, _ input: Value, _ args: CallArgs, _ s: Scope) throws -> Value {
+        let f = ref.generation == env.tableGeneration ? ref.function : env.filters[ref.name]
+        guard let f = f else { throw TemplateError(kind: .syntax, message: "No filter named '\(ref.name)'.") }
         let (pos, kw) = try evalArgs(args, s)
         return try f(input, pos, kw, env)
     }
@@ -500,9 +503,7 @@ final class Runtime {
 
     func evalArgs(_ args: CallArgs, _ s: Scope) throws -> ([Value], Kwargs) {
         if args.isEmpty { return ([], [:]) }
-        var pos: [Value] = []
-        pos.reserveCapacity(args.positional.count)
-        for a in args.positional { pos.append(try eval(a, s)) }
+        var pos = try args.positional.map { try eval($0, s) }
         if let star = args.star { pos += try env.iterate(eval(star, s)) }
         var kw = Kwargs()
         for (k, v) in args.keyword { kw[k] = try eval(v, s) }

@@ -41,6 +41,9 @@ struct VarTable: Sequence {
 
     var isEmpty: Bool { entries.isEmpty }
 
+    /// Avoids regrowing the table while a frame of known size (a macro call's) is filled.
+    mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+
     mutating func removeAll(keepingCapacity: Bool = false) {
         entries.removeAll(keepingCapacity: keepingCapacity)
         index = nil
