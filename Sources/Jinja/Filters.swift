@@ -53,29 +53,36 @@ struct FilterArgs {
 extension Environment {
     /// Follows a dotted attribute path ("a.b", "items.0") the way Jinja's attribute filters do.
     func attributePath(_ item: Value, _ path: Value) throws -> Value {
-        var v = item
-        let parts: [Value]
+        try attributeGetter(path)(item)
+    }
+
+    /// `attributePath` with the path parsed once, for filters that apply it to every item.
+    func attributeGetter(_ path: Value) -> (Value) throws -> Value {
         if case .string(let s) = path, !s.utf8.contains(UInt8(ascii: ".")), s.utf8.first.map({ $0 < 48 || $0 > 57 }) ?? true {
-            return try getitem(item, path)
+            return { item in try self.getitem(item, path) }
         }
+        let parts: [Value]
         switch path {
         case .string(let s):
             parts = s.split(separator: ".", omittingEmptySubsequences: false).map { p in
                 Int(p).map(Value.int) ?? .string(String(p))
             }
-        case .int: parts = [path]
         default: parts = [path]
         }
-        for p in parts { v = try getitem(v, p) }
-        return v
+        return { item in
+            var v = item
+            for p in parts { v = try self.getitem(v, p) }
+            return v
+        }
     }
 
     /// Key function used by sort/unique/min/max/groupby: attribute lookup plus optional case folding.
     func sortKey(attribute: Value?, caseSensitive: Bool, default def: Value? = nil) -> (Value) throws -> Value {
+        let getter = attribute.flatMap { $0.isNone ? nil : attributeGetter($0) }
         return { item in
             var v = item
-            if let a = attribute, !a.isNone {
-                v = try self.attributePath(item, a)
+            if let getter = getter {
+                v = try getter(item)
                 if case .undefined = v, let d = def { v = d }
             }
             if !caseSensitive, case .string(let s) = v { return .string(PyString.lower(s)) }

@@ -24,7 +24,7 @@ enum SequenceFilters {
             let fa = FilterArgs(a, k, "join")
             let sep = try fa.string(0, "d", env) ?? ""
             var items = try env.iterate(v)
-            if let attr = fa.get(1, "attribute"), !attr.isNone { items = try items.map { try env.attributePath($0, attr) } }
+            if let attr = fa.get(1, "attribute"), !attr.isNone { items = try items.map(env.attributeGetter(attr)) }
             var out = ""
             for (i, item) in items.enumerated() {
                 if i > 0 { out += sep }
@@ -135,9 +135,9 @@ enum SequenceFilters {
         f["sum"] = { v, a, k, env in
             let fa = FilterArgs(a, k, "sum")
             var total = fa.get(1, "start") ?? .int(0)
+            let getter = fa.get(0, "attribute").flatMap { $0.isNone ? nil : env.attributeGetter($0) }
             for item in try env.iterate(v) {
-                var x = item
-                if let attr = fa.get(0, "attribute"), !attr.isNone { x = try env.attributePath(item, attr) }
+                let x = try getter?(item) ?? item
                 total = try env.binary(.add, total, x)
             }
             return total
@@ -194,8 +194,9 @@ enum SequenceFilters {
         let items = try env.iterate(v)
         if a.isEmpty, let attr = k["attribute"] {
             let def = k["default"]
+            let getter = env.attributeGetter(attr)
             return .list(try items.map { item in
-                let x = try env.attributePath(item, attr)
+                let x = try getter(item)
                 if case .undefined = x, let d = def { return d }
                 return x
             })
@@ -222,9 +223,10 @@ enum SequenceFilters {
             test = t
             args.removeFirst()
         }
+        let getter = attr.map(env.attributeGetter)
         var out: [Value] = []
         for item in try env.iterate(v) {
-            let x = try attr.map { try env.attributePath(item, $0) } ?? item
+            let x = try getter?(item) ?? item
             let ok = try test.map { try $0(x, args, [:], env) } ?? env.truth(x)
             if ok == select { out.append(item) }
         }

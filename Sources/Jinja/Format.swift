@@ -40,7 +40,16 @@ enum NumberFormat {
         var pow10: UInt128 = 1
         for _ in 0..<p { pow10 *= 10 }
         var scaled: UInt128  // round(d * 10^p)
-        if e >= 0 {
+        if e < 0, -e < 64, p <= 19, case let (product, overflow) = UInt64(m).multipliedReportingOverflow(by: UInt64(pow10)), !overflow {
+            // Same rounding in 64-bit arithmetic when the product fits (the usual %.2f case):
+            // 128-bit multiplication and shifts are done in software and cost far more.
+            let k = UInt64(-e)
+            var q = product >> k
+            let rest = product & ((1 << k) - 1)
+            let half: UInt64 = 1 << (k - 1)
+            if rest > half || (rest == half && q & 1 == 1) { q += 1 }
+            scaled = UInt128(q)
+        } else if e >= 0 {
             guard e < 8 else { return nil }  // keeps m * 2^e * 10^p (< 2^(53+7+67)) within 128 bits
             scaled = (m << UInt128(e)) * pow10
         } else {
