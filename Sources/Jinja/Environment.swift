@@ -217,9 +217,9 @@ public final class Template {
 
     public func render(_ vars: VariableSource) throws -> String {
         let rt = Runtime(env: env)
-        var out = ""
+        var out = Output()
         try rt.renderTemplate(code, scope: Scope(source: vars), out: &out)
-        return out
+        return out.text
     }
 
     public func render(_ vars: [String: Value]) throws -> String {

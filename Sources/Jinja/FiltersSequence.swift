@@ -74,6 +74,18 @@ enum SequenceFilters {
             let cs = fa.bool(1, "case_sensitive", false)
             let attr = fa.get(2, "attribute")
             let items = try env.iterate(v)
+            // Plain strings (the common `list|sort`): sort their (folded) texts directly.
+            if attr == nil || attr?.isNone == true {
+                var texts: [String] = []
+                texts.reserveCapacity(items.count)
+                for item in items {
+                    guard case .string(let s) = item else { break }
+                    texts.append(cs ? s : PyString.lower(s))
+                }
+                if texts.count == items.count {
+                    return .list(Sorting.stringOrder(texts, reverse: reverse).map { items[$0] })
+                }
+            }
             // "a,b" sorts by several attributes.
             if case .string(let s)? = attr, s.utf8.contains(UInt8(ascii: ",")) {
                 let keys = s.split(separator: ",").map { env.sortKey(attribute: .string(String($0)), caseSensitive: cs) }

@@ -1,5 +1,21 @@
 import OrderedCollections
 
+/// Rendered text, collected as UTF-8 bytes: templates append many small pieces, and appending
+/// to a byte array costs less than appending to a String. Only whole Strings are appended, so
+/// the bytes are always valid UTF-8.
+struct Output {
+    private var bytes: [UInt8] = []
+
+    static func += (out: inout Output, s: String) {
+        // A String's bytes are normally contiguous: then they append as one copy.
+        if s.utf8.withContiguousStorageIfAvailable({ out.bytes.append(contentsOf: $0) }) == nil {
+            out.bytes.append(contentsOf: s.utf8)
+        }
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
 /// Control flow out of a statement list (loop controls).
 enum Flow { case normal, breakLoop, continueLoop }
 
@@ -25,7 +41,7 @@ final class Runtime {
 
     // MARK: entry points
 
-    func renderTemplate(_ code: CompiledTemplate, scope: Scope, out: inout String) throws {
+    func renderTemplate(_ code: CompiledTemplate, scope: Scope, out: inout Output) throws {
         defer { breakCycles() }
         try renderRoot(code, RenderState(root: scope), &out)
     }
@@ -40,7 +56,7 @@ final class Runtime {
         scopesToClear.removeAll()
     }
 
-    func renderRoot(_ code: CompiledTemplate, _ st: RenderState, _ out: inout String) throws {
+    func renderRoot(_ code: CompiledTemplate, _ st: RenderState, _ out: inout Output) throws {
         let savedName = templateName
         templateName = code.name
         defer { templateName = savedName }
@@ -49,13 +65,13 @@ final class Runtime {
             scopesToClear.append(st.root)
             st.root.vars["self"] = .object(BlockReference { name in
                 guard st.blocks[name] != nil else { return nil }
-                var o = ""
+                var o = Output()
                 try self.renderBlock(name, index: 0, scope: st.root, st, &o)
-                return .string(o)
+                return .string(o.text)
             })
         }
         // After `extends`, the child's own output is dropped; only its blocks matter.
-        var discard = ""
+        var discard = Output()
         for stmt in code.body {
             if st.parent == nil {
                 _ = try exec(stmt, st.root, st, &out)
@@ -101,7 +117,7 @@ final class Runtime {
 
     // MARK: statements
 
-    func exec(_ body: [Stmt], _ s: Scope, _ st: RenderState, _ out: inout String) throws -> Flow {
+    func exec(_ body: [Stmt], _ s: Scope, _ st: RenderState, _ out: inout Output) throws -> Flow {
         for stmt in body {
             let f = try exec(stmt, s, st, &out)
             if f != .normal { return f }
@@ -109,7 +125,7 @@ final class Runtime {
         return .normal
     }
 
-    func exec(_ stmt: Stmt, _ s: Scope, _ st: RenderState, _ out: inout String) throws -> Flow {
+    func exec(_ stmt: Stmt, _ s: Scope, _ st: RenderState, _ out: inout Output) throws -> Flow {
         switch stmt {
         case .output(let text):
             out += text
@@ -128,9 +144,9 @@ final class Runtime {
             let v = try eval(e, s)
             try located(line) { try assign(target, v, s) }
         case .setBlock(let target, let filter, let body, let line):
-            var captured = ""
+            var captured = Output()
             _ = try exec(body, s, st, &captured)
-            var v = Value.string(captured)
+            var v = Value.string(captured.text)
             if let f = filter { v = try applyFilterChain(f, input: v, s) }
             try located(line) { try assign(target, v, s) }
         case .macro(let def):
@@ -145,9 +161,9 @@ final class Runtime {
             let result = try located(line) { try callValue(f, pos, kw) }
             out += try env.str(result)
         case .filterBlock(let filter, let body):
-            var captured = ""
+            var captured = Output()
             _ = try exec(body, s, st, &captured)
-            out += try env.str(applyFilterChain(filter, input: .string(captured), s))
+            out += try env.str(applyFilterChain(filter, input: .string(captured.text), s))
         case .include(let e, let ignoreMissing, let withContext, let line):
             try located(line) { try include(e, ignoreMissing: ignoreMissing, withContext: withContext, s, &out) }
         case .importAs(let e, let alias, let withContext, let line):
@@ -177,7 +193,7 @@ final class Runtime {
         return .normal
     }
 
-    private func runFor(_ f: ForLoop, _ iterable: Value, depth0: Int, _ s: Scope, _ st: RenderState, _ out: inout String) throws {
+    private func runFor(_ f: ForLoop, _ iterable: Value, depth0: Int, _ s: Scope, _ st: RenderState, _ out: inout Output) throws {
         var items = try env.iterate(iterable)
         if let cond = f.filter {
             // Expressions cannot capture a frame, so one scratch frame serves every item.
@@ -197,9 +213,9 @@ final class Runtime {
             loop.recurse = { v in
                 try self.enter()
                 defer { self.depth -= 1 }
-                var o = ""
+                var o = Output()
                 try self.runFor(f, v, depth0: depth0 + 1, s, st, &o)
-                return .string(o)
+                return .string(o.text)
             }
         }
         let loopValue = Value.object(loop)
@@ -223,7 +239,7 @@ final class Runtime {
         if !completed { _ = try exec(f.otherwise, s, st, &out) }
     }
 
-    func renderBlock(_ name: String, index: Int, scope: Scope, _ st: RenderState, _ out: inout String, placement: BlockDef? = nil) throws {
+    func renderBlock(_ name: String, index: Int, scope: Scope, _ st: RenderState, _ out: inout Output, placement: BlockDef? = nil) throws {
         guard let stack = st.blocks[name], index < stack.count else { return }
         let def = stack[index]
         if def.required {
@@ -235,9 +251,9 @@ final class Runtime {
             guard index + 1 < stack.count else {
                 throw TemplateError(kind: .undefined, message: "there is no parent block called '\(name)'.")
             }
-            var o = ""
+            var o = Output()
             try self.renderBlock(name, index: index + 1, scope: scope, st, &o)
-            return .string(o)
+            return .string(o.text)
         })
         _ = try exec(def.body, inner, st, &out)
     }
@@ -257,7 +273,7 @@ final class Runtime {
         return try env.load(try env.str(nameV))
     }
 
-    private func include(_ e: Expr, ignoreMissing: Bool, withContext: Bool, _ s: Scope, _ out: inout String) throws {
+    private func include(_ e: Expr, ignoreMissing: Bool, withContext: Bool, _ s: Scope, _ out: inout Output) throws {
         let nameV = try eval(e, s)
         let code: CompiledTemplate
         do {
@@ -279,11 +295,11 @@ final class Runtime {
         defer { depth -= 1 }
         if withContext { s.markCaptured() }
         let root = withContext ? Scope(parent: s) : Scope(source: nil)
-        var output = ""
+        var output = Output()
         try renderRoot(code, RenderState(root: root), &output)
         var exports: [String: Value] = [:]
         for (k, v) in root.vars where !k.hasPrefix("_") && k != "self" { exports[k] = v }
-        return TemplateModule(name: code.name ?? nameV.pythonStr, exports: exports, output: output)
+        return TemplateModule(name: code.name ?? nameV.pythonStr, exports: exports, output: output.text)
     }
 
     // MARK: macros
@@ -333,9 +349,9 @@ final class Runtime {
         } else if let extra = kw.keys.first, !lenientArgs {
             throw TemplateError.type("macro '\(def.name)' takes no keyword argument '\(extra)'")
         }
-        var out = ""
+        var out = Output()
         _ = try exec(def.body, s, st, &out)
-        return .string(out)
+        return .string(out.text)
     }
 
     // MARK: assignment
