@@ -223,15 +223,18 @@ final class Runtime {
         var completed = false
         // One frame is recycled across iterations unless something captured it.
         var inner = Scope(parent: s)
+        // Room for the loop variables and `loop` without regrowing.
+        inner.vars.reserveCapacity(4)
         for (i, item) in items.enumerated() {
             loop.index0 = i
             if inner.captured {
                 inner = Scope(parent: s)
+                inner.vars.reserveCapacity(4)
             } else if i > 0 {
                 inner.vars.removeAll(keepingCapacity: true)
             }
             try assign(f.target, item, inner)
-            inner.vars["loop"] = loopValue
+            inner.vars.set("loop", loopValue)
             let flow = try exec(f.body, inner, st, &out)
             if flow == .breakLoop { break }
             if flow == .normal { completed = true }
@@ -328,7 +331,7 @@ final class Runtime {
         for (i, p) in params.enumerated() {
             if i < args.count {
                 if kw[p.name] != nil { throw TemplateError.type("macro '\(def.name)' got multiple values for argument '\(p.name)'") }
-                s.vars[p.name] = args[i]
+                s.vars.set(p.name, args[i])
             } else if let v = kw.removeValue(forKey: p.name) {
                 s.vars[p.name] = v
             } else if let d = p.defaultValue {
@@ -359,7 +362,7 @@ final class Runtime {
     func assign(_ target: Target, _ value: Value, _ s: Scope) throws {
         switch target {
         case .name(let n):
-            s.vars[n] = value
+            s.vars.set(n, value)
         case .tuple(let targets):
             let items = try env.iterate(value)
             if items.count != targets.count {

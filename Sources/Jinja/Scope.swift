@@ -23,13 +23,22 @@ struct VarTable: Sequence {
                     if entries.count > VarTable.indexThreshold { rebuildIndex() }
                 }
             } else if let v = newValue {
-                entries.append((name, v))
-                if index != nil {
-                    index?[name] = entries.count - 1
-                } else if entries.count > VarTable.indexThreshold {
-                    rebuildIndex()
-                }
+                set(name, v)
             }
+        }
+    }
+
+    /// Binds `name`: the hot path of assignment, without an Optional to wrap and unwrap.
+    mutating func set(_ name: String, _ value: Value) {
+        if let i = position(name) {
+            entries[i].value = value
+            return
+        }
+        entries.append((name, value))
+        if index != nil {
+            index?[name] = entries.count - 1
+        } else if entries.count > VarTable.indexThreshold {
+            rebuildIndex()
         }
     }
 
@@ -83,13 +92,11 @@ final class Scope {
     }
 
     func lookup(_ name: String) throws -> Value? {
-        var s: Scope? = self
-        while let cur = s {
-            if let v = cur.vars[name] { return v }
-            if cur.parent == nil, let src = cur.source { return try src.lookup(name) }
-            s = cur.parent
-        }
-        return nil
+        if let v = vars[name] { return v }
+        // Recursion through the immutable `parent` borrows each frame; a loop variable would
+        // retain and release every frame on the way.
+        if let p = parent { return try p.lookup(name) }
+        return try source?.lookup(name)
     }
 
     /// The frame that currently defines `name`, or the root frame when only the source has it.
