@@ -61,8 +61,14 @@ enum NumberFormat {
             let half: UInt128 = 1 << UInt128(k - 1)
             if rest > half || (rest == half && scaled & 1 == 1) { scaled += 1 }
         }
-        // Printing a 64-bit integer is far cheaper than a 128-bit one, and usually enough.
-        var digits = scaled <= UInt128(UInt64.max) ? String(UInt64(scaled)) : String(scaled)
+        if p > 0, p <= 19, scaled <= UInt128(UInt64.max) {
+            // Integer and fraction parts printed separately: cheaper than cutting a digit string.
+            let q = UInt64(scaled), unit = UInt64(pow10)
+            let frac = String(q % unit)
+            let pad = p - frac.utf8.count
+            return String(q / unit) + "." + (pad > 0 ? String(repeating: "0", count: pad) + frac : frac)
+        }
+        var digits = String(scaled)
         guard p > 0 else { return digits }
         // All ASCII digits: UTF-8 counts and offsets are character counts and offsets.
         let n = digits.utf8.count
