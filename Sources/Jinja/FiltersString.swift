@@ -59,9 +59,12 @@ enum StringFilters {
             if let i = fa.get(0, "indent"), !i.isNone { indent = try fa.int(0, "indent", 0) }
             let json = try valueToJSON(v, indent: indent, sortKeys: true)
             // Most JSON has none of the HTML-special characters: then there is nothing to rewrite.
-            if !json.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "'") }) {
-                return .object(Markup(json))
+            var special = false
+            for b in json.utf8 where b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "&") || b == UInt8(ascii: "'") {
+                special = true
+                break
             }
+            if !special { return .object(Markup(json)) }
             var out = ""
             for c in json.unicodeScalars {
                 switch c {

@@ -318,10 +318,10 @@ enum Sorting {
 
     /// Compares by UTF-8 bytes, which is code point order, as Python compares str.
     static func compareUTF8(_ a: String, _ b: String) -> Int {
-        var a = a, b = b
-        // Contiguous byte buffers: much cheaper than walking the generic UTF8View.
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
+        // Contiguous byte buffers (what Strings normally have): much cheaper than walking the
+        // generic UTF8View, which remains the fallback.
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y -> Int in
                 let n = min(x.count, y.count)
                 var i = 0
                 while i < n {
@@ -331,6 +331,9 @@ enum Sorting {
                 return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
             }
         }
+        if let outer = fast, let c = outer { return c }
+        if a == b { return 0 }
+        return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
     }
 
     /// Stable sort with Python ordering on the extracted keys.
