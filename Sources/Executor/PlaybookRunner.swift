@@ -31,6 +31,7 @@ public final class PlaybookRunner {
     var anyFailed = false
     /// --start-at-task: tasks are skipped until one with this name is reached.
     var startAtTaskPending: String?
+    var shownDeprecations = Set<String>()
 
     public init(options: RunOptions, inventory: Inventory, callback: Callback) {
         self.options = options
@@ -41,6 +42,18 @@ public final class PlaybookRunner {
         self.connections = ConnectionPool(options: options)
         self.startAtTaskPending = options.startAtTask
         configureTemplating()
+        templar.allowBrokenConditionals = options.allowBrokenConditionals
+        templar.inspectConditionals = options.inspectConditionals
+        templar.deprecate = { [weak self] message in self?.deprecation(message) }
+    }
+
+    /// Shows a deprecation once per run, unless deprecation warnings are off.
+    func deprecation(_ message: String) {
+        guard options.deprecationWarnings else { return }
+        statesLock.lock()
+        let new = shownDeprecations.insert(message).inserted
+        statesLock.unlock()
+        if new { callback.deprecation(message) }
     }
 
     /// Loads every playbook first (so a syntax error anywhere stops before anything runs), then runs.

@@ -35,5 +35,10 @@ public struct RunOptions {
     public var json = false
     public var color = false
     public var factCachePath: String?
+    /// Conditionals with a non-boolean result: a deprecation warning (true) or an error (false).
+    public var allowBrokenConditionals = true
+    /// ansible-core 2.18's backported checks (off with _ANSIBLE_DISABLE_BACKPORTED_INSPECTIONS).
+    public var inspectConditionals = true
+    public var deprecationWarnings = true
     public init() {}
 }

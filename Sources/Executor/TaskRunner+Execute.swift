@@ -87,7 +87,7 @@ extension TaskRunner {
                 try templar.renderFile(source, name: path, scope.adding(Templar.templateVars(path: path)))
             },
             evaluate: { [templar] expr in try templar.evaluate(expr, scope) },
-            conditional: { [templar] v in try templar.conditional(v, scope) },
+            conditional: { [templar] v in try templar.condition(v, scope) },
             verbosity: runner.options.verbosity)
     }
 
@@ -109,8 +109,12 @@ extension TaskRunner {
     func environment(_ scope: VarScope) throws -> [String: String] {
         var env: [String: String] = [:]
         for e in task.inherited.environment + (task.ownEnvironment.map { [$0] } ?? []) {
-            guard case .dict(let d) = try templar.template(e, scope) else { continue }
-            for (k, v) in d { env[k] = v.pythonStr }
+            // `environment` is a mapping or a list of mappings (later ones win).
+            let templated = try templar.template(e, scope)
+            for part in templated.listValue ?? [templated] {
+                guard case .dict(let d) = part else { continue }
+                for (k, v) in d { env[k] = v.pythonStr }
+            }
         }
         return env
     }

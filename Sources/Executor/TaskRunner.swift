@@ -224,8 +224,13 @@ final class TaskRunner {
 
     /// The first condition of `when` (inherited ones first) that is false, or nil when all hold.
     func conditionFailed(_ scope: VarScope) throws -> Value? {
-        for cond in task.allWhen where try !templar.conditional(cond, scope) {
-            return cond
+        let inheritedCount = task.inherited.when.count
+        for (i, cond) in task.allWhen.enumerated() {
+            // Conditions without a position of their own are placed at the task, as ansible-core does.
+            let own = i >= inheritedCount && i - inheritedCount < task.whenMarks.count ? task.whenMarks[i - inheritedCount] : nil
+            let location = own.map { "location \($0.file) \($0.line):\($0.column)" }
+                ?? "approximate location \(task.mark.file) \(task.mark.line):\(task.mark.column)"
+            if try !templar.condition(cond, scope, location: location) { return cond }
         }
         return nil
     }
@@ -246,7 +251,7 @@ final class TaskRunner {
             var r = try evaluateResult(raw, scope)
             r["attempts"] = .int(attempt)
             let withReg = task.register.map { scope.adding([$0: .dict(r)]) } ?? scope.adding([:])
-            let done = try templar.conditional(until, withReg)
+            let done = try templar.condition(until, withReg)
             if done { return (r, inc) }
             // `retries: N` allows N retries after the first attempt, as Ansible counts them.
             if attempt > retries {
@@ -269,11 +274,11 @@ final class TaskRunner {
         }
         if let cw = task.changedWhen, r["skipped"]?.truthy != true {
             let conds = cw.listValue ?? [cw]
-            r["changed"] = .bool(try conds.allSatisfy { try templar.conditional($0, withReg(r)) })
+            r["changed"] = .bool(try conds.allSatisfy { try templar.condition($0, withReg(r)) })
         }
         if let fw = task.failedWhen, r["skipped"]?.truthy != true {
             let conds = fw.listValue ?? [fw]
-            let failed = try conds.contains { try templar.conditional($0, withReg(r)) }
+            let failed = try conds.contains { try templar.condition($0, withReg(r)) }
             r["failed_when_result"] = .bool(failed)
             r["failed"] = .bool(failed)
         }

@@ -21,7 +21,15 @@ public protocol Callback: AnyObject {
     /// The final outcome of a task on a host (after loops), whether or not a line was shown.
     func hostDone(host: String, status: ResultStatus, result: OrderedDictionary<String, Value>, ignored: Bool)
     func warning(_ message: String)
+    /// A deprecated feature was used (ansible-playbook prints these on stderr).
+    func deprecation(_ message: String)
     func message(_ text: String)
     func recap(_ stats: [(String, HostStats)])
     func noHostsMatched()
+}
+
+extension Callback {
+    public func deprecation(_ message: String) {
+        FileHandle.standardError.write(Data("[DEPRECATION WARNING]: \(message) Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.\n".utf8))
+    }
 }

@@ -41,6 +41,8 @@ public final class Task {
     public var inherited: Inherited
     /// The task's own `when` (evaluated after inherited ones).
     public var when: [Value] = []
+    /// Where each string condition of `when` was written (nil for other values), for warnings.
+    public var whenMarks: [SourceMark?] = []
     public var loop: Value?
     /// "loop", or the lookup name of a with_X loop ("items", "dict", "nested"...).
     public var loopKind: String?

@@ -182,12 +182,20 @@ extension PlaybookLoader {
             let v = e.value.value
             switch e.key {
             case "name": task.name = v.isNone ? nil : v.pythonStr
-            case "when": task.when = conditions(v)
+            case "when":
+                task.when = conditions(v)
+                task.whenMarks = (e.value.items ?? [e.value]).map { if case .string = $0.value { return $0.mark } else { return nil } }
             case "loop": task.loop = v; task.loopKind = "loop"
             case "loop_control":
                 guard case .dict(let d) = v else { throw SourceError("loop_control must be a mapping", at: e.value.mark) }
                 task.loopControl = d
-            case "register": task.register = v.pythonStr
+            case "register":
+                let name = v.pythonStr
+                // Checked when loading, as ansible-playbook does, so a bad name stops the run before any task.
+                guard isValidVariableName(name) else {
+                    throw SourceError("Invalid variable name in 'register' specified: '\(name)'", at: e.value.mark)
+                }
+                task.register = name
             case "until": task.until = v
             case "retries": task.retries = v
             case "delay": task.delay = v
@@ -227,6 +235,15 @@ extension PlaybookLoader {
             }
         }
         return [.task(task)]
+    }
+
+    /// A Python identifier that is not a keyword: what Ansible accepts as a variable name.
+    func isValidVariableName(_ name: String) -> Bool {
+        let keywords: Set<String> = ["False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+            "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+            "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"]
+        guard let first = name.first, first.isLetter || first == "_" else { return false }
+        return name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } && !keywords.contains(name)
     }
 
     func dependencyTasks(_ role: RoleInstance) -> [TaskNode] {

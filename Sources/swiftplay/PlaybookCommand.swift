@@ -84,6 +84,9 @@ struct PlaybookCommand: ParsableCommand {
         o.rolesPath = config.paths("roles_path") + (env["ANSIBLE_ROLES_PATH"].map { $0.split(separator: ":").map(String.init) } ?? [])
         o.playbookPath = config.paths("playbook_path")
         o.json = (output ?? config.value("stdout_callback")) == "json"
+        o.allowBrokenConditionals = config.flag("allow_broken_conditionals", env: "ALLOW_BROKEN_CONDITIONALS") ?? true
+        o.inspectConditionals = !(env["_ANSIBLE_DISABLE_BACKPORTED_INSPECTIONS"].flatMap(Config.boolean) ?? false)
+        o.deprecationWarnings = config.flag("deprecation_warnings", env: "DEPRECATION_WARNINGS") ?? true
         let colorEnv = env["SWIFTPLAY_FORCE_COLOR"] ?? env["ANSIBLE_FORCE_COLOR"]
         o.color = env["NO_COLOR"] == nil && (colorEnv.map { ["1", "true", "yes"].contains($0.lowercased()) } ?? (isatty(1) == 1))
         let callback: Callback = o.json ? JSONCallback() : DefaultCallback(verbosity: o.verbosity, color: o.color, diff: o.diff)
