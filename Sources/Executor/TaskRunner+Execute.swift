@@ -21,7 +21,9 @@ extension TaskRunner {
     /// Templates the arguments and runs the action: an engine action (include, meta, set_fact...)
     /// or a module on the host's connection.
     func execute(_ scope: VarScope) throws -> (Vars, [IncludedTasks]) {
-        let short = shortActionName(task.action)
+        // The action itself may be templated; it is resolved per host.
+        let action = Templar.hasDelimiters(task.action) ? try templar.render(task.action, scope).pythonStr : task.action
+        let short = shortActionName(action)
         switch short {
         case "include_tasks", "include", "include_role", "import_role", "import_tasks":
             return try include(short, scope)
@@ -32,8 +34,8 @@ extension TaskRunner {
         default:
             break
         }
-        guard let module = ModuleRegistry.module(named: task.action) ?? ModuleRegistry.module(named: short) else {
-            throw ExecutionError("couldn't resolve module/action '\(task.action)'", task: task, host: host)
+        guard let module = ModuleRegistry.module(named: action) ?? ModuleRegistry.module(named: short) else {
+            throw ExecutionError("couldn't resolve module/action '\(action)'", task: task, host: host)
         }
         var args = try templateArgs(scope)
         if module.freeForm == false, let raw = args.removeValue(forKey: "_raw_params"), raw.pythonStr.isEmpty == false {
