@@ -17,6 +17,8 @@ final class HostState {
     var failed = false
     /// Failed inside a block whose rescue may still handle it; not yet counted in the recap.
     var pendingFailure = false
+    /// Failed because another host failed a task with any_errors_fatal.
+    var failedByOtherHost = false
     var unreachable = false
     /// meta: end_host / end_play for this host.
     var ended = false

@@ -28,7 +28,9 @@ extension PlayRunner {
                 let s = runner.state(h)
                 s.failed = false
                 s.pendingFailure = false
-                s.stats.rescued += 1
+                // A host failed only through any_errors_fatal runs the rescue but is not counted as rescued.
+                if !s.failedByOtherHost { s.stats.rescued += 1 }
+                s.failedByOtherHost = false
                 // The rescue sees what failed, as ansible_failed_task / ansible_failed_result.
                 if let t = s.lastFailedTask {
                     s.hostVars["ansible_failed_task"] = ["name": .string(t.name ?? ""), "action": .string(t.action)]
@@ -103,11 +105,16 @@ extension PlayRunner {
             try flushHandlers(batch)
         }
         try runIncludes(targets.compactMap { h in outcomes[h].map { (h, $0.included) } }, rescuable: rescuable)
-        // any_errors_fatal: one failure ends the play for every host.
+        // any_errors_fatal (and a failed run_once task): one failure fails every other host of the
+        // batch at this task, as if it had failed there too: enclosing rescue and always sections
+        // still run for them, nothing else does. They are not counted as failed in the recap.
         let fatal = try task.inherited.anyErrorsFatal.map { try runner.templar.conditional($0, scope(host: nil, task: nil)) } ?? play.anyErrorsFatal
-        if fatal && !rescuable && targets.contains(where: { runner.state($0).failed }) {
-            for h in batch where runner.state(h).active { runner.state(h).failed = true }
-            stopPlay = true
+        let failedHere = targets.filter { h in outcomes[h].map { ($0.failed && !$0.ignored) || $0.unreachable } ?? false }
+        if (fatal || runOnce) && !failedHere.isEmpty {
+            for h in batch where runner.state(h).active && !failedHere.contains(h) {
+                runner.state(h).failed = true
+                runner.state(h).failedByOtherHost = true
+            }
         }
         if let pct = play.maxFailPercentage {
             let failedCount = batch.filter { runner.state($0).failed || runner.state($0).unreachable }.count
