@@ -13,9 +13,9 @@ extension PlayRunner {
         if let r = task?.role { layers.append(r.defaults) }
         // Reading variables never creates host state (delegation targets are not play hosts).
         let state = host.flatMap { runner.existingState($0) }
-        if let host { layers.append(inventoryVariables(host)) }
-        if let state {
-            layers.append(state.facts)
+        if let host {
+            layers.append(inventoryVariables(host))
+            layers.append(runner.facts(of: host))
         }
         layers.append(play.vars)
         layers.append(varsFilesLayer)
@@ -79,7 +79,7 @@ extension PlayRunner {
             m["inventory_hostname"] = .string(host)
             m["inventory_hostname_short"] = .string(String(host.split(separator: ".").first ?? Substring(host)))
             m["group_names"] = .list(runner.inventory.groupNames(of: host).map { .string($0) })
-            let facts = runner.existingState(host)?.facts ?? [:]
+            let facts = runner.facts(of: host)
             var af = Vars()
             for (k, v) in facts { af[k.hasPrefix("ansible_") ? String(k.dropFirst(8)) : k] = v }
             m["ansible_facts"] = .dict(af)

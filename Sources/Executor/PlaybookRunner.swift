@@ -32,6 +32,8 @@ public final class PlaybookRunner {
     /// --start-at-task: tasks are skipped until one with this name is reached.
     var startAtTaskPending: String?
     var shownDeprecations = Set<String>()
+    /// The persistent fact cache (jsonfile), nil for the default memory cache.
+    var factCache: FactCache?
 
     public init(options: RunOptions, inventory: Inventory, callback: Callback) {
         self.options = options
@@ -58,6 +60,11 @@ public final class PlaybookRunner {
 
     /// Loads every playbook first (so a syntax error anywhere stops before anything runs), then runs.
     public func run(playbooks: [String]) throws -> ExitCode {
+        factCache = try FactCache.make(options.factCache)
+        factCache?.warn = { [weak self] in self?.callback.warning($0) }
+        if options.flushCache, let cache = factCache {
+            for host in inventory.hosts(matching: "all") { cache.remove(host) }
+        }
         var loaded: [(given: String, path: String, plays: [Play])] = []
         for given in playbooks {
             let resolved = try loader.resolvePlaybook(given, relativeTo: FileManager.default.currentDirectoryPath, mark: nil)
@@ -99,8 +106,14 @@ public final class PlaybookRunner {
         defer { statesLock.unlock() }
         if let s = hostStates[host] { return s }
         let s = HostState(name: host)
+        s.facts = factCache?.load(host) ?? [:]
         hostStates[host] = s
         return s
+    }
+
+    /// A host's facts: those of this run, else the cached ones (hostvars of hosts not yet seen).
+    func facts(of host: String) -> Vars {
+        existingState(host)?.facts ?? factCache?.load(host) ?? [:]
     }
 
     func existingState(_ host: String) -> HostState? {

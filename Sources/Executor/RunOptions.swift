@@ -34,11 +34,15 @@ public struct RunOptions {
     public var playbookPath: [String] = []
     public var json = false
     public var color = false
-    public var factCachePath: String?
+    public var factCache = FactCacheSettings()
+    /// --flush-cache: forget the cached facts of every inventory host first.
+    public var flushCache = false
     /// Conditionals with a non-boolean result: a deprecation warning (true) or an error (false).
     public var allowBrokenConditionals = true
     /// ansible-core 2.18's backported checks (off with _ANSIBLE_DISABLE_BACKPORTED_INSPECTIONS).
     public var inspectConditionals = true
     public var deprecationWarnings = true
+    /// jinja2_native / ANSIBLE_JINJA2_NATIVE (see ModuleContext.jinja2Native).
+    public var jinja2Native = false
     public init() {}
 }

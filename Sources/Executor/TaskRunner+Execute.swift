@@ -62,10 +62,10 @@ extension TaskRunner {
         let state = runner.state(factsHost)
         if module == "set_fact" {
             state.hostVars.merge(facts) { $1 }
-            if cacheable { state.facts.merge(facts) { $1 } }
-        } else {
-            state.facts.merge(facts) { $1 }
+            guard cacheable else { return }
         }
+        state.facts.merge(facts) { $1 }
+        runner.factCache?.save(factsHost, state.facts)
     }
 
     /// Facts go to the delegated host only with delegate_facts.
@@ -90,7 +90,7 @@ extension TaskRunner {
             },
             evaluate: { [templar] expr in try templar.evaluate(expr, scope) },
             conditional: { [templar] v in try templar.condition(v, scope) },
-            verbosity: runner.options.verbosity)
+            verbosity: runner.options.verbosity, jinja2Native: runner.options.jinja2Native)
     }
 
     func become(_ scope: VarScope) throws -> Become? {
@@ -214,7 +214,9 @@ extension TaskRunner {
             play.stopPlay = what == "end_play"
             for h in play.batch { runner.state(h).ended = true }
         case "end_host": state.ended = true
-        case "clear_facts": state.facts = [:]
+        case "clear_facts":
+            state.facts = [:]
+            runner.factCache?.remove(host)
         case "clear_host_errors": for h in play.batch { runner.state(h).failed = false }
         case "reset_connection": runner.connections.reset(host)
         default: throw ModuleError("invalid meta action requested: \(what)")

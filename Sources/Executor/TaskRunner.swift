@@ -174,7 +174,9 @@ final class TaskRunner {
                 ])
             }
             if let indexVar { extra["ansible_index_var"] = .string(indexVar) }
-            let itemScope = scope.adding(extra)
+            // set_fact and include_vars in a loop: each item sees the variables the previous ones set.
+            let setsVariables = i > 0 && ["set_fact", "include_vars"].contains(shortActionName(task.action))
+            let itemScope = (setsVariables ? play.scope(host: host, task: task) : scope).adding(extra)
             let label = try control["label"].map { try templar.template($0, itemScope) } ?? item
             var r: Vars
             if let reason = try conditionFailed(itemScope) {

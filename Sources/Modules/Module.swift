@@ -47,12 +47,14 @@ public final class ModuleContext {
     public let environment: [String: String]
     /// -v count, for modules whose output depends on it (debug's `verbosity`).
     public let verbosity: Int
+    /// Ansible's jinja2_native setting (off by default); with it off, set_fact turns boolean words into booleans.
+    public let jinja2Native: Bool
     public init(connection: Connection, host: String, checkMode: Bool, diffMode: Bool, become: Become?,
                 variables: VariableSource, searchPaths: [String], environment: [String: String] = [:],
                 renderTemplate: @escaping (_ source: String, _ path: String) throws -> String,
                 evaluate: @escaping (_ expression: String) throws -> Value,
                 conditional: @escaping (_ condition: Value) throws -> Bool = { $0.truthy },
-                verbosity: Int = 0) {
+                verbosity: Int = 0, jinja2Native: Bool = false) {
         self.connection = connection
         self.host = host
         self.checkMode = checkMode
@@ -65,6 +67,7 @@ public final class ModuleContext {
         self.evaluate = evaluate
         self.conditional = conditional
         self.verbosity = verbosity
+        self.jinja2Native = jinja2Native
     }
 
     /// Runs a shell command on the host with the task's privileges and environment.

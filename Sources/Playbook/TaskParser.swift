@@ -175,6 +175,11 @@ extension PlaybookLoader {
             return role.dependencies.flatMap { dependencyTasks($0) } + (handler ? role.handlers : role.tasks)
         }
 
+        let freeFormActions: Set<String> = ["command", "shell", "raw", "script", "win_command", "win_shell"]
+        if !freeFormActions.contains(short), let reserved = args.keys.first(where: { $0.hasPrefix("_ansible_") }) {
+            throw SourceError("Invalid parameter specified beginning with keyword '_ansible_' for action '\(action)': '\(reserved)'. "
+                + "The prefix '_ansible_' is reserved for internal use only.", at: argsMark)
+        }
         let task = Task(action: action, args: args, mark: node.mark, inherited: scope)
         task.isHandler = handler
         for e in entries {
