@@ -9,8 +9,8 @@ public struct FactCacheSettings {
     public var plugin = "memory"
     /// fact_caching_connection / ANSIBLE_CACHE_PLUGIN_CONNECTION: the jsonfile directory.
     public var connection: String?
-    /// fact_caching_prefix / ANSIBLE_CACHE_PLUGIN_PREFIX: file name prefix before the host name.
-    public var prefix = "ansible_facts"
+    /// fact_caching_prefix / ANSIBLE_CACHE_PLUGIN_PREFIX: file name prefix before the host name (none by default).
+    public var prefix = ""
     /// fact_caching_timeout / ANSIBLE_CACHE_PLUGIN_TIMEOUT: seconds a cached entry stays valid; 0 = forever.
     public var timeout = 86400
     public init() {}

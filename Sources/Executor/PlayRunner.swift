@@ -109,7 +109,7 @@ final class PlayRunner {
     }
 
     func runSection(_ nodes: [TaskNode], hosts: [String]) throws {
-        if play.strategy == "free" {
+        if (play.strategy ?? options.strategy) == "free" {
             // Each host goes through the section at its own pace.
             try parallel(hosts) { host in try self.runNodes(nodes, hosts: [host], rescuable: false) }
         } else {
@@ -139,6 +139,7 @@ final class PlayRunner {
         if let subset = play.gatherSubset { args["gather_subset"] = subset }
         let t = Task(action: "setup", args: args, mark: play.mark, inherited: play.inherited)
         t.name = "Gathering Facts"
+        t.when = play.when
         t.ownTags = ["always"]
         return t
     }

@@ -44,6 +44,9 @@ public final class PlaybookRunner {
         self.connections = ConnectionPool(options: options)
         self.startAtTaskPending = options.startAtTask
         configureTemplating()
+        loader.renderStatic = { [unowned self] text, vars in
+            try self.templar.render(text, VarScope(layers: [vars, self.options.extraVars], magic: [:], templar: self.templar)).pythonStr
+        }
         templar.allowBrokenConditionals = options.allowBrokenConditionals
         templar.inspectConditionals = options.inspectConditionals
         templar.deprecate = { [weak self] message in self?.deprecation(message) }

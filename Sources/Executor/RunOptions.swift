@@ -44,5 +44,7 @@ public struct RunOptions {
     public var deprecationWarnings = true
     /// jinja2_native / ANSIBLE_JINJA2_NATIVE (see ModuleContext.jinja2Native).
     public var jinja2Native = false
+    /// The strategy of plays that do not name one (strategy / ANSIBLE_STRATEGY).
+    public var strategy = "linear"
     public init() {}
 }

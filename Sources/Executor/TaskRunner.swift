@@ -35,7 +35,12 @@ final class TaskRunner {
     }
 
     func run() throws -> TaskOutcome {
-        let scope = play.scope(host: host, task: task)
+        var scope = play.scope(host: host, task: task)
+        if let target = delegatedHost {
+            // A delegated task sees the delegated host's variables as ansible_delegated_vars[target].
+            let entry = HostVarsEntry(scope: play.scope(host: target, task: task))
+            scope = scope.adding(["ansible_delegated_vars": .dict([target: .object(entry)])])
+        }
         return try CurrentTask(scope: scope, searchPaths: searchPaths).activate { try run(scope) }
     }
 

@@ -162,7 +162,8 @@ public final class Play {
     public var postTasks: [TaskNode] = []
     public var handlers: [TaskNode] = []
     public var serial: Value?
-    public var strategy: String = "linear"
+    /// linear or free; nil: the configured default (strategy / ANSIBLE_STRATEGY).
+    public var strategy: String?
     public var anyErrorsFatal = false
     public var maxFailPercentage: Double?
     public var forceHandlers: Bool?

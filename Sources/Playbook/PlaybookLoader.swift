@@ -14,6 +14,11 @@ public final class PlaybookLoader {
     var importedRoles: [RoleInstance] = []
     /// Role instances of the current play, by identity (path + params) for de-duplication.
     var playRoles: [String: RoleInstance] = [:]
+    /// Renders a templated name of a static import (import_playbook, import_tasks, import_role) at
+    /// load time with the variables known then; the executor sets it (these vars under the extra vars).
+    public var renderStatic: (_ text: String, _ vars: Vars) throws -> String = { text, _ in text }
+    /// The vars of the play being loaded, for renderStatic.
+    var currentPlayVars: Vars = [:]
 
     public init(rolesPath: [String] = [], playbookPath: [String] = []) {
         self.rolesPath = rolesPath
@@ -42,11 +47,12 @@ public final class PlaybookLoader {
                 throw SourceError("a play must be a mapping, got \(item.kindName)", at: item.mark)
             }
             if let imp = item["import_playbook"] ?? item["ansible.builtin.import_playbook"] {
-                guard let name = imp.value.stringValue else {
+                guard let written = imp.value.stringValue else {
                     throw SourceError("import_playbook needs a file name", at: imp.mark)
                 }
                 var scope = inherited
                 try applyKeywords(item, to: &scope, includeWhen: false)
+                let name = try staticName(written, vars: scope.vars, mark: imp.mark)
                 let conds = when + conditions(item["when"]?.value ?? .none)
                 let target = try resolvePlaybook(name, relativeTo: dir, mark: imp.mark)
                 plays += try loadPlaybook(target, inherited: scope, when: conds)
@@ -110,14 +116,18 @@ public final class PlaybookLoader {
         play.forceHandlers = node["force_handlers"].map { $0.value.truthy }
 
         playRoles = [:]
+        currentPlayVars = play.vars
         importedRoles = []
+        // An import_playbook's `when` applies to every task of the play (not to its handlers).
+        var taskScope = scope
+        taskScope.when = when + scope.when
         if let roles = node["roles"] {
             guard let items = roles.items else { throw SourceError("'roles' must be a list", at: roles.mark) }
-            for r in items { play.roles.append(try parseRoleEntry(r, inherited: scope, dir: dir)) }
+            for r in items { play.roles.append(try parseRoleEntry(r, inherited: taskScope, dir: dir)) }
         }
-        play.preTasks = try parseTasks(node["pre_tasks"], inherited: scope, dir: dir)
-        play.tasks = try parseTasks(node["tasks"], inherited: scope, dir: dir)
-        play.postTasks = try parseTasks(node["post_tasks"], inherited: scope, dir: dir)
+        play.preTasks = try parseTasks(node["pre_tasks"], inherited: taskScope, dir: dir)
+        play.tasks = try parseTasks(node["tasks"], inherited: taskScope, dir: dir)
+        play.postTasks = try parseTasks(node["post_tasks"], inherited: taskScope, dir: dir)
         play.handlers = try parseTasks(node["handlers"], inherited: scope, dir: dir, handlers: true)
         // Statically imported roles contribute handlers, defaults and vars to the play.
         play.importedRoles = importedRoles.filter { r in !play.roles.contains { $0 === r } }
@@ -241,6 +251,16 @@ public final class PlaybookLoader {
 
     /// Loads a role at run time (include_role); de-duplicated like static ones within the play.
     public func resetPlayRoles() { playRoles = [:] }
+
+    /// A static import's name, templated when it uses variables.
+    func staticName(_ text: String, vars: Vars, mark: SourceMark?) throws -> String {
+        guard text.contains("{{") || text.contains("{%") else { return text }
+        do {
+            return try renderStatic(text, vars)
+        } catch {
+            throw SourceError("could not template '\(text)' of a static import: \(error)", at: mark)
+        }
+    }
 
     func closestKeyword(_ word: String, _ options: [String]) -> String? {
         options.first { $0.hasPrefix(word.prefix(3)) && abs($0.count - word.count) <= 2 }

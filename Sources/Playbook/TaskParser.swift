@@ -156,20 +156,22 @@ extension PlaybookLoader {
         if short == "import_tasks" || short == "import_role" {
             try applyKeywords(node, to: &scope)
             if short == "import_tasks" {
-                guard let file = (args["_raw_params"] ?? args["file"])?.stringValue else {
+                guard let written = (args["_raw_params"] ?? args["file"])?.stringValue else {
                     throw SourceError("import_tasks needs a file name", at: node.mark)
                 }
-                if file.contains("{{") {
-                    throw SourceError("import_tasks is static: its file name cannot use variables ('\(file)'); use include_tasks", at: node.mark)
-                }
+                let file = try staticName(written, vars: currentPlayVars.merging(scope.vars) { $1 }, mark: node.mark)
                 let path = try resolveTaskFile(file, dir: dir, role: scope.role)
                 scope.vars.merge(args.filter { $0.key != "_raw_params" && $0.key != "file" }) { $1 }
                 return try parseTasks(try YAMLLoader.load(file: path), inherited: scope, dir: (path as NSString).deletingLastPathComponent, handlers: handler)
             }
-            guard let name = args["name"]?.stringValue else { throw SourceError("import_role needs a name", at: node.mark) }
-            let role = try loadRole(name: name, params: [:], inherited: scope, baseDir: dir,
-                                    tasksFrom: args["tasks_from"]?.stringValue, varsFrom: args["vars_from"]?.stringValue,
-                                    defaultsFrom: args["defaults_from"]?.stringValue, handlersFrom: args["handlers_from"]?.stringValue,
+            guard args["name"]?.stringValue != nil else { throw SourceError("import_role needs a name", at: node.mark) }
+            let known = currentPlayVars.merging(scope.vars) { $1 }
+            func arg(_ key: String) throws -> String? {
+                try args[key]?.stringValue.map { try staticName($0, vars: known, mark: node.mark) }
+            }
+            let role = try loadRole(name: try arg("name")!, params: [:], inherited: scope, baseDir: dir,
+                                    tasksFrom: try arg("tasks_from"), varsFrom: try arg("vars_from"),
+                                    defaultsFrom: try arg("defaults_from"), handlersFrom: try arg("handlers_from"),
                                     mark: node.mark)
             importedRoles.append(role)
             return role.dependencies.flatMap { dependencyTasks($0) } + (handler ? role.handlers : role.tasks)

@@ -86,7 +86,7 @@ struct PlaybookCommand: ParsableCommand {
         o.json = (output ?? config.value("stdout_callback")) == "json"
         o.factCache.plugin = config.setting("fact_caching", env: "CACHE_PLUGIN") ?? "memory"
         o.factCache.connection = config.setting("fact_caching_connection", env: "CACHE_PLUGIN_CONNECTION")
-        o.factCache.prefix = config.setting("fact_caching_prefix", env: "CACHE_PLUGIN_PREFIX") ?? "ansible_facts"
+        o.factCache.prefix = config.setting("fact_caching_prefix", env: "CACHE_PLUGIN_PREFIX") ?? ""
         if let t = config.setting("fact_caching_timeout", env: "CACHE_PLUGIN_TIMEOUT") {
             guard let seconds = Int(t.trimmingCharacters(in: .whitespaces)) else {
                 throw ValidationError("fact_caching_timeout must be a number of seconds, got '\(t)'")
@@ -98,6 +98,7 @@ struct PlaybookCommand: ParsableCommand {
         o.inspectConditionals = !(env["_ANSIBLE_DISABLE_BACKPORTED_INSPECTIONS"].flatMap(Config.boolean) ?? false)
         o.deprecationWarnings = config.flag("deprecation_warnings", env: "DEPRECATION_WARNINGS") ?? true
         o.jinja2Native = config.flag("jinja2_native", env: "JINJA2_NATIVE") ?? false
+        o.strategy = config.setting("strategy", env: "STRATEGY") ?? "linear"
         let colorEnv = env["SWIFTPLAY_FORCE_COLOR"] ?? env["ANSIBLE_FORCE_COLOR"]
         o.color = env["NO_COLOR"] == nil && (colorEnv.map { ["1", "true", "yes"].contains($0.lowercased()) } ?? (isatty(1) == 1))
         let callback: Callback = o.json ? JSONCallback() : DefaultCallback(verbosity: o.verbosity, color: o.color, diff: o.diff)
