@@ -128,7 +128,9 @@ extension TaskRunner {
         var inherited = task.inherited
         // An include's own `when` decides the include only; its vars pass to the included tasks.
         inherited.vars.merge(task.ownVars) { $1 }
-        for name in [task.loopControl["loop_var"]?.pythonStr ?? "item", "ansible_loop_var", "ansible_loop"] {
+        let loopNames = [task.loopControl["loop_var"]?.pythonStr ?? "item", "ansible_loop_var", "ansible_loop",
+                         task.loopControl["index_var"]?.pythonStr, "ansible_index_var"].compactMap { $0 }
+        for name in loopNames {
             if let v = scope.raw(name), task.loop != nil { inherited.vars[name] = v }
         }
         if let apply = args.removeValue(forKey: "apply")?.dictValue {

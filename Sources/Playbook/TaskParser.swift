@@ -152,8 +152,22 @@ extension PlaybookLoader {
         if node["local_action"] != nil { scope.delegateTo = "localhost" }
         let short = shortActionName(action)
 
+        if short == "include_role" || short == "import_role" {
+            for key in ["tasks_from", "vars_from", "defaults_from", "handlers_from"] {
+                guard let v = args[key], v.stringValue == nil else { continue }
+                let kind = v.listValue != nil ? "ansible.parsing.yaml.objects.AnsibleSequence"
+                    : (v.dictValue != nil ? "ansible.parsing.yaml.objects.AnsibleMapping" : v.typeName)
+                throw SourceError("Expected a string for \(key) but got <class '\(kind)'> instead", at: argsMark)
+            }
+        }
         // Static imports: their keywords (incl. when and tags) apply to every imported task.
         if short == "import_tasks" || short == "import_role" {
+            let valid: Set<String> = short == "import_tasks" ? ["_raw_params", "file"]
+                : ["name", "tasks_from", "vars_from", "defaults_from", "handlers_from", "allow_duplicates", "rolespec_validate", "public"]
+            let invalid = args.keys.filter { !valid.contains($0) }
+            if !invalid.isEmpty {
+                throw SourceError("Invalid options for \(short): \(invalid.joined(separator: ","))", at: argsMark)
+            }
             try applyKeywords(node, to: &scope)
             if short == "import_tasks" {
                 guard let written = (args["_raw_params"] ?? args["file"])?.stringValue else {
