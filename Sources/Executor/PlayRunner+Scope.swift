@@ -38,7 +38,7 @@ extension PlayRunner {
             r.dependencies.forEach(add)
             if seen.insert(ObjectIdentifier(r)).inserted { out.append(r) }
         }
-        (play.roles + play.importedRoles).forEach(add)
+        (play.roles + play.importedRoles.filter(\.isPublic)).forEach(add)
         return out
     }
 

@@ -156,6 +156,10 @@ extension TaskRunner {
                 name: name, params: [:], inherited: inherited, baseDir: runner.playbookDir,
                 tasksFrom: args["tasks_from"]?.stringValue, varsFrom: args["vars_from"]?.stringValue,
                 defaultsFrom: args["defaults_from"]?.stringValue, handlersFrom: args["handlers_from"]?.stringValue, mark: task.mark)
+            // include_role keeps the role's defaults and vars to its own tasks unless `public: true`.
+            if !(play.play.roles + play.play.importedRoles).contains(where: { $0 === role }) {
+                role.isPublic = args["public"].map { v in v.stringValue.flatMap(Config.boolean) ?? v.truthy } ?? false
+            }
             play.registerIncludedRole(role)
             let nodes = role.dependencies.flatMap { runner.loader.dependencyTaskNodes($0) } + role.tasks
             return (["changed": false, "include_role": .string(name)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)", file: name, item: loopItem(scope))])

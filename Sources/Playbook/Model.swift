@@ -126,6 +126,9 @@ public final class RoleInstance {
     public var handlers: [TaskNode] = []
     public var dependencies: [RoleInstance] = []
     public var allowDuplicates = false
+    /// Whether its defaults and vars are visible to the rest of the play (roles:, import_role, and
+    /// include_role with `public: true`); the role's own tasks always see them.
+    public var isPublic = true
     /// Set by the executor once its tasks ran in a play (role de-duplication).
     public var hasRun = false
     public init(name: String, path: String, params: Vars, defaults: Vars, vars: Vars) {

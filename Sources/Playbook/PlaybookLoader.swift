@@ -19,6 +19,8 @@ public final class PlaybookLoader {
     public var renderStatic: (_ text: String, _ vars: Vars) throws -> String = { text, _ in text }
     /// The vars of the play being loaded, for renderStatic.
     var currentPlayVars: Vars = [:]
+    /// Directory of the playbook being loaded: its roles/ is searched from inside roles too.
+    var currentPlaybookDir: String?
 
     public init(rolesPath: [String] = [], playbookPath: [String] = []) {
         self.rolesPath = rolesPath
@@ -41,6 +43,9 @@ public final class PlaybookLoader {
             throw SourceError("a playbook must be a list of plays, got \(root.kindName)", at: root.mark)
         }
         let dir = (path as NSString).deletingLastPathComponent
+        let outerPlaybookDir = currentPlaybookDir
+        currentPlaybookDir = dir
+        defer { currentPlaybookDir = outerPlaybookDir }
         var plays: [Play] = []
         for item in items {
             guard let entries = item.entries else {
@@ -163,6 +168,7 @@ public final class PlaybookLoader {
             candidates.append(baseDir + "/roles/" + name)
             candidates += rolesPath.map { $0 + "/" + name }
             candidates.append(baseDir + "/" + name)
+            if let pb = currentPlaybookDir, pb != baseDir { candidates += [pb + "/roles/" + name, pb + "/" + name] }
             // FQCN-style "ns.collection.role": use the last part.
             let last = String(name.split(separator: ".").last ?? Substring(name))
             if last != name { candidates += rolesPath.map { $0 + "/" + last } }
