@@ -145,10 +145,9 @@ extension TaskRunner {
                 default: break
                 }
             }
-        } else {
-            // Without apply, the include's tags do not pass to the tasks it includes.
-            inherited.tags = []
         }
+        // The include's own tags do not pass to the tasks it includes (only `apply` does); the
+        // play's, blocks' and imports' tags above it do (`inherited` holds only those).
         inherited.when = []
         if action == "include_role" || action == "import_role" {
             guard let name = args["name"]?.pythonStr else { throw ModuleError("include_role needs a name") }
