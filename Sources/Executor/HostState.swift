@@ -17,6 +17,8 @@ final class HostState {
     var failed = false
     /// Failed inside a block whose rescue may still handle it; not yet counted in the recap.
     var pendingFailure = false
+    /// include_role runs on this host (play, role path, tasks file), for allow_duplicates.
+    var includedRoles = Set<String>()
     /// Failed because another host failed a task with any_errors_fatal.
     var failedByOtherHost = false
     var unreachable = false

@@ -160,7 +160,12 @@ extension TaskRunner {
                 role.isPublic = args["public"].map { v in v.stringValue.flatMap(Config.boolean) ?? v.truthy } ?? false
             }
             play.registerIncludedRole(role)
-            let nodes = role.dependencies.flatMap { runner.loader.dependencyTaskNodes($0) } + role.tasks
+            var nodes = role.dependencies.flatMap { runner.loader.dependencyTaskNodes($0) } + role.tasks
+            // A role already included on this host in this play runs again only with allow_duplicates.
+            let allowDuplicates = args["allow_duplicates"].map { v in v.stringValue.flatMap(Config.boolean) ?? v.truthy } ?? role.allowDuplicates
+            let runKey = "\(ObjectIdentifier(play.play).hashValue)|\(role.path)|\(args["tasks_from"]?.pythonStr ?? "main")"
+            let state = runner.state(host)
+            if !state.includedRoles.insert(runKey).inserted && !allowDuplicates { nodes = [] }
             return (["changed": false, "include_role": .string(name)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)", file: name, item: loopItem(scope))])
         }
         guard let file = (args["_raw_params"] ?? args["file"])?.pythonStr else {

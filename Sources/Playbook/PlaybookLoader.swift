@@ -21,6 +21,8 @@ public final class PlaybookLoader {
     var currentPlayVars: Vars = [:]
     /// Directory of the playbook being loaded: its roles/ is searched from inside roles too.
     var currentPlaybookDir: String?
+    /// Role instances already applied in the current play (roles: and import_role), for allow_duplicates.
+    var appliedRoles = Set<ObjectIdentifier>()
 
     public init(rolesPath: [String] = [], playbookPath: [String] = []) {
         self.rolesPath = rolesPath
@@ -121,6 +123,7 @@ public final class PlaybookLoader {
         play.forceHandlers = node["force_handlers"].map { $0.value.truthy }
 
         playRoles = [:]
+        appliedRoles = []
         currentPlayVars = play.vars
         importedRoles = []
         // An import_playbook's `when` applies to every task of the play (not to its handlers).
@@ -128,7 +131,11 @@ public final class PlaybookLoader {
         taskScope.when = when + scope.when
         if let roles = node["roles"] {
             guard let items = roles.items else { throw SourceError("'roles' must be a list", at: roles.mark) }
-            for r in items { play.roles.append(try parseRoleEntry(r, inherited: taskScope, dir: dir)) }
+            for r in items {
+                let role = try parseRoleEntry(r, inherited: taskScope, dir: dir)
+                play.roles.append(role)
+                appliedRoles.insert(ObjectIdentifier(role))
+            }
         }
         play.preTasks = try parseTasks(node["pre_tasks"], inherited: taskScope, dir: dir)
         play.tasks = try parseTasks(node["tasks"], inherited: taskScope, dir: dir)

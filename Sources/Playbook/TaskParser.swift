@@ -188,7 +188,15 @@ extension PlaybookLoader {
                                     defaultsFrom: try arg("defaults_from"), handlersFrom: try arg("handlers_from"),
                                     mark: node.mark)
             importedRoles.append(role)
-            return role.dependencies.flatMap { dependencyTasks($0) } + (handler ? role.handlers : role.tasks)
+            if handler { return role.dependencies.flatMap { dependencyTasks($0) } + role.handlers }
+            // The same role (same parameters) runs once per play unless duplicates are allowed.
+            var allowDuplicates = role.allowDuplicates
+            if let v = args["allow_duplicates"] {
+                let text = try v.stringValue.map { try staticName($0, vars: known, mark: node.mark) }
+                allowDuplicates = try text.map { try YAMLBoolean.parse($0, mark: node.mark) } ?? v.truthy
+            }
+            if !appliedRoles.insert(ObjectIdentifier(role)).inserted && !allowDuplicates { return [] }
+            return role.dependencies.flatMap { dependencyTasks($0) } + role.tasks
         }
 
         let freeFormActions: Set<String> = ["command", "shell", "raw", "script", "win_command", "win_shell"]
@@ -369,5 +377,16 @@ extension PlaybookLoader {
             return String(s.dropFirst().dropLast())
         }
         return s
+    }
+}
+
+/// Boolean words of templated keyword values ("True", "no"...), as Ansible's boolean() reads them.
+enum YAMLBoolean {
+    static func parse(_ text: String, mark: SourceMark?) throws -> Bool {
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "true", "yes", "on", "1", "y", "t": return true
+        case "false", "no", "off", "0", "n", "f", "": return false
+        default: throw SourceError("expected a boolean, got '\(text)'", at: mark)
+        }
     }
 }
