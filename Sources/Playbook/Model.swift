@@ -12,6 +12,9 @@ public struct Inherited {
     public var when: [Value] = []
     /// Block and import vars, in increasing precedence.
     public var vars: Vars = [:]
+    /// Vars and parameters of the include_tasks / include_role that brought the task in (outer
+    /// includes first): above set_fact and registered results, below extra vars.
+    public var includeParams: Vars = [:]
     public var environment: [Value] = []
     public var become: Value?
     public var becomeUser: Value?
@@ -125,6 +128,16 @@ public final class RoleInstance {
     public var tasks: [TaskNode] = []
     public var handlers: [TaskNode] = []
     public var dependencies: [RoleInstance] = []
+    /// The role whose meta/main.yml listed this one as a dependency (its first such parent).
+    public weak var parent: RoleInstance?
+    /// This role's dependency chain, outermost parent first, then the role itself: a dependency
+    /// sees its parents' params, vars and defaults beneath its own.
+    public var chain: [RoleInstance] {
+        var out: [RoleInstance] = [self]
+        var seen: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
+        while let p = out[0].parent, seen.insert(ObjectIdentifier(p)).inserted { out.insert(p, at: 0) }
+        return out
+    }
     public var allowDuplicates = false
     /// Whether its defaults and vars are visible to the rest of the play (roles:, import_role, and
     /// include_role with `public: true`); the role's own tasks always see them.
