@@ -30,7 +30,9 @@ public enum YAMLLoader {
     }
 
     public static func read(_ file: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        // Special files such as /dev/null (ANSIBLE_INVENTORY=/dev/null) are read through a handle.
+        guard let data = FileManager.default.contents(atPath: file)
+            ?? FileHandle(forReadingAtPath: file).map({ $0.readDataToEndOfFile() }) else {
             throw SourceError("could not read file '\(file)'", at: nil)
         }
         guard let text = String(data: data, encoding: .utf8) else {
