@@ -160,8 +160,9 @@ extension TaskRunner {
             }
             play.registerIncludedRole(role)
             var nodes = role.dependencies.flatMap { runner.loader.dependencyTaskNodes($0) } + role.tasks
-            // A role already included on this host in this play runs again only with allow_duplicates.
-            let allowDuplicates = args["allow_duplicates"].map { v in v.stringValue.flatMap(Config.boolean) ?? v.truthy } ?? role.allowDuplicates
+            // A role already included on this host in this play is skipped when included with
+            // allow_duplicates false (the option defaults to true and replaces the role's own setting).
+            let allowDuplicates = args["allow_duplicates"].map { v in v.stringValue.flatMap(Config.boolean) ?? v.truthy } ?? true
             let runKey = "\(ObjectIdentifier(play.play).hashValue)|\(role.path)|\(args["tasks_from"]?.pythonStr ?? "main")"
             let state = runner.state(host)
             if !state.includedRoles.insert(runKey).inserted && !allowDuplicates { nodes = [] }

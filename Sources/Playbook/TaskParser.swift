@@ -189,8 +189,9 @@ extension PlaybookLoader {
                                     mark: node.mark)
             importedRoles.append(role)
             if handler { return role.dependencies.flatMap { dependencyTasks($0) } + role.handlers }
-            // The same role (same parameters) runs once per play unless duplicates are allowed.
-            var allowDuplicates = role.allowDuplicates
+            // import_role's allow_duplicates (true unless given) replaces the role's own setting: a role
+            // imported again with allow_duplicates false is skipped.
+            var allowDuplicates = true
             if let v = args["allow_duplicates"] {
                 let text = try v.stringValue.map { try staticName($0, vars: known, mark: node.mark) }
                 allowDuplicates = try text.map { try YAMLBoolean.parse($0, mark: node.mark) } ?? v.truthy
