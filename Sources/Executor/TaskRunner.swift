@@ -279,11 +279,12 @@ final class TaskRunner {
         let withReg = { (res: Vars) -> VarScope in
             register.map { scope.adding([$0: .dict(res)]) } ?? scope.adding([:])
         }
-        if let cw = task.changedWhen, r["skipped"]?.truthy != true {
+        // An empty changed_when / failed_when (null or []) leaves the result as it is, as in Ansible.
+        if let cw = task.changedWhen, !(cw.listValue ?? [cw]).allSatisfy(\.isNone), r["skipped"]?.truthy != true {
             let conds = cw.listValue ?? [cw]
             r["changed"] = .bool(try conds.allSatisfy { try templar.condition($0, withReg(r)) })
         }
-        if let fw = task.failedWhen, r["skipped"]?.truthy != true {
+        if let fw = task.failedWhen, !(fw.listValue ?? [fw]).allSatisfy(\.isNone), r["skipped"]?.truthy != true {
             let conds = fw.listValue ?? [fw]
             let failed = try conds.contains { try templar.condition($0, withReg(r)) }
             r["failed_when_result"] = .bool(failed)
