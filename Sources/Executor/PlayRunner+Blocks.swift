@@ -74,7 +74,9 @@ extension PlayRunner {
             let banner = try taskBanner(task, host: hosts.first)
             callback.taskStart(name: banner, isHandler: task.isHandler, path: "\(task.mark.file):\(task.mark.line)")
         }
+        // add_host runs once for the batch, as ansible-core's bypasses the host loop.
         let runOnce = try task.inherited.runOnce.map { try runner.templar.conditional($0, scope(host: hosts.first, task: task)) } ?? false
+            || shortActionName(task.action) == "add_host"
         let targets = runOnce ? Array(hosts.prefix(1)) : hosts
         var outcomes: [String: TaskOutcome] = [:]
         let outcomesLock = NSLock()

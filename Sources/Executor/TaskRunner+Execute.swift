@@ -29,6 +29,10 @@ extension TaskRunner {
             return try include(short, scope)
         case "include_vars":
             return (try includeVars(scope), [])
+        case "add_host":
+            return (try addHost(scope), [])
+        case "group_by":
+            return (try groupBy(scope), [])
         case "meta":
             return (try meta(scope), [])
         default:
@@ -58,13 +62,18 @@ extension TaskRunner {
     }
 
     func applyFacts(_ facts: Vars, cacheable: Bool, module: String) {
-        let state = runner.state(factsHost)
-        if module == "set_fact" {
-            state.hostVars.merge(facts) { $1 }
-            guard cacheable else { return }
+        // A run_once task's facts are set on every host of the batch, as in ansible-core.
+        let runOnce = (try? task.inherited.runOnce.map { try templar.conditional($0, play.scope(host: host, task: task)) } ?? false) ?? false
+        let targets = runOnce ? play.batch.filter { runner.state($0).active || $0 == host } : [factsHost]
+        for target in targets {
+            let state = runner.state(target)
+            if module == "set_fact" {
+                state.hostVars.merge(facts) { $1 }
+                guard cacheable else { continue }
+            }
+            state.facts.merge(facts) { $1 }
+            runner.factCache?.save(target, state.facts)
         }
-        state.facts.merge(facts) { $1 }
-        runner.factCache?.save(factsHost, state.facts)
     }
 
     /// Facts go to the delegated host only with delegate_facts.
@@ -124,7 +133,10 @@ extension TaskRunner {
 
     func include(_ action: String, _ scope: VarScope) throws -> (Vars, [IncludedTasks]) {
         var args = try templateArgs(scope)
-        var inherited = task.inherited
+        // Keywords written on the include (run_once, become, ignore_errors...) apply to the include
+        // only, as in ansible-core; the tasks it brings in inherit what encloses it, and `apply`.
+        var inherited = task.enclosing ?? task.inherited
+        var appliedWhen: [Value] = []
         // An include's own `when` decides the include only; its vars pass to the included tasks.
         inherited.includeParams.merge(task.ownVars) { $1 }
         let loopNames = [task.loopControl["loop_var"]?.pythonStr ?? "item", "ansible_loop_var", "ansible_loop",
@@ -138,8 +150,20 @@ extension TaskRunner {
                 switch k {
                 case "become": inherited.become = v
                 case "become_user": inherited.becomeUser = v
+                case "become_method": inherited.becomeMethod = v
+                case "become_flags": inherited.becomeFlags = v
                 case "ignore_errors": inherited.ignoreErrors = v
-                case "when": inherited.when += v.listValue ?? [v]
+                case "ignore_unreachable": inherited.ignoreUnreachable = v
+                case "run_once": inherited.runOnce = v
+                case "delegate_to": inherited.delegateTo = v
+                case "no_log": inherited.noLog = v
+                case "check_mode": inherited.checkMode = v
+                case "diff": inherited.diff = v
+                case "any_errors_fatal": inherited.anyErrorsFatal = v
+                case "remote_user": inherited.remoteUser = v
+                case "connection": inherited.connection = v
+                case "environment": inherited.environment.append(v)
+                case "when": appliedWhen += v.listValue ?? [v]
                 case "vars": if let d = v.dictValue { inherited.vars.merge(d) { $1 } }
                 default: break
                 }
@@ -147,7 +171,7 @@ extension TaskRunner {
         }
         // The include's own tags do not pass to the tasks it includes (only `apply` does); the
         // play's, blocks' and imports' tags above it do (`inherited` holds only those).
-        inherited.when = []
+        inherited.when = appliedWhen
         if action == "include_role" || action == "import_role" {
             guard let name = args["name"]?.pythonStr else { throw ModuleError("include_role needs a name") }
             let role = try runner.loader.loadRole(

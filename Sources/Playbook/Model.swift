@@ -42,6 +42,9 @@ public final class Task {
     public var args: Vars
     public var mark: SourceMark
     public var inherited: Inherited
+    /// What the task inherits from its play, blocks and imports, without its own keywords: the
+    /// tasks of an include_tasks / include_role inherit this (the include's keywords are its own).
+    public var enclosing: Inherited?
     /// The task's own `when` (evaluated after inherited ones).
     public var when: [Value] = []
     /// Where each string condition of `when` was written (nil for other values), for warnings.

@@ -206,6 +206,7 @@ extension PlaybookLoader {
                 + "The prefix '_ansible_' is reserved for internal use only.", at: argsMark)
         }
         let task = Task(action: action, args: args, mark: node.mark, inherited: scope)
+        task.enclosing = scope
         task.isHandler = handler
         for e in entries {
             task.keywords.insert(e.key)
