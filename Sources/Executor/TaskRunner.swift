@@ -280,15 +280,24 @@ final class TaskRunner {
             register.map { scope.adding([$0: .dict(res)]) } ?? scope.adding([:])
         }
         // An empty changed_when / failed_when (null or []) leaves the result as it is, as in Ansible.
-        if let cw = task.changedWhen, !(cw.listValue ?? [cw]).allSatisfy(\.isNone), r["skipped"]?.truthy != true {
-            let conds = cw.listValue ?? [cw]
-            r["changed"] = .bool(try conds.allSatisfy { try templar.condition($0, withReg(r)) })
-        }
-        if let fw = task.failedWhen, !(fw.listValue ?? [fw]).allSatisfy(\.isNone), r["skipped"]?.truthy != true {
-            let conds = fw.listValue ?? [fw]
-            let failed = try conds.contains { try templar.condition($0, withReg(r)) }
-            r["failed_when_result"] = .bool(failed)
-            r["failed"] = .bool(failed)
+        // A condition that cannot be evaluated fails the task but keeps the module's result, with the
+        // error under changed_when_result / failed_when_result, as ansible-core reports it.
+        var evaluating = "changed"
+        do {
+            if let cw = task.changedWhen, !(cw.listValue ?? [cw]).allSatisfy(\.isNone), r["skipped"]?.truthy != true {
+                let conds = cw.listValue ?? [cw]
+                r["changed"] = .bool(try conds.allSatisfy { try templar.condition($0, withReg(r)) })
+            }
+            evaluating = "failed"
+            if let fw = task.failedWhen, !(fw.listValue ?? [fw]).allSatisfy(\.isNone), r["skipped"]?.truthy != true {
+                let conds = fw.listValue ?? [fw]
+                let failed = try conds.contains { try templar.condition($0, withReg(r)) }
+                r["failed_when_result"] = .bool(failed)
+                r["failed"] = .bool(failed)
+            }
+        } catch let e as TemplateError {
+            r["failed"] = true
+            r["\(evaluating)_when_result"] = .string(e.description)
         }
         return r
     }
