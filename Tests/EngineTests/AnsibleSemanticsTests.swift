@@ -178,3 +178,75 @@ final class AnsibleSemanticsTests: XCTestCase {
         XCTAssertFalse(r.stdout.contains("\"msg\": \"SHOULD-BE-SKIPPED\""), r.stdout)
     }
 }
+
+/// Run-time inventory changes and include keyword scoping.
+final class RuntimeInventoryTests: XCTestCase {
+    func testAddHostAndGroupByChangeTheInventoryForLaterPlays() throws {
+        let ws = try Workspace()
+        try ws.write("main.yml", """
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - add_host:
+                name: "{{ item }}"
+                groups: [added]
+                ansible_connection: local
+                label: "label-{{ item }}"
+              loop: [n1, n2]
+              register: added
+            - group_by:
+                key: "by {{ inventory_hostname }}"
+              register: grouped
+            - assert:
+                that:
+                  - added is changed
+                  - grouped is changed
+                  - grouped.add_group == 'by-localhost'
+        - hosts: added
+          gather_facts: false
+          tasks:
+            - debug: msg="{{ inventory_hostname }} {{ label }} {{ groups['added'] | join(',') }}"
+        - hosts: by-localhost
+          gather_facts: false
+          tasks:
+            - debug: msg="grouped {{ inventory_hostname }}"
+        """)
+        let r = try ws.swiftplay(["main.yml"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.stdout.contains("\"msg\": \"n1 label-n1 n1,n2\""), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\"msg\": \"n2 label-n2 n1,n2\""), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\"msg\": \"grouped localhost\""), r.stdout)
+        // add_host runs once for the batch, with one result line per item.
+        XCTAssertEqual(r.stdout.components(separatedBy: "changed: [localhost] => (item=n").count, 3, r.stdout)
+    }
+
+    func testIncludeKeywordsApplyToTheIncludeOnlyUnlessApplied() throws {
+        let ws = try Workspace()
+        try ws.write("hosts", "h1 ansible_connection=local\nh2 ansible_connection=local\n")
+        try ws.write("inc.yml", "- set_fact:\n    mark: set\n")
+        try ws.write("main.yml", """
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - include_tasks: inc.yml
+              run_once: true
+            - debug: msg="plain {{ inventory_hostname }} {{ mark | default('unset') }}"
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - include_tasks:
+                file: inc.yml
+                apply:
+                  run_once: true
+              run_once: true
+            - debug: msg="applied {{ inventory_hostname }} {{ mark | default('unset') }}"
+        """)
+        let r = try ws.swiftplay(["-i", "hosts", "main.yml"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.stdout.contains("\"msg\": \"plain h1 set\""), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\"msg\": \"plain h2 unset\""), r.stdout)
+        // With apply, the included set_fact is run_once: its fact lands on every host of the batch.
+        XCTAssertTrue(r.stdout.contains("\"msg\": \"applied h1 set\""), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\"msg\": \"applied h2 set\""), r.stdout)
+    }
+}
