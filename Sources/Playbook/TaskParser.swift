@@ -152,6 +152,10 @@ extension PlaybookLoader {
         if node["local_action"] != nil { scope.delegateTo = "localhost" }
         let short = shortActionName(action)
 
+        if ["include_tasks", "import_tasks", "include"].contains(short),
+           (args["_raw_params"] ?? args["file"]).map({ $0.isNone || $0.pythonStr.isEmpty }) ?? true {
+            throw SourceError("No file specified for \(action)", at: node.mark)
+        }
         if short == "include_role" || short == "import_role" {
             for key in ["tasks_from", "vars_from", "defaults_from", "handlers_from"] {
                 guard let v = args[key], v.stringValue == nil else { continue }
