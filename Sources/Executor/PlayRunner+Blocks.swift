@@ -65,6 +65,7 @@ extension PlayRunner {
             runner.startAtTaskPending = nil
         }
         let isMeta = shortActionName(task.action) == "meta"
+        if !isMeta && !confirmStep(task) { return }
         if isMeta && (task.args["_raw_params"]?.stringValue == "flush_handlers") {
             // ansible-playbook shows a flush_handlers banner once per host.
             for _ in hosts { callback.taskStart(name: "meta", isHandler: false, path: nil) }
@@ -112,6 +113,28 @@ extension PlayRunner {
         if let pct = play.maxFailPercentage {
             let failedCount = batch.filter { runner.state($0).failed || runner.state($0).unreachable }.count
             if Double(failedCount) / Double(max(1, batch.count)) * 100 > pct { stopPlay = true }
+        }
+    }
+
+    /// --step: asks whether to run `task`, as ansible-playbook does: n (the default) skips it, y runs
+    /// it, c runs it and the rest without asking. Without a terminal every task runs.
+    func confirmStep(_ task: Task) -> Bool {
+        guard runner.stepping else { return true }
+        guard let terminal = runner.terminal else {
+            runner.stepping = false
+            return true
+        }
+        let name = task.name ?? task.action
+        let what = (task.isHandler ? "HANDLER: " : "TASK: ") + (task.role.map { "\($0.name) : \(name)" } ?? name)
+        let prompt = "Perform task: \(what) (N)o/(y)es/(c)ontinue: "
+        let answer = (terminal.ask(prompt, echo: true) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        callback.stepAnswered(prompt: prompt)
+        switch answer {
+        case "y", "yes": return true
+        case "c", "continue":
+            runner.stepping = false
+            return true
+        default: return false
         }
     }
 

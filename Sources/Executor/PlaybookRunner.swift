@@ -31,6 +31,10 @@ public final class PlaybookRunner {
     var anyFailed = false
     /// --start-at-task: tasks are skipped until one with this name is reached.
     var startAtTaskPending: String?
+    /// --step: ask before each task until the user answers "continue" (or there is no terminal).
+    var stepping: Bool
+    /// The user's terminal, opened when a question must be asked (--step, vars_prompt).
+    lazy var terminal: Terminal? = Terminal.open()
 
     public init(options: RunOptions, inventory: Inventory, callback: Callback) {
         self.options = options
@@ -40,6 +44,7 @@ public final class PlaybookRunner {
         self.tagFilter = TagFilter(tags: options.tags, skipTags: options.skipTags)
         self.connections = ConnectionPool(options: options)
         self.startAtTaskPending = options.startAtTask
+        self.stepping = options.step
         configureTemplating()
     }
 
@@ -73,7 +78,8 @@ public final class PlaybookRunner {
             }
         }
         if options.listHosts || options.listTasks || options.listTags { return .ok }
-        let order = inventoryOrder(Array(hostStates.keys))
+        // ansible-playbook's recap lists hosts sorted by name.
+        let order = hostStates.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
         callback.recap(order.compactMap { h in hostStates[h].map { (h, $0.stats) } })
         connections.closeAll()
         if anyUnreachable { return .unreachable }
@@ -94,11 +100,5 @@ public final class PlaybookRunner {
         statesLock.lock()
         defer { statesLock.unlock() }
         return hostStates[host]
-    }
-
-    func inventoryOrder(_ hosts: [String]) -> [String] {
-        let all = inventory.hosts(matching: "all")
-        let index = Dictionary(all.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        return hosts.sorted { (index[$0] ?? Int.max, $0) < (index[$1] ?? Int.max, $1) }
     }
 }

@@ -65,10 +65,15 @@ final class TaskRunner {
         }
         if outcome.unreachable {
             let ignore = try task.inherited.ignoreUnreachable.map { try templar.conditional($0, scope) } ?? false
-            report(outcome.result, item: nil, status: .unreachable, ignored: false)
+            report(outcome.result, item: nil, status: .unreachable, ignored: ignore)
+            runner.callback.hostDone(host: host, status: .unreachable, result: outcome.result, ignored: ignore)
             if ignore {
-                outcome.result["skipped"] = true
-                state.stats.skipped += 1
+                // ansible-core 2.18 counts an ignored unreachable result as ok and ignored; the host
+                // stays in the play and its result is registered.
+                outcome.ignored = true
+                state.stats.ok += 1
+                state.stats.ignored += 1
+                if let reg = task.register { state.hostVars[reg] = .dict(TaskRunner.publicResult(outcome.result)) }
             } else {
                 state.unreachable = true
                 state.stats.unreachable += 1

@@ -24,4 +24,10 @@ public protocol Callback: AnyObject {
     func message(_ text: String)
     func recap(_ stats: [(String, HostStats)])
     func noHostsMatched()
+    /// --step: the question asked before a task, shown again as a banner once answered.
+    func stepAnswered(prompt: String)
+}
+
+extension Callback {
+    public func stepAnswered(prompt: String) {}
 }

@@ -93,6 +93,8 @@ public final class DefaultCallback: Callback {
 
     public func message(_ text: String) { out(text) }
 
+    public func stepAnswered(prompt: String) { out(banner(prompt.trimmingCharacters(in: .whitespaces))) }
+
     public func noHostsMatched() { out("skipping: no hosts matched") }
 
     public func recap(_ stats: [(String, HostStats)]) {

@@ -140,6 +140,8 @@ public struct VarsPrompt {
     public var prompt: String
     public var defaultValue: Value?
     public var isPrivate: Bool
+    /// Ask twice, until both answers match.
+    public var confirm = false
 }
 
 public final class Play {

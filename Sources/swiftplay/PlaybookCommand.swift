@@ -72,8 +72,16 @@ struct PlaybookCommand: ParsableCommand {
         o.become = become || config.bool("become", section: "privilege_escalation") == true
         o.becomeUser = becomeUser ?? config.value("become_user", section: "privilege_escalation")
         o.becomeMethod = becomeMethod ?? config.value("become_method", section: "privilege_escalation")
-        if askBecomePass { o.becomePassword = Prompt.secret("BECOME password: ") }
+        // ansible-playbook asks in this order; an empty become password then means the SSH one.
         if askPass { o.connectionPassword = Prompt.secret("SSH password: ") }
+        if askBecomePass {
+            if let ssh = o.connectionPassword {
+                let answer = Prompt.secret("BECOME password[defaults to SSH password]: ")
+                o.becomePassword = answer.isEmpty ? ssh : answer
+            } else {
+                o.becomePassword = Prompt.secret("BECOME password: ")
+            }
+        }
         o.remoteUser = user ?? config.value("remote_user")
         o.privateKey = privateKey ?? config.value("private_key_file")
         o.connection = connection
@@ -145,10 +153,9 @@ enum KeyValue {
 }
 
 enum Prompt {
-    /// Reads a secret from the terminal without echo; empty when there is no terminal.
+    /// Reads a secret from the terminal without echo; without a terminal, a line of stdin.
     static func secret(_ prompt: String) -> String {
-        guard isatty(0) == 1 else { return readLine() ?? "" }
-        guard let p = getpass(prompt) else { return "" }
-        return String(cString: p)
+        guard let terminal = Terminal.open() else { return readLine() ?? "" }
+        return terminal.ask(prompt, echo: false) ?? ""
     }
 }
