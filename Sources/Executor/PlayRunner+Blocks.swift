@@ -74,14 +74,21 @@ extension PlayRunner {
             callback.taskStart(name: banner, isHandler: task.isHandler, path: "\(task.mark.file):\(task.mark.line)")
         }
         let runOnce = try task.inherited.runOnce.map { try runner.templar.conditional($0, scope(host: hosts.first, task: task)) } ?? false
-        let targets = runOnce ? Array(hosts.prefix(1)) : hosts
+        let short = shortActionName(task.action)
+        // add_host runs once for the play's hosts (Ansible bypasses the host loop).
+        let targets = runOnce || short == "add_host" ? Array(hosts.prefix(1)) : hosts
         var outcomes: [String: TaskOutcome] = [:]
         let outcomesLock = NSLock()
-        try parallel(targets) { host in
+        let body = { (host: String) throws in
             let outcome = try TaskRunner(play: self, task: task, host: host).run()
             outcomesLock.lock()
             outcomes[host] = outcome
             outcomesLock.unlock()
+        }
+        if PlayRunner.inventoryActions.contains(short) {
+            for host in targets { try body(host) }
+        } else {
+            try parallel(targets, body)
         }
         if runOnce, let first = targets.first, let outcome = outcomes[first] {
             // run_once: the result (and registered variable) applies to every host of the batch.

@@ -33,6 +33,8 @@ public final class PlaybookRunner {
     var startAtTaskPending: String?
     /// --step: ask before each task until the user answers "continue" (or there is no terminal).
     var stepping: Bool
+    /// set_stats data, shown after the recap with show_custom_stats.
+    let customStats = CustomStats()
     /// The user's terminal, opened when a question must be asked (--step, vars_prompt).
     lazy var terminal: Terminal? = Terminal.open()
 
@@ -81,6 +83,11 @@ public final class PlaybookRunner {
         // ansible-playbook's recap lists hosts sorted by name.
         let order = hostStates.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
         callback.recap(order.compactMap { h in hostStates[h].map { (h, $0.stats) } })
+        if options.showCustomStats && !customStats.isEmpty {
+            let hosts = customStats.perHost.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+            callback.customStats(perHost: hosts.map { ($0, customStats.perHost[$0] ?? [:]) },
+                                 run: customStats.run.isEmpty ? nil : customStats.run)
+        }
         connections.closeAll()
         if anyUnreachable { return .unreachable }
         if anyFailed { return .hostsFailed }

@@ -35,5 +35,7 @@ public struct RunOptions {
     public var json = false
     public var color = false
     public var factCachePath: String?
+    /// Print set_stats data after the recap (show_custom_stats).
+    public var showCustomStats = false
     public init() {}
 }

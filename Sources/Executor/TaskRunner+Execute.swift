@@ -42,6 +42,7 @@ extension TaskRunner {
         let validated = try module.spec.validate(args, module: module.name)
         let context = try moduleContext(scope)
         var result = try module.run(validated, context).values
+        try play.applyRuntimeResult(&result, host: host)
         if let facts = result["ansible_facts"]?.dictValue {
             applyFacts(facts, cacheable: validated.bool("cacheable"), module: module.name)
             if module.name == "set_fact" { result.removeValue(forKey: "ansible_facts") }

@@ -109,6 +109,20 @@ public final class DefaultCallback: Callback {
         }
         out("")
     }
+
+    /// As ansible-playbook prints them: JSON with one-space indents, joined on one line.
+    public func customStats(perHost: [(String, OrderedDictionary<String, Value>)], run: OrderedDictionary<String, Value>?) {
+        func oneLine(_ d: OrderedDictionary<String, Value>) -> String {
+            JSONText.encode(.dict(d), indent: 1).replacingOccurrences(of: "\n", with: "")
+        }
+        out(banner("CUSTOM STATS:"))
+        for (host, data) in perHost { out("\t\(host): \(oneLine(data))") }
+        if let run {
+            out("")
+            out("\tRUN: \(oneLine(run))")
+        }
+        out("")
+    }
 }
 
 /// Unified-diff text of a module's before/after.

@@ -1,0 +1,34 @@
+import Jinja
+import OrderedCollections
+
+/// `set_stats`: custom statistics shown after the PLAY RECAP (with show_custom_stats). The executor
+/// collects the `ansible_stats` result.
+public enum SetStatsModule: Module {
+    public static let name = "set_stats"
+    public static let documentation = """
+    # set_stats
+    Records `data` (a mapping) as custom statistics of the run, or of the host with `per_host`.
+    With `aggregate` (the default) values add up with earlier ones of the same key: mappings merge,
+    lists and strings concatenate, numbers add; otherwise they replace them. They are printed as
+    `CUSTOM STATS` after the recap when `show_custom_stats` is on (ansible.cfg `[defaults]` or
+    ANSIBLE_SHOW_CUSTOM_STATS).
+    """
+    public static let spec = ArgumentSpec([
+        .init("data", .dict, required: true, help: "The statistics to record."),
+        .init("per_host", .bool, default: false, help: "Record them for this host rather than for the run."),
+        .init("aggregate", .bool, default: true, help: "Add to earlier values instead of replacing them."),
+    ])
+
+    public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
+        var data = OrderedDictionary<String, Value>()
+        for (k, v) in args.dict("data") {
+            guard k.first.map({ $0.isLetter || $0 == "_" }) == true, k.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw ModuleError("The variable name '\(k)' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.")
+            }
+            data[k] = v
+        }
+        return ModuleResult(changed: false, ["ansible_stats": .dict([
+            "data": .dict(data), "per_host": .bool(args.bool("per_host")), "aggregate": .bool(args.bool("aggregate")),
+        ])])
+    }
+}
