@@ -1,4 +1,5 @@
 import Foundation
+import Inventory
 import Jinja
 import OrderedCollections
 import Playbook
@@ -10,10 +11,15 @@ extension PlayRunner {
     static let inventoryActions: Set<String> = ["add_host", "group_by"]
 
     func applyRuntimeResult(_ result: inout Vars, host: String) throws {
-        if let add = result["add_host"]?.dictValue {
-            let changed = try runner.inventory.addHost(
-                add["host_name"]?.pythonStr ?? "", groups: add["groups"]?.listValue?.map(\.pythonStr) ?? [],
-                vars: add["host_vars"]?.dictValue ?? [:])
+        if var add = result["add_host"]?.dictValue {
+            // `host:port` names the host and its port (ansible_ssh_port), in the result too.
+            let (name, port) = try Inventory.splitAddress(add["host_name"]?.pythonStr ?? "")
+            var vars = add["host_vars"]?.dictValue ?? [:]
+            if let port { vars["ansible_ssh_port"] = .int(port) }
+            add["host_name"] = .string(name)
+            add["host_vars"] = .dict(vars)
+            result["add_host"] = .dict(add)
+            let changed = try runner.inventory.addHost(name, groups: add["groups"]?.listValue?.map(\.pythonStr) ?? [], vars: vars)
             result["changed"] = .bool(changed)
             forgetInventoryVariables()
         }

@@ -53,6 +53,11 @@ final class TaskRunner {
         var outcome: TaskOutcome
         do {
             outcome = try runLoopOrOnce(scope)
+        } catch TransportError.becomeFailed(_, let message) {
+            // A wrong or missing become password fails the task; the host stays reachable (as Ansible).
+            outcome = TaskOutcome(result: ["failed": true, "msg": .string(message)])
+            let ignored = (try? task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false) ?? false
+            report(outcome.result, item: nil, status: .failed, ignored: ignored)
         } catch let e as TransportError {
             outcome = TaskOutcome(result: ["unreachable": true, "changed": false, "msg": .string(e.description)])
             outcome.unreachable = true

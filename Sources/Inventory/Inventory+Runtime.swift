@@ -7,16 +7,21 @@ import OrderedCollections
 /// only for hosts without another group). Callers serialise these calls; no task reads the
 /// inventory while one runs.
 extension Inventory {
-    /// add_host: adds `name` (`host:port` sets ansible_port) if new, merges `vars` into its own
-    /// variables and puts it in `groups`. Returns whether anything changed.
-    public func addHost(_ name: String, groups: [String], vars: OrderedDictionary<String, Value>) throws -> Bool {
-        guard let (hostName, port) = HostAddress.parse(name, allowRanges: false) else {
-            throw InventoryFailure("invalid host name '\(name)' for add_host")
+    /// A host name as add_host takes it, `host:port` or `[v6]:port`, split as inventories split it.
+    public static func splitAddress(_ name: String) throws -> (host: String, port: Int?) {
+        guard let parsed = HostAddress.parse(name, allowRanges: false) else {
+            throw InventoryFailure("invalid host name '\(name)'")
         }
+        return parsed
+    }
+
+    /// add_host: adds `hostName` if new, merges `vars` into its own variables and puts it in
+    /// `groups`. Returns whether anything changed.
+    public func addHost(_ hostName: String, groups: [String], vars: OrderedDictionary<String, Value>) throws -> Bool {
         var changed = false
         if data.hosts[hostName] == nil {
             data.currentSource = nil  // hosts added by a play come from no inventory file
-            try data.addHost(hostName, group: nil, port: port)
+            try data.addHost(hostName, group: nil, port: nil)
             changed = true
         }
         guard let host = data.hosts[hostName] else { return changed }
@@ -40,9 +45,11 @@ extension Inventory {
     public func addToGroup(host hostName: String, group: String, parents: [String]) throws -> Bool {
         var changed = false
         if data.hosts[hostName] == nil {
-            // The implicit localhost becomes a real host once it is put in a group.
+            // The implicit localhost becomes a real host once it is put in a group (still local).
+            let implicitVars = host(hostName)?.vars ?? [:]
             data.currentSource = nil
             try data.addHost(hostName, group: nil, port: nil)
+            for (k, v) in implicitVars { data.hosts[hostName]?.vars[k] = v }
             changed = true
         }
         if data.groups[group] == nil { data.addGroup(group) }

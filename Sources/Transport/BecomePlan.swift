@@ -41,19 +41,20 @@ struct BecomePlan {
         return text.replacingOccurrences(of: password, with: "********")
     }
 
-    var passwordRequiredMessage: String { "Missing \(method) password (the host asked for one and none was given)" }
+    var passwordRequiredMessage: String { "Missing \(method) password" }
     var wrongPasswordMessage: String { "Incorrect \(method) password" }
 
     /// The error for a become tool that exited without starting the command; `toolOutput` is its stderr
     /// with our prompt removed (the password is never echoed: sudo -S does not echo).
     func failureMessage(toolOutput raw: String) -> String {
         let toolOutput = redact(raw)
+        // Worded as ansible-playbook words them.
         if toolOutput.contains("a password is required") || toolOutput.contains("a terminal is required") {
-            return "Missing \(method) password: \(toolOutput)"
+            return passwordRequiredMessage
         }
         if toolOutput.contains("incorrect password") || toolOutput.contains("Sorry, try again")
             || toolOutput.contains("Authentication failure") {
-            return "Incorrect \(method) password: \(toolOutput)"
+            return wrongPasswordMessage
         }
         let said = toolOutput.isEmpty ? "no output" : toolOutput
         return "\(method) to user \(become.user) failed: \(said)"
