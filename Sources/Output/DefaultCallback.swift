@@ -68,8 +68,8 @@ public final class DefaultCallback: Callback {
             }
             shown = shown.filter { !$0.key.hasPrefix("_swiftplay") }
             shown.removeValue(forKey: "failed")
-            if item != nil, let loopVar = shown["ansible_loop_var"]?.stringValue {
-                // The item is already in the line's label.
+            if item != nil, status != .failed, let loopVar = shown["ansible_loop_var"]?.stringValue {
+                // The item is already in the line's label (a failed item's result shows it all, as Ansible).
                 for k in [loopVar, "ansible_loop_var", "ansible_index_var", "ansible_loop"] { shown.removeValue(forKey: k) }
                 if let iv = result["ansible_index_var"]?.stringValue { shown.removeValue(forKey: iv) }
             }
