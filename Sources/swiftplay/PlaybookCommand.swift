@@ -72,16 +72,7 @@ struct PlaybookCommand: ParsableCommand {
         o.become = become || config.bool("become", section: "privilege_escalation") == true
         o.becomeUser = becomeUser ?? config.value("become_user", section: "privilege_escalation")
         o.becomeMethod = becomeMethod ?? config.value("become_method", section: "privilege_escalation")
-        // ansible-playbook asks in this order; an empty become password then means the SSH one.
-        if askPass { o.connectionPassword = Prompt.secret("SSH password: ") }
-        if askBecomePass {
-            if let ssh = o.connectionPassword {
-                let answer = Prompt.secret("BECOME password[defaults to SSH password]: ")
-                o.becomePassword = answer.isEmpty ? ssh : answer
-            } else {
-                o.becomePassword = Prompt.secret("BECOME password: ")
-            }
-        }
+        (o.connectionPassword, o.becomePassword) = Prompt.passwords(askPass: askPass, askBecomePass: askBecomePass)
         o.remoteUser = user ?? config.value("remote_user")
         o.privateKey = privateKey ?? config.value("private_key_file")
         o.connection = connection
@@ -155,6 +146,15 @@ enum KeyValue {
 }
 
 enum Prompt {
+    /// -k and -K, asked in ansible's order; an empty become password then means the SSH one.
+    static func passwords(askPass: Bool, askBecomePass: Bool) -> (ssh: String?, become: String?) {
+        let ssh = askPass ? secret("SSH password: ") : nil
+        guard askBecomePass else { return (ssh, nil) }
+        guard let ssh else { return (nil, secret("BECOME password: ")) }
+        let answer = secret("BECOME password[defaults to SSH password]: ")
+        return (ssh, answer.isEmpty ? ssh : answer)
+    }
+
     /// Reads a secret from the terminal without echo; without a terminal, a line of stdin.
     static func secret(_ prompt: String) -> String {
         guard let terminal = Terminal.open() else { return readLine() ?? "" }
