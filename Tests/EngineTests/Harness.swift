@@ -54,10 +54,17 @@ final class Workspace {
     }
 
     /// Runs `swiftplay ARGS` in the workspace; the default inventory is the implicit localhost.
+    /// It runs without a controlling terminal (setsid), so nothing asks questions (--step,
+    /// vars_prompt) even when the tests run from one.
     func swiftplay(_ args: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Run {
         let p = Process()
-        p.executableURL = Workspace.binary
-        p.arguments = args
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid") {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+            p.arguments = ["-w", Workspace.binary.path] + args
+        } else {
+            p.executableURL = Workspace.binary
+            p.arguments = args
+        }
         p.currentDirectoryURL = dir
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
@@ -158,24 +165,9 @@ extension Workspace {
         return TerminalRun(status: p.terminationStatus, transcript: transcript, unanswered: unanswered)
     }
 
-    /// Runs `swiftplay ARGS` in a new session without a controlling terminal (setsid), stdin /dev/null.
+    /// Runs `swiftplay ARGS` without a controlling terminal, stdin /dev/null (what `swiftplay` does).
     func swiftplayWithoutTerminal(_ args: [String]) throws -> Run {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid") else { throw XCTSkip("no /usr/bin/setsid") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        p.arguments = ["-w", Workspace.binary.path] + args
-        p.currentDirectoryURL = dir
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        return Run(status: p.terminationStatus, stdout: text, stderr: "")
+        return try swiftplay(args)
     }
 }
