@@ -27,7 +27,7 @@ struct PlaybookCommand: ParsableCommand {
     @Flag(name: .customLong("list-tags"), help: "List all available tags.") var listTags = false
     @Flag(name: .customLong("syntax-check"), help: "Check the playbook's syntax; run nothing.") var syntaxCheck = false
     @Option(name: .customLong("start-at-task"), help: "Start at the task with this name.") var startAtTask: String?
-    @Flag(name: .long, help: "One step at a time (runs are non-interactive: every task is confirmed).") var step = false
+    @Flag(name: .long, help: "One step at a time: confirm each task before running it (on the terminal; without one every task runs).") var step = false
     @Flag(name: [.short, .long], help: "Run operations with become.") var become = false
     @Option(name: .customLong("become-user"), help: "Run operations as this user (default root).") var becomeUser: String?
     @Option(name: .customLong("become-method"), help: "Privilege escalation method: sudo or su.") var becomeMethod: String?
