@@ -77,8 +77,22 @@ final class PlayRunner {
                 answer = terminal.ask(question, echo: !p.isPrivate) ?? ""
             }
             out[p.name] = answer.isEmpty ? (p.defaultValue ?? .string("")) : .string(answer)
+            if let scheme = p.encrypt, let value = out[p.name] {
+                out[p.name] = try encryptPrompted(value, scheme: scheme, salt: p.salt, saltSize: p.saltSize)
+            }
         }
         return out
+    }
+
+    /// vars_prompt `encrypt`: the answer hashed as the password_hash filter hashes it.
+    func encryptPrompted(_ value: Value, scheme: String, salt: String?, saltSize: Int?) throws -> Value {
+        var vars: [String: Value] = ["value": value, "scheme": .string(scheme), "salt": salt.map(Value.string) ?? .none]
+        var expression = "value | password_hash(scheme, salt"
+        if let saltSize {
+            vars["size"] = .int(saltSize)
+            expression += ", salt_size=size"
+        }
+        return try runner.templar.evaluate(expression + ")", DictVariables(vars))
     }
 
     func batches() throws -> [[String]] {

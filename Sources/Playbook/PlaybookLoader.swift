@@ -100,6 +100,9 @@ public final class PlaybookLoader {
                                         defaultValue: p["default"]?.value,
                                         isPrivate: p["private"].map { $0.value.truthy } ?? true)
                 prompt.confirm = p["confirm"]?.value.truthy ?? false
+                prompt.encrypt = p["encrypt"]?.value.stringValue
+                prompt.salt = p["salt"]?.value.stringValue
+                prompt.saltSize = p["salt_size"]?.value.intValue
                 play.varsPrompt.append(prompt)
             }
         }

@@ -106,6 +106,27 @@ final class TerminalTests: XCTestCase {
         XCTAssertFalse(r.transcript.contains("Never asked"), r.transcript)
     }
 
+    /// vars_prompt `encrypt`: the answer is stored hashed. The expected hash is what ansible-core 2.18
+    /// (with passlib) stores for the same answer and salt.
+    func testVarsPromptEncrypt() throws {
+        let ws = try Workspace()
+        try ws.write("play.yml", """
+        - hosts: localhost
+          gather_facts: false
+          vars_prompt:
+            - name: pw
+              prompt: Password
+              encrypt: sha512_crypt
+              salt: abcdefgh12345678
+          tasks:
+            - copy: content="{{ pw }}" dest={{ playbook_dir }}/hash
+        """)
+        let r = try ws.swiftplayOnTerminal(["-i", "localhost,", "-c", "local", "play.yml"], answers: [("Password: ", "hunter2\n")])
+        XCTAssertEqual(r.status, 0, r.transcript)
+        XCTAssertEqual(ws.read("hash"), "$6$rounds=656000$abcdefgh12345678$eJrzVu9B736P2lyK8nQfntvo1m9nLAoq4Rqn3I7j83W8J6GQJ4SQ6tTdg/OuldOToc2HAqLEmojTLyrUbwqfy1")
+        XCTAssertFalse(r.transcript.contains("hunter2"), r.transcript)
+    }
+
     /// Without a terminal vars_prompt takes the defaults and never blocks.
     func testVarsPromptWithoutTerminalUsesDefault() throws {
         let ws = try Workspace()
