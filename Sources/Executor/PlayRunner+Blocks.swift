@@ -65,7 +65,8 @@ extension PlayRunner {
             runner.startAtTaskPending = nil
         }
         let isMeta = shortActionName(task.action) == "meta"
-        if !isMeta && !confirmStep(task) { return }
+        // The free strategy asks per host ("... on HOST"), as ansible-playbook does.
+        if !isMeta && !confirmStep(task, host: play.strategy == "free" && hosts.count == 1 ? hosts[0] : nil) { return }
         if isMeta && (task.args["_raw_params"]?.stringValue == "flush_handlers") {
             // ansible-playbook shows a flush_handlers banner once per host.
             for _ in hosts { callback.taskStart(name: "meta", isHandler: false, path: nil) }
@@ -125,7 +126,7 @@ extension PlayRunner {
 
     /// --step: asks whether to run `task`, as ansible-playbook does: n (the default) skips it, y runs
     /// it, c runs it and the rest without asking. Without a terminal every task runs.
-    func confirmStep(_ task: Task) -> Bool {
+    func confirmStep(_ task: Task, host: String?) -> Bool {
         guard runner.stepping else { return true }
         guard let terminal = runner.terminal else {
             runner.stepping = false
@@ -133,7 +134,7 @@ extension PlayRunner {
         }
         let name = task.name ?? task.action
         let what = (task.isHandler ? "HANDLER: " : "TASK: ") + (task.role.map { "\($0.name) : \(name)" } ?? name)
-        let prompt = "Perform task: \(what) (N)o/(y)es/(c)ontinue: "
+        let prompt = "Perform task: \(what) " + (host.map { "on \($0) " } ?? "") + "(N)o/(y)es/(c)ontinue: "
         let answer = (terminal.ask(prompt, echo: true) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         callback.stepAnswered(prompt: prompt)
         switch answer {

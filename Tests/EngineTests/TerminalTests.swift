@@ -46,6 +46,28 @@ final class TerminalTests: XCTestCase {
         XCTAssertTrue(r.transcript.contains("TASK [fourth]"), r.transcript)
     }
 
+    /// The free strategy asks for each host: "Perform task: TASK: NAME on HOST ...".
+    func testStepFreeStrategyNamesTheHost() throws {
+        let ws = try Workspace()
+        try ws.write("hosts.ini", "a ansible_connection=local\n")
+        try ws.write("play.yml", """
+        - hosts: all
+          gather_facts: false
+          strategy: free
+          tasks:
+            - name: first
+              file: path={{ playbook_dir }}/ran-first state=touch
+            - name: second
+              file: path={{ playbook_dir }}/ran-second state=touch
+        """)
+        let r = try ws.swiftplayOnTerminal(["-i", "hosts.ini", "--step", "play.yml"],
+                                           answers: [("Perform task: TASK: first on a (N)o/(y)es/(c)ontinue: ", "n\n"),
+                                                     ("Perform task: TASK: second on a (N)o/(y)es/(c)ontinue: ", "y\n")])
+        XCTAssertEqual(r.status, 0, r.transcript)
+        XCTAssertEqual(r.unanswered, 0, r.transcript)
+        XCTAssertEqual(ran(ws), ["second"], r.transcript)
+    }
+
     /// An empty answer (or end of input) means no: the task is skipped.
     func testStepDefaultIsNo() throws {
         let ws = try Workspace()
