@@ -11,6 +11,9 @@ extension PlayRunner {
     static let inventoryActions: Set<String> = ["add_host", "group_by"]
 
     func applyRuntimeResult(_ result: inout Vars, host: String) throws {
+        // The free strategy runs hosts side by side: inventory changes still go one at a time.
+        runner.inventoryLock.lock()
+        defer { runner.inventoryLock.unlock() }
         if var add = result["add_host"]?.dictValue {
             // `host:port` names the host and its port (ansible_ssh_port), in the result too.
             let (name, port) = try Inventory.splitAddress(add["host_name"]?.pythonStr ?? "")

@@ -35,6 +35,8 @@ public final class PlaybookRunner {
     var stepping: Bool
     /// set_stats data, shown after the recap with show_custom_stats.
     let customStats = CustomStats()
+    /// Serialises add_host / group_by changes to the inventory.
+    let inventoryLock = NSLock()
     /// The user's terminal, opened when a question must be asked (--step, vars_prompt).
     lazy var terminal: Terminal? = Terminal.open()
 
