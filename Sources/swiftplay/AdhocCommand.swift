@@ -65,8 +65,7 @@ struct AdhocCommand: ParsableCommand {
         o.become = become || config.bool("become", section: "privilege_escalation") == true
         o.becomeUser = becomeUser ?? config.value("become_user", section: "privilege_escalation")
         o.becomeMethod = becomeMethod ?? config.value("become_method", section: "privilege_escalation")
-        if askBecomePass { o.becomePassword = Prompt.secret("BECOME password: ") }
-        if askPass { o.connectionPassword = Prompt.secret("SSH password: ") }
+        (o.connectionPassword, o.becomePassword) = Prompt.passwords(askPass: askPass, askBecomePass: askBecomePass)
         o.remoteUser = user ?? config.value("remote_user")
         o.privateKey = privateKey ?? config.value("private_key_file")
         o.connection = connection
