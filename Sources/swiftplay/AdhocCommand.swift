@@ -55,7 +55,9 @@ struct AdhocCommand: ParsableCommand {
         let config = try Config.load()
         let env = ProcessInfo.processInfo.environment
         var o = RunOptions()
-        o.inventorySources = inventory.isEmpty ? InventorySources.configured(config) : inventory.map { config.resolve($0) }
+        o.inventorySources = inventory.isEmpty ? InventorySources.configured(config) : inventory.map { spec in
+            spec.contains(",") && !FileManager.default.fileExists(atPath: spec) ? spec : config.resolve(spec)
+        }
         o.limit = limit
         o.check = check
         o.diff = diff || config.bool("always", section: "diff") == true
