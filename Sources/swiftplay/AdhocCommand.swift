@@ -83,7 +83,7 @@ struct AdhocCommand: ParsableCommand {
         let inv = try Inventory(sources: o.inventorySources)
         let callback = MinimalCallback(verbosity: verbose, color: o.color, oneLine: oneLine,
                                        commandStyle: MinimalCallback.commandModules.contains(shortModule),
-                                       isDebug: shortModule == "debug", treeDir: tree)
+                                       isDebug: shortModule == "debug", treeDir: tree, diff: o.diff)
         guard try targetsHosts(inv, callback: callback) else { return }
 
         if Self.needArgs.contains(shortModule) && moduleArgs.isEmpty {
