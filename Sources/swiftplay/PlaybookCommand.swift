@@ -51,10 +51,9 @@ struct PlaybookCommand: ParsableCommand {
         let config = try Config.load()
         var o = RunOptions()
         let env = ProcessInfo.processInfo.environment
-        o.inventorySources = (inventory.isEmpty ? config.paths("inventory") : inventory).flatMap { spec -> [String] in
-            spec.contains(",") && !FileManager.default.fileExists(atPath: spec) ? [spec] : [config.resolve(spec)]
+        o.inventorySources = inventory.isEmpty ? InventorySources.configured(config) : inventory.map { spec in
+            spec.contains(",") && !FileManager.default.fileExists(atPath: spec) ? spec : config.resolve(spec)
         }
-        if o.inventorySources.isEmpty, FileManager.default.fileExists(atPath: "/etc/ansible/hosts") { o.inventorySources = ["/etc/ansible/hosts"] }
         o.limit = limit
         o.tags = tags.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         o.skipTags = skipTags.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
