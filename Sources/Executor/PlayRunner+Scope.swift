@@ -43,13 +43,6 @@ extension PlayRunner {
         return out
     }
 
-    /// After add_host / group_by: hosts' inventory variables are read again.
-    func forgetInventoryVariables() {
-        lock.lock()
-        inventoryVars = [:]
-        lock.unlock()
-    }
-
     func inventoryVariables(_ host: String) -> Vars {
         lock.lock()
         defer { lock.unlock() }

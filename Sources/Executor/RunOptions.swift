@@ -46,6 +46,8 @@ public struct RunOptions {
     public var jinja2Native = false
     /// The strategy of plays that do not name one (strategy / ANSIBLE_STRATEGY).
     public var strategy = "linear"
+    /// Print set_stats data after the recap (show_custom_stats).
+    public var showCustomStats = false
     /// Show include_tasks / include_role results like any module's (the ad-hoc command does).
     public var reportIncludes = false
     public init() {}

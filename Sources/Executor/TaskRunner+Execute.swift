@@ -29,10 +29,6 @@ extension TaskRunner {
             return try include(short, scope)
         case "include_vars":
             return (try includeVars(scope), [])
-        case "add_host":
-            return (try addHost(scope), [])
-        case "group_by":
-            return (try groupBy(scope), [])
         case "meta":
             return (try meta(scope), [])
         default:
@@ -42,12 +38,18 @@ extension TaskRunner {
             throw ExecutionError("couldn't resolve module/action '\(action)'", task: task, host: host)
         }
         var args = try templateArgs(scope)
+        // `module: "{{ a_dict }}"`: a whole template that renders to a mapping gives the arguments.
+        if module.freeForm == false, case .dict(let d)? = args["_raw_params"] {
+            args.removeValue(forKey: "_raw_params")
+            args.merge(d) { old, _ in old }
+        }
         if module.freeForm == false, let raw = args.removeValue(forKey: "_raw_params"), raw.pythonStr.isEmpty == false {
             throw ModuleError("this module does not take free-form arguments: '\(raw.pythonStr)'")
         }
         let validated = try module.spec.validate(args, module: module.name)
         let context = try moduleContext(scope)
         var result = try module.run(validated, context).values
+        try play.applyRuntimeResult(&result, host: host)
         if let facts = result["ansible_facts"]?.dictValue {
             applyFacts(facts, cacheable: validated.bool("cacheable"), module: module.name)
         }
@@ -251,7 +253,12 @@ extension TaskRunner {
         case "clear_facts":
             state.facts = [:]
             runner.factCache?.remove(host)
-        case "clear_host_errors": for h in play.batch { runner.state(h).failed = false }
+        case "clear_host_errors":
+            // Failed and unreachable hosts rejoin the play (their recap counts stay).
+            for h in play.batch {
+                runner.state(h).failed = false
+                runner.state(h).unreachable = false
+            }
         case "reset_connection": runner.connections.reset(host)
         default: throw ModuleError("invalid meta action requested: \(what)")
         }

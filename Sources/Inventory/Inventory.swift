@@ -31,8 +31,8 @@ public final class Inventory {
     /// Source directories that have a group_vars or host_vars folder.
     lazy var groupVarsDirs: [String] = sourceDirs.filter { varsFiles.hasFolder(baseDir: $0, kind: "group_vars") }
     lazy var hostVarsDirs: [String] = sourceDirs.filter { varsFiles.hasFolder(baseDir: $0, kind: "host_vars") }
-    /// Each group's ancestors, and its place in vars precedence; recomputed when add_host or
-    /// group_by change the groups at run time.
+    /// Each group's ancestors, and its place in vars precedence; rebuilt when add_host or group_by
+    /// change the groups during a run.
     var ancestors: [String: [String]] = [:]
     var precedenceRank: [String: Int] = [:]
     var patternCache: [String: [String]] = [:]
@@ -64,12 +64,11 @@ public final class Inventory {
         } else {
             data.warn("No inventory was parsed, only implicit localhost is available")
         }
-        computeGroupOrder()
+        rebuildIndexes()
     }
 
-    /// Group ancestors and vars precedence, from the current groups.
-    func computeGroupOrder() {
-        ancestors = [:]
+    /// Group ancestors and vars precedence, computed once the groups are known.
+    func rebuildIndexes() {
         for name in data.groups.keys { ancestors[name] = data.ancestors(of: name) }
         // Vars of shallower groups apply first; then lower priority; then by name.
         let ordered = data.groups.values.sorted { a, b in
