@@ -180,7 +180,7 @@ final class AnsibleSemanticsTests: XCTestCase {
 }
 
 /// Run-time inventory changes and include keyword scoping.
-final class RuntimeInventoryTests: XCTestCase {
+final class IncludeScopeAndInventoryTests: XCTestCase {
     func testAddHostAndGroupByChangeTheInventoryForLaterPlays() throws {
         let ws = try Workspace()
         try ws.write("main.yml", """
