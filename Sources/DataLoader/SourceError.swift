@@ -32,6 +32,21 @@ public struct SourceError: Error, CustomStringConvertible {
         return out
     }
 
+    /// The error as ansible-playbook prints it: the message first, then where it appears to be, with
+    /// the offending line (after the one before it) marked.
+    public var ansibleText: String {
+        guard let mark else { return message }
+        var out = message + "\n\nThe error appears to be in '\(mark.file)': line \(mark.line), column \(mark.column), but may\n"
+            + "be elsewhere in the file depending on the exact syntax problem.\n"
+        if let line = SourceError.line(mark.line, of: mark.file) {
+            let previous = mark.line > 1 ? SourceError.line(mark.line - 1, of: mark.file) ?? "" : ""
+            func trimmedEnd(_ s: String) -> String { String(s.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed()) }
+            out += "\nThe offending line appears to be:\n\n\(trimmedEnd(previous))\n\(trimmedEnd(line))\n"
+                + String(repeating: " ", count: max(0, mark.column - 1)) + "^ here\n"
+        }
+        return out
+    }
+
     /// The offending source line, when the file can be read.
     static func line(_ number: Int, of file: String) -> String? {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }

@@ -70,6 +70,8 @@ final class TaskRunner {
             outcome.unreachable = true
         } catch let e as ExecutionError {
             throw e
+        } catch let e as SourceError where isErrorInIncludedFile(e) {
+            throw e
         } catch {
             outcome = TaskOutcome(result: ["failed": true, "changed": false, "msg": .string(failureMessage(error))])
             let ignored = (try? task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false) ?? false
@@ -132,6 +134,13 @@ final class TaskRunner {
             })
         }
         return out
+    }
+
+    /// An error inside a file an include brought in (not at the include itself): it stops the run
+    /// with "ERROR!", as ansible-core's parser errors do.
+    func isErrorInIncludedFile(_ e: SourceError) -> Bool {
+        guard let mark = e.mark else { return false }
+        return mark.file != task.mark.file
     }
 
     /// A failed result's message for an error raised while preparing or running the task.
@@ -216,7 +225,7 @@ final class TaskRunner {
                     r = ["unreachable": true, "msg": .string(e.description)]
                     let ignore = try task.inherited.ignoreUnreachable.map { try templar.conditional($0, itemScope) } ?? false
                     ignoreUnreachable = (ignoreUnreachable ?? true) && ignore
-                } catch let e as ExecutionError { throw e } catch {
+                } catch let e as ExecutionError { throw e } catch let e as SourceError where isErrorInIncludedFile(e) { throw e } catch {
                     r = ["failed": true, "changed": false, "msg": .string(failureMessage(error))]
                 }
                 r[loopVar] = item
