@@ -72,11 +72,16 @@ extension PlayRunner {
             let banner = try taskBanner(task, host: hosts.first)
             callback.taskStart(name: banner, isHandler: task.isHandler, path: "\(task.mark.file):\(task.mark.line)")
         }
-        let runOnce = try task.inherited.runOnce.map { try runner.templar.conditional($0, scope(host: hosts.first, task: task)) } ?? false
+        // add_host runs once for the batch, as Ansible bypasses the host loop for it.
+        let short = shortActionName(task.action)
+        let runOnce = try short == "add_host" || task.inherited.runOnce.map { try runner.templar.conditional($0, scope(host: hosts.first, task: task)) } ?? false
         let targets = runOnce ? Array(hosts.prefix(1)) : hosts
         var outcomes: [String: TaskOutcome] = [:]
         let outcomesLock = NSLock()
-        try parallel(targets) { host in
+        // Inventory changes are made one host at a time.
+        let inParallel: ([String], @escaping (String) throws -> Void) throws -> Void = TaskRunner.inventoryActions.contains(short)
+            ? { hosts, body in for h in hosts { try body(h) } } : parallel
+        try inParallel(targets) { host in
             let outcome = try TaskRunner(play: self, task: task, host: host).run()
             outcomesLock.lock()
             outcomes[host] = outcome

@@ -29,6 +29,10 @@ extension TaskRunner {
             return (try includeVars(scope), [])
         case "meta":
             return (try meta(scope), [])
+        case "add_host":
+            return (try addHost(scope), [])
+        case "group_by":
+            return (try groupBy(scope), [])
         default:
             break
         }

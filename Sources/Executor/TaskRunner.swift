@@ -161,7 +161,10 @@ final class TaskRunner {
         var results: [Value] = []
         var included: [IncludedTasks] = []
         var anyChanged = false, anyFailed = false, allSkipped = !items.isEmpty
+        var scope = scope
         for (i, item) in items.enumerated() {
+            // Facts an item set (set_fact, include_vars, modules' ansible_facts) are seen by the next items.
+            if i > 0 && !allSkipped { scope = play.scope(host: host, task: task) }
             if i > 0 && pause > 0 { Thread.sleep(forTimeInterval: pause) }
             var extra: Vars = [loopVar: item, "ansible_loop_var": .string(loopVar)]
             if let indexVar { extra[indexVar] = .int(i) }
@@ -201,7 +204,7 @@ final class TaskRunner {
             }
             results.append(.dict(r))
         }
-        var agg: Vars = ["changed": .bool(anyChanged), "msg": "All items completed", "results": .list(results)]
+        var agg: Vars = ["changed": .bool(anyChanged), "msg": "All items completed", "results": .list(results), "skipped": false]
         if anyFailed {
             agg["failed"] = true
             agg["msg"] = "One or more items failed"
@@ -262,20 +265,34 @@ final class TaskRunner {
     /// Applies changed_when and failed_when, with the registered name bound to the result.
     func evaluateResult(_ raw: Vars, _ scope: VarScope) throws -> Vars {
         var r = raw
+        // Every executed result says whether it failed; a module that only gives `rc` failed when it is not 0.
+        if r["failed"] == nil {
+            let rc = r["rc"]
+            r["failed"] = .bool(rc != nil && rc != .int(0) && rc != .string("0"))
+        }
         if r["changed"] == nil { r["changed"] = false }
         let register = task.register
         let withReg = { (res: Vars) -> VarScope in
             register.map { scope.adding([$0: .dict(res)]) } ?? scope.adding([:])
         }
-        if let cw = task.changedWhen, r["skipped"]?.truthy != true {
-            let conds = cw.listValue ?? [cw]
-            r["changed"] = .bool(try conds.allSatisfy { try templar.conditional($0, withReg(r)) })
-        }
-        if let fw = task.failedWhen, r["skipped"]?.truthy != true {
-            let conds = fw.listValue ?? [fw]
-            let failed = try conds.contains { try templar.conditional($0, withReg(r)) }
-            r["failed_when_result"] = .bool(failed)
-            r["failed"] = .bool(failed)
+        guard r["skipped"]?.truthy != true else { return r }
+        // A condition that cannot be evaluated fails the task but keeps the module's result.
+        var which = "changed"
+        do {
+            if let cw = task.changedWhen {
+                let conds = cw.listValue ?? [cw]
+                r["changed"] = .bool(try conds.allSatisfy { try templar.conditional($0, withReg(r)) })
+            }
+            which = "failed"
+            if let fw = task.failedWhen {
+                let conds = fw.listValue ?? [fw]
+                let failed = try conds.contains { try templar.conditional($0, withReg(r)) }
+                r["failed_when_result"] = .bool(failed)
+                r["failed"] = .bool(failed)
+            }
+        } catch {
+            r["failed"] = true
+            r["\(which)_when_result"] = .string("\(error)")
         }
         return r
     }
