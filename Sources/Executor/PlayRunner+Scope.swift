@@ -31,6 +31,15 @@ extension PlayRunner {
         return VarScope(layers: layers, magic: magicVars(host: host, task: task), templar: runner.templar)
     }
 
+    /// Controller directories for a task's `src` files and lookups (`ansible_search_path`): the role,
+    /// the task file's directory, the playbook's.
+    func searchPaths(_ task: Task) -> [String] {
+        var search: [String] = []
+        let dirs = [task.role?.path, (task.mark.file as NSString).deletingLastPathComponent, runner.playbookDir]
+        for dir in dirs.compactMap({ $0 }) where !search.contains(dir) { search.append(dir) }
+        return search
+    }
+
     func allRoles() -> [RoleInstance] {
         var out: [RoleInstance] = []
         var seen = Set<ObjectIdentifier>()
@@ -84,6 +93,7 @@ extension PlayRunner {
             for (k, v) in facts { af[k.hasPrefix("ansible_") ? String(k.dropFirst(8)) : k] = v }
             m["ansible_facts"] = .dict(af)
         }
+        if let task { m["ansible_search_path"] = .list(searchPaths(task).map { .string($0) }) }
         if let role = task?.role {
             m["role_name"] = .string(role.name)
             m["role_path"] = .string(role.path)

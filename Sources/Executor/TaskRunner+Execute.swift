@@ -126,7 +126,10 @@ extension TaskRunner {
         var inherited = task.inherited
         // An include's own `when` decides the include only; its vars pass to the included tasks.
         inherited.vars.merge(task.ownVars) { $1 }
-        for name in [task.loopControl["loop_var"]?.pythonStr ?? "item", "ansible_loop_var", "ansible_loop"] {
+        // The loop's (templated) variable names are in ansible_loop_var and ansible_index_var.
+        let loopNames = ["ansible_loop_var", "ansible_loop", "ansible_index_var"]
+            + [scope.raw("ansible_loop_var"), scope.raw("ansible_index_var")].compactMap { $0?.stringValue }
+        for name in loopNames {
             if let v = scope.raw(name), task.loop != nil { inherited.vars[name] = v }
         }
         if let apply = args.removeValue(forKey: "apply")?.dictValue {
@@ -170,7 +173,7 @@ extension TaskRunner {
     /// The current loop item (label), when the include runs in a loop.
     func loopItem(_ scope: VarScope) -> Value? {
         guard task.loop != nil else { return nil }
-        let loopVar = task.loopControl["loop_var"]?.pythonStr ?? "item"
+        let loopVar = scope.raw("ansible_loop_var")?.stringValue ?? "item"
         if let label = task.loopControl["label"], let v = try? templar.template(label, scope) { return v }
         return scope.raw(loopVar)
     }

@@ -40,13 +40,7 @@ final class TaskRunner {
     }
 
     /// Controller directories for `src` files and lookups: the role, the task file's directory, the playbook's.
-    var searchPaths: [String] {
-        var search: [String] = []
-        if let role = task.role { search.append(role.path) }
-        search.append((task.mark.file as NSString).deletingLastPathComponent)
-        search.append(runner.playbookDir)
-        return search
-    }
+    var searchPaths: [String] { play.searchPaths(task) }
 
     private func run(_ scope: VarScope) throws -> TaskOutcome {
         let state = runner.state(host)
@@ -177,14 +171,12 @@ final class TaskRunner {
                 ])
             }
             if let indexVar { extra["ansible_index_var"] = .string(indexVar) }
+            // The previous item's result is the registered variable until this item's is known.
+            if let reg = task.register, let last = results.last { extra[reg] = last }
             let itemScope = scope.adding(extra)
-            let label = try control["label"].map { try templar.template($0, itemScope) } ?? item
             var r: Vars
             if let reason = try conditionFailed(itemScope) {
                 r = ["changed": false, "skipped": true, "skip_reason": "Conditional result was False", "false_condition": reason]
-                r[loopVar] = item
-                r["ansible_loop_var"] = .string(loopVar)
-                report(r, item: label, status: .skipped, ignored: false)
             } else {
                 allSkipped = false
                 do {
@@ -194,14 +186,24 @@ final class TaskRunner {
                 } catch let e as TransportError { throw e } catch let e as ExecutionError { throw e } catch {
                     r = ["failed": true, "changed": false, "msg": .string(failureMessage(error))]
                 }
-                r[loopVar] = item
-                r["ansible_loop_var"] = .string(loopVar)
-                if let indexVar { r[indexVar] = .int(i); r["ansible_index_var"] = .string(indexVar) }
-                if r["failed"]?.truthy == true { anyFailed = true }
-                if r["changed"]?.truthy == true { anyChanged = true }
-                let status: ResultStatus = r["failed"]?.truthy == true ? .failed : (r["skipped"]?.truthy == true ? .skipped : (r["changed"]?.truthy == true ? .changed : .ok))
-                report(r, item: label, status: status, ignored: false)
             }
+            r[loopVar] = item
+            r["ansible_loop_var"] = .string(loopVar)
+            if let indexVar { r[indexVar] = .int(i); r["ansible_index_var"] = .string(indexVar) }
+            // The label is templated after the item ran, so it may use the item's registered result.
+            var label = item
+            if let l = control["label"] {
+                do {
+                    label = try templar.template(l, task.register.map { itemScope.adding([$0: .dict(r)]) } ?? itemScope)
+                } catch let e as TemplateError where e.kind == .undefined {
+                    r["failed"] = true
+                    r["msg"] = .string("Failed to template loop_control.label: \(e.description)")
+                }
+            }
+            if r["failed"]?.truthy == true { anyFailed = true }
+            if r["changed"]?.truthy == true { anyChanged = true }
+            let status: ResultStatus = r["failed"]?.truthy == true ? .failed : (r["skipped"]?.truthy == true ? .skipped : (r["changed"]?.truthy == true ? .changed : .ok))
+            report(r, item: label, status: status, ignored: false)
             results.append(.dict(r))
         }
         var agg: Vars = ["changed": .bool(anyChanged), "msg": "All items completed", "results": .list(results), "skipped": false]
