@@ -282,7 +282,9 @@ extension PlaybookLoader {
     func parseKeyValues(_ s: String, freeForm: Bool, rawOptions: Set<String>?, mark: SourceMark) throws -> Vars {
         var out: Vars = [:]
         var raw: [String] = []
-        for token in try splitArgs(s) {
+        for rawToken in try splitArgs(s) {
+            // Options have their escapes decoded; text left in _raw_params stays as written.
+            let token = KeyValueEscapes.decode(rawToken)
             if let eq = Self.keyValueSplit(token) {
                 let key = String(token[..<eq])
                 // A templated key (`set_fact: "{{ name }}=value"`) is kept for the action to render.
@@ -293,7 +295,7 @@ extension PlaybookLoader {
                     continue
                 }
             }
-            raw.append(token)
+            raw.append(rawToken)
         }
         if !raw.isEmpty {
             guard freeForm else {

@@ -87,18 +87,27 @@ public enum LineInFileModule: Module {
         let insertRegex = try insertPattern.flatMap { $0 == "EOF" || $0 == "BOF" ? nil : try PythonRegex($0) }
         let firstMatch = args.bool("firstmatch")
 
-        // Scan: the last (or first) matching line, and where an insert anchor matched.
+        // 1. The last (or, with firstmatch, first) line matching regexp or search_string.
         var matchIndex = -1, insertIndex = -1
         var matchResult: NSTextCheckingResult?
-        for (i, l) in lines.enumerated() {
-            let m = matches(l)
-            if found(m) {
+        if regexp != nil || search != nil {
+            for (i, l) in lines.enumerated() {
+                let m = matches(l)
+                guard found(m) else { continue }
                 matchIndex = i
                 if case .some(.some(let r)) = m { matchResult = r }
                 if firstMatch { break }
-            } else if let insertRegex, insertRegex.matches(l) {
-                insertIndex = insertAfter != nil ? i + 1 : i
-                if firstMatch { break }
+            }
+        }
+        // 2. Without such a match: the line itself (last occurrence), and where the insert anchor matched.
+        if matchIndex == -1 {
+            for (i, l) in lines.enumerated() {
+                if TextFileEdit.strip(l) == line {
+                    matchIndex = i
+                } else if let insertRegex, insertRegex.matches(l) {
+                    insertIndex = insertAfter != nil ? i + 1 : i
+                    if firstMatch { break }
+                }
             }
         }
 
@@ -106,6 +115,7 @@ public enum LineInFileModule: Module {
         var msg = ""
         func endsWithNewline(_ s: String?) -> Bool { s.map { $0.hasSuffix("\n") || $0.hasSuffix("\r") } ?? true }
         if matchIndex != -1 {
+            // The matched line becomes `line` (expanded with backrefs when regexp matched).
             var newLine = line
             if backrefs, let regexp, let matchResult { newLine = regexp.expand(line, match: matchResult, in: lines[matchIndex]) }
             if !newLine.hasSuffix(eol) { newLine += eol }
@@ -135,12 +145,8 @@ public enum LineInFileModule: Module {
                 msg = "line added"
             }
         } else {
-            if insertIndex > 0 && TextFileEdit.strip(lines[insertIndex - 1]) == line {
-                // already just before the anchor
-            } else {
-                lines.insert(line + eol, at: insertIndex)
-                msg = "line added"
-            }
+            lines.insert(line + eol, at: insertIndex)
+            msg = "line added"
         }
         var result = try edit.finish(loaded, newText: lines.joined(), msg: msg, context)
         if result["backup"] == nil { result["backup"] = "" }  // Ansible always returns the key

@@ -25,6 +25,14 @@ public struct PythonRegex {
         }
     }
 
+    /// Whether the pattern turns on MULTILINE with a leading global flag group such as `(?m)` or `(?ms)`,
+    /// as Python's `re.compile(p).flags & re.MULTILINE` says.
+    public var hasMultilineFlag: Bool {
+        guard pattern.hasPrefix("(?"), let close = pattern.firstIndex(of: ")") else { return multiline }
+        let flags = pattern[pattern.index(pattern.startIndex, offsetBy: 2)..<close]
+        return multiline || (!flags.isEmpty && flags.allSatisfy { "aiLmsux".contains($0) } && flags.contains("m"))
+    }
+
     public func firstMatch(_ s: String) -> NSTextCheckingResult? {
         regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s))
     }
