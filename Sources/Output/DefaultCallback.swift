@@ -43,6 +43,11 @@ public final class DefaultCallback: Callback {
         var shown = result
         for k in ["_ansible_no_log", "_ansible_verbose_always", "_ansible_item_label", "_ansible_delegated_vars"] { shown.removeValue(forKey: k) }
         let label = item.map { " => (item=\(labelText($0)))" } ?? ""
+        // Module warnings show as [WARNING] lines before the result (except in an ok item's line).
+        if status != .skipped && (item == nil || status == .failed), let warnings = shown["warnings"]?.listValue {
+            for w in warnings { warning(w.pythonStr) }
+            shown.removeValue(forKey: "warnings")
+        }
         var text: String
         var colorCode: String
         switch status {

@@ -1,6 +1,6 @@
 /// Backslash escapes in `key=value` arguments, decoded as Ansible's k=v parser does (Python's
-/// unicode-escape for `\\ \' \" \a \b \f \n \r \t \v`, octal `\ooo`, `\xhh`, `\uhhhh`, `\Uhhhhhhhh`):
-/// `replace: regexp='\b'` means a backspace there, unlike the same text in YAML mapping form.
+/// unicode-escape for `\\ \' \" \a \b \f \n \r \t \v`, `\xhh`, `\uhhhh`, `\Uhhhhhhhh`; not octal, so `\1`
+/// stays a backreference): `replace: regexp='\b'` means a backspace there, unlike in YAML mapping form.
 enum KeyValueEscapes {
     static func decode(_ s: String) -> String {
         guard s.contains("\\") else { return s }
@@ -22,10 +22,6 @@ enum KeyValueEscapes {
                                                             "f": "\u{0C}", "n": "\n", "r": "\r", "t": "\t", "v": "\u{0B}"]
             if let m = simple[n] {
                 out.append(m); i += 2
-            } else if ("0"..."7").contains(n) {
-                var j = i + 1, value: UInt32 = 0
-                while j < chars.count, j < i + 4, ("0"..."7").contains(chars[j]) { value = value * 8 + (chars[j].value - 48); j += 1 }
-                out.append(Unicode.Scalar(value) ?? "?"); i = j
             } else if let width = hexWidths[n], let scalar = hex(i + 2, width) {
                 out.append(scalar); i += 2 + width
             } else {

@@ -51,6 +51,14 @@ public enum LineInFileModule: Module {
             throw ModuleError("one of line, search_string, or regexp is required with state=absent")
         }
 
+        var warnings: [Value] = []
+        if regexp?.pattern == "" || search == "" {
+            let what = regexp?.pattern == "" ? "regular expression" : "search string"
+            var w = "The \(what) is an empty string, which will match every line in the file. This may have unintended consequences, such as replacing the last line in the file rather than appending."
+            if what == "regular expression" { w += " If this is desired, use '^' to match every line in the file and avoid this warning." }
+            warnings.append(.string(w))
+        }
+
         var edit = TextFileEdit(path: path, attributes: try FileAttributes(args), backup: args.bool("backup"), validate: args.string("validate"))
         edit.backupKey = "backup"
         let loaded = try edit.read(context, directoryMessage: "Destination \(path) is a directory !")
@@ -74,6 +82,7 @@ public enum LineInFileModule: Module {
             var result = try edit.finish(loaded, newText: kept.joined(), msg: "\(removed) line(s) removed", context)
             result["found"] = .int(removed)
             if result["backup"] == nil { result["backup"] = "" }
+            if !warnings.isEmpty { result["warnings"] = .list(warnings) }
             return result
         }
 
@@ -150,6 +159,7 @@ public enum LineInFileModule: Module {
         }
         var result = try edit.finish(loaded, newText: lines.joined(), msg: msg, context)
         if result["backup"] == nil { result["backup"] = "" }  // Ansible always returns the key
+        if !warnings.isEmpty { result["warnings"] = .list(warnings) }
         return result
     }
 }

@@ -15,6 +15,8 @@ public struct PythonRegex {
         if let named = try? NSRegularExpression(pattern: #"\(\?P=(\w+)\)"#) {
             icu = named.stringByReplacingMatches(in: icu, range: NSRange(icu.startIndex..., in: icu), withTemplate: #"\\k<$1>"#)
         }
+        // ICU refuses an empty pattern, which Python matches everywhere.
+        if icu.isEmpty { icu = "(?:)" }
         var options: NSRegularExpression.Options = []
         if multiline { options.insert(.anchorsMatchLines) }
         if dotAll { options.insert(.dotMatchesLineSeparators) }
