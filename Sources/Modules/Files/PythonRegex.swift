@@ -94,6 +94,28 @@ public struct PythonRegex {
         return out
     }
 
+    /// Python refuses a replacement template with an unknown escape of an ASCII letter (`\D`) or a
+    /// reference to a group the pattern does not have, before any matching.
+    public func checkTemplate(_ template: String) throws {
+        let chars = Array(template)
+        var i = 0
+        while i < chars.count {
+            defer { i += 1 }
+            guard chars[i] == "\\", i + 1 < chars.count else { continue }
+            let n = chars[i + 1]
+            if n.isASCII, let d = n.wholeNumberValue, d > 0 {
+                var group = d
+                if i + 2 < chars.count, chars[i + 2].isASCII, let d2 = chars[i + 2].wholeNumberValue { group = d * 10 + d2 }
+                if group > regex.numberOfCaptureGroups {
+                    throw ModuleError("invalid group reference \(group) at position \(i + 1)")
+                }
+            } else if n.isASCII && n.isLetter && !"abfnrtvg".contains(n) {
+                throw ModuleError("bad escape \\\(n) at position \(i)")
+            }
+            i += 1
+        }
+    }
+
     /// Python's re.subn: every non-overlapping match replaced by the expanded template.
     public func substitute(_ s: String, template: String) -> (String, Int) {
         let ns = s as NSString

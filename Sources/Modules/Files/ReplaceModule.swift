@@ -32,6 +32,9 @@ public enum ReplaceModule: Module {
         let path = try RemotePath.expandUser(args.string("path") ?? "", context)
         let regex = try PythonRegex(args.string("regexp") ?? "", multiline: true)
         let template = args.string("replace") ?? ""
+        do { try regex.checkTemplate(template) } catch let e as ModuleError {
+            throw ModuleError("Unable to process replace due to error: \(e.message)")
+        }
         let edit = TextFileEdit(path: path, attributes: try FileAttributes(args), backup: args.bool("backup"), validate: args.string("validate"))
         let loaded = try edit.read(context, directoryMessage: "Path \(path) is a directory !")
         guard let contents = loaded.text else { throw ModuleError("Path \(path) does not exist !", ["rc": 257]) }
