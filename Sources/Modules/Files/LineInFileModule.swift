@@ -65,7 +65,7 @@ public enum LineInFileModule: Module {
 
         func matches(_ l: String) -> NSTextCheckingResult?? {
             if let regexp { return .some(regexp.firstMatch(l)) }
-            if let search { return l.contains(search) ? .some(nil) : nil }
+            if let search { return search.isEmpty || l.contains(search) ? .some(nil) : nil }  // "" is in every line
             return TextFileEdit.strip(l) == (line ?? "") ? .some(nil) : nil
         }
         func found(_ m: NSTextCheckingResult??) -> Bool {
