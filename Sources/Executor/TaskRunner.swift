@@ -82,6 +82,8 @@ final class TaskRunner {
             if outcome.ignored {
                 state.stats.ok += 1
                 state.stats.ignored += 1
+                // An ignored failure that changed something counts as changed too, as in Ansible.
+                if outcome.changed { state.stats.changed += 1 }
             }
         } else if outcome.skipped {
             state.stats.skipped += 1

@@ -72,7 +72,9 @@ public final class DefaultCallback: Callback {
                 for k in hidden { shown.removeValue(forKey: k.pythonStr) }
             }
             shown = shown.filter { !$0.key.hasPrefix("_swiftplay") }
+            // Like ansible-playbook, the status words are in the line, not repeated in the result.
             shown.removeValue(forKey: "failed")
+            shown.removeValue(forKey: "skipped")
             if item != nil, let loopVar = shown["ansible_loop_var"]?.stringValue {
                 // The item is already in the line's label.
                 for k in [loopVar, "ansible_loop_var", "ansible_index_var", "ansible_loop"] { shown.removeValue(forKey: k) }
