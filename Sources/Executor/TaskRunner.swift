@@ -158,9 +158,12 @@ final class TaskRunner {
         var included: [IncludedTasks] = []
         var anyChanged = false, anyFailed = false, allSkipped = !items.isEmpty
         var scope = scope
+        let setsFacts = ["set_fact", "include_vars"].contains(shortActionName(task.action))
+        var factsSet = false
         for (i, item) in items.enumerated() {
             // Facts an item set (set_fact, include_vars, modules' ansible_facts) are seen by the next items.
-            if i > 0 && !allSkipped { scope = play.scope(host: host, task: task) }
+            if factsSet { scope = play.scope(host: host, task: task) }
+            factsSet = false
             if i > 0 && pause > 0 { Thread.sleep(forTimeInterval: pause) }
             var extra: Vars = [loopVar: item, "ansible_loop_var": .string(loopVar)]
             if let indexVar { extra[indexVar] = .int(i) }
@@ -185,6 +188,7 @@ final class TaskRunner {
                     let (res, inc) = try runWithRetries(itemScope, item: item)
                     r = res
                     included += inc
+                    factsSet = setsFacts || res["ansible_facts"] != nil
                 } catch let e as TransportError { throw e } catch let e as ExecutionError { throw e } catch {
                     r = ["failed": true, "changed": false, "msg": .string(failureMessage(error))]
                 }
