@@ -226,7 +226,9 @@ final class TaskRunner {
             if items.isEmpty { agg["skipped"] = true; agg["skipped_reason"] = "No items in the list" }
         } else if anyFailed {
             let ignored = try task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false
-            report(agg, item: nil, status: .failed, ignored: ignored)
+            var summary = agg
+            summary["_swiftplay_loop_summary"] = true
+            report(summary, item: nil, status: .failed, ignored: ignored)
         }
         var outcome = TaskOutcome(result: agg)
         outcome.included = included

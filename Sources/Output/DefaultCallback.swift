@@ -48,6 +48,11 @@ public final class DefaultCallback: Callback {
             for w in warnings { warning(w.pythonStr) }
             shown.removeValue(forKey: "warnings")
         }
+        // A failed loop shows its failed items only (and "...ignoring"), as ansible-playbook does.
+        if result["_swiftplay_loop_summary"]?.truthy == true {
+            if ignored { out(paint("...ignoring", "0;36")) }
+            return
+        }
         var text: String
         var colorCode: String
         switch status {
@@ -71,15 +76,14 @@ public final class DefaultCallback: Callback {
             if status == .ok || status == .changed, let hidden = result["_swiftplay_hide"]?.listValue {
                 for k in hidden { shown.removeValue(forKey: k.pythonStr) }
             }
+            if status == .ok || status == .changed, let only = result["_swiftplay_show_only"]?.listValue {
+                let keep = Set(only.map(\.pythonStr))
+                shown = shown.filter { keep.contains($0.key) }
+            }
             shown = shown.filter { !$0.key.hasPrefix("_swiftplay") }
             // Like ansible-playbook, the status words are in the line, not repeated in the result.
             shown.removeValue(forKey: "failed")
             shown.removeValue(forKey: "skipped")
-            if item != nil, let loopVar = shown["ansible_loop_var"]?.stringValue {
-                // The item is already in the line's label.
-                for k in [loopVar, "ansible_loop_var", "ansible_index_var", "ansible_loop"] { shown.removeValue(forKey: k) }
-                if let iv = result["ansible_index_var"]?.stringValue { shown.removeValue(forKey: iv) }
-            }
             text += " => "
             text += JSONText.encode(.dict(shown), indent: indent)
         }

@@ -174,4 +174,31 @@ final class TargetRegressionTests: XCTestCase {
         XCTAssertEqual(ws.read("c.txt"), "A =\n  (LIST =\n# BEGIN ANSIBLE MANAGED BLOCK\ninserted\n# END ANSIBLE MANAGED BLOCK\n  x\n")
         XCTAssertEqual(ws.read("d.txt"), "<fox> <dog>\n")
     }
+
+    func testLoopOutputAsAnsiblePlaybookShowsIt() throws {
+        let ws = try Workspace()
+        let r = try ws.play("""
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - debug: msg=hi
+              loop: [1]
+            - command: /bin/false
+              loop: [1]
+              loop_control:
+                index_var: ix
+              ignore_errors: true
+        """)
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.stdout.contains("ok: [localhost] => (item=1) => {\n    \"msg\": \"hi\"\n}"), r.stdout)
+        let failed = r.stdout.split(separator: "\n").first { $0.hasPrefix("failed: [localhost] (item=1) => ") }
+        XCTAssertNotNil(failed, r.stdout)
+        XCTAssertTrue(failed?.contains("\"ansible_index_var\": \"ix\", \"ansible_loop_var\": \"item\"") ?? false, r.stdout)
+        XCTAssertTrue(failed?.contains("\"item\": 1") ?? false, r.stdout)
+        XCTAssertFalse(r.stdout.contains("One or more items failed"), "a failed loop has no summary line: \(r.stdout)")
+        XCTAssertTrue(r.stdout.contains("...ignoring"), r.stdout)
+        // The ignored failure changed something (command), so it counts as changed as well.
+        XCTAssertEqual(r.recap("localhost")["changed"], 1, r.stdout)
+        XCTAssertEqual(r.recap("localhost")["ignored"], 1, r.stdout)
+    }
 }
