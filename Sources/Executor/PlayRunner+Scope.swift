@@ -31,6 +31,15 @@ extension PlayRunner {
         return VarScope(layers: layers, magic: magicVars(host: host, task: task), templar: runner.templar)
     }
 
+    /// A host's variables as `hostvars` gives them: inventory, facts, include_vars, set_fact and
+    /// registered results, extra vars; not the play's, roles' or tasks' variables (as in Ansible).
+    func hostVarsScope(_ host: String) -> VarScope {
+        var layers: [Vars] = [inventoryVariables(host)]
+        if let state = runner.existingState(host) { layers += [state.facts, state.includedVars, state.hostVars] }
+        layers.append(options.extraVars)
+        return VarScope(layers: layers, magic: magicVars(host: host, task: nil), templar: runner.templar)
+    }
+
     /// Controller directories for a task's `src` files and lookups (`ansible_search_path`): the role,
     /// the task file's directory, the playbook's.
     func searchPaths(_ task: Task) -> [String] {
@@ -81,7 +90,7 @@ extension PlayRunner {
             "hostvars": .object(HostVars(hosts: { [runner] in runner.inventory.hosts(matching: "all") },
                                          scopeFor: { [weak self] h in
                                              guard let self, self.runner.inventory.host(h) != nil else { return nil }
-                                             return self.scope(host: h, task: nil)
+                                             return self.hostVarsScope(h)
                                          })),
         ]
         if let host {

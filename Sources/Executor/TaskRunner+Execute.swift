@@ -39,7 +39,10 @@ extension TaskRunner {
         guard let module = ModuleRegistry.module(named: task.action) ?? ModuleRegistry.module(named: short) else {
             throw ExecutionError("couldn't resolve module/action '\(task.action)'", task: task, host: host)
         }
+        scope.touchedUnsafe = false
         var args = try templateArgs(scope)
+        // Facts templated from unsafe data stay unsafe: never templated again when read.
+        if module.name == "set_fact" && scope.touchedUnsafe { args = args.mapValues(Templar.markUnsafe) }
         if module.freeForm == false, let raw = args.removeValue(forKey: "_raw_params"), raw.pythonStr.isEmpty == false {
             throw ModuleError("this module does not take free-form arguments: '\(raw.pythonStr)'")
         }

@@ -178,7 +178,8 @@ final class TaskRunner {
             if let indexVar { extra["ansible_index_var"] = .string(indexVar) }
             // The previous item's result is the registered variable until this item's is known.
             if let reg = task.register, let last = results.last { extra[reg] = last }
-            let itemScope = scope.adding(extra)
+            // A with_* lookup's items are unsafe data, as Ansible marks lookup results; `loop:` items are not.
+            let itemScope = scope.adding(extra, unsafe: task.loopKind.map { $0 == "loop" } == false ? [loopVar] : [])
             var r: Vars
             if let reason = try conditionFailed(itemScope) {
                 r = ["changed": false, "skipped": true, "skip_reason": "Conditional result was False", "false_condition": reason]
