@@ -201,4 +201,32 @@ final class TargetRegressionTests: XCTestCase {
         XCTAssertEqual(r.recap("localhost")["changed"], 1, r.stdout)
         XCTAssertEqual(r.recap("localhost")["ignored"], 1, r.stdout)
     }
+
+    func testHostvarsUnsafeAndTaintFromWithItems() throws {
+        let ws = try Workspace()
+        try ws.write("v.yml", "__foo:\n  - \"foo{{ version }}\"\n")
+        let r = try ws.play("""
+        - hosts: localhost
+          gather_facts: false
+          vars:
+            version: '1.0'
+            play_only: p
+          tasks:
+            - include_vars: v.yml
+            - set_fact: "{{ item.key }}={{ hostvars[inventory_hostname][item.value] }}"
+              with_dict:
+                from_with: __foo
+            - set_fact: "{{ item.key }}={{ hostvars[inventory_hostname][item.value] }}"
+              loop: "{{ {'from_loop': '__foo'} | dict2items }}"
+            - assert:
+                that:
+                  - hostvars[inventory_hostname]['play_only'] is not defined
+                  - hostvars[inventory_hostname]['__foo'] == [literal]
+                  - from_with[0] == literal
+                  - from_loop[0] == 'foo1.0'
+              vars:
+                literal: !unsafe 'foo{{ version }}'
+        """)
+        XCTAssertEqual(r.status, 0, r.output)
+    }
 }
