@@ -38,7 +38,7 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
         ]),
         .target(name: "Executor", dependencies: ["Jinja", "DataLoader", "Inventory", "Playbook", "Transport", "Templating", "Modules", "Output"]),
-        .executableTarget(name: "swiftplay", dependencies: ["Executor", "Inventory", "Playbook", "Output", "DataLoader", "Jinja", "Modules", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "swiftplay", dependencies: ["Executor", "Inventory", "Playbook", "Output", "DataLoader", "Jinja", "Modules", "Templating", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"]),
         .testTarget(name: "EngineTests", dependencies: ["Executor", "Inventory", "Playbook", "DataLoader", "Jinja"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport"]),

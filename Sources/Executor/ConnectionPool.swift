@@ -9,6 +9,8 @@ final class ConnectionPool {
     let options: RunOptions
     private var open: [String: Connection] = [:]
     private let lock = NSLock()
+    /// Set at -vvvv: every connection then reports each remote operation through it.
+    var trace: ((String) -> Void)?
 
     init(options: RunOptions) { self.options = options }
 
@@ -25,7 +27,7 @@ final class ConnectionPool {
         }
         let kind = try task?.inherited.connection.map { try templar.render($0.pythonStr, scope).pythonStr }
             ?? options.connection ?? v("ansible_connection") ?? "ssh"
-        let connection: Connection
+        var connection: Connection
         switch kind {
         case "local":
             connection = LocalConnection(host: host)
@@ -34,6 +36,7 @@ final class ConnectionPool {
         default:
             throw TransportError.unreachable(host: host, message: "unsupported connection type '\(kind)' (swiftplay supports ssh and local)")
         }
+        if let trace { connection = TracedConnection(connection, log: trace) }
         lock.lock()
         open[key] = connection
         lock.unlock()

@@ -151,8 +151,10 @@ final class PlayRunner {
             var loaded = false
             for c in candidates {
                 let name = try runner.templar.render(c.pythonStr, scope(host: host, task: nil)).pythonStr
-                let path = name.hasPrefix("/") ? name : play.baseDir + "/" + name
-                if FileManager.default.fileExists(atPath: path) {
+                // Like Ansible, a relative name is looked up in the play's vars/ folder first.
+                let vars = name.hasPrefix("vars/") ? [] : [play.baseDir + "/vars/" + name]
+                let paths = name.hasPrefix("/") || name.hasPrefix("~") ? [(name as NSString).expandingTildeInPath] : vars + [play.baseDir + "/" + name]
+                if let path = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
                     out.merge(try runner.loader.loadVars(file: path)) { $1 }
                     loaded = true
                     break

@@ -39,6 +39,7 @@ public final class PlaybookRunner {
         self.loader = PlaybookLoader(rolesPath: options.rolesPath, playbookPath: options.playbookPath)
         self.tagFilter = TagFilter(tags: options.tags, skipTags: options.skipTags)
         self.connections = ConnectionPool(options: options)
+        if options.verbosity >= 4 { connections.trace = { [callback] in callback.message($0) } }
         self.startAtTaskPending = options.startAtTask
         configureTemplating()
     }

@@ -35,5 +35,7 @@ public struct RunOptions {
     public var json = false
     public var color = false
     public var factCachePath: String?
+    /// Show include_tasks / include_role results like any module's (the ad-hoc command does).
+    public var reportIncludes = false
     public init() {}
 }

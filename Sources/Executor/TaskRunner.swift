@@ -319,7 +319,8 @@ final class TaskRunner {
     func report(_ r: Vars, item: Value?, status: ResultStatus, ignored: Bool) {
         // Engine actions show no result line of their own (includes print "included: ..." instead).
         let silent: Set<String> = ["meta", "include_tasks", "include", "include_role", "import_role", "import_tasks"]
-        if silent.contains(shortActionName(task.action)) && status != .failed && status != .skipped { return }
+        if silent.contains(shortActionName(task.action)) && status != .failed && status != .skipped
+            && !(runner.options.reportIncludes && shortActionName(task.action) != "meta") { return }
         var shown = r
         let noLog = (try? task.inherited.noLog.map { try templar.conditional($0, play.scope(host: host, task: task)) } ?? false) ?? false
         if noLog {
@@ -328,6 +329,8 @@ final class TaskRunner {
             if let f = r["failed"] { shown["failed"] = f }
         }
         let verbose = r["_swiftplay_verbose"]?.truthy ?? false
+        // The ad-hoc output prints command results differently from other modules' results.
+        if runner.options.reportIncludes { shown["_swiftplay_action"] = .string(shortActionName(task.action)) }
         runner.callback.hostResult(host: host, delegatedTo: delegatedHost, status: status, result: shown,
                                    item: item, ignored: ignored, verbose: verbose && !noLog)
     }

@@ -15,7 +15,7 @@ public enum ModuleRegistry {
         AptModule.self, SystemdModule.self, ServiceModule.self, ServiceFactsModule.self,
         UserModule.self, GroupModule.self, AuthorizedKeyModule.self,
         GetURLModule.self, URIModule.self, WaitForModule.self, WaitForConnectionModule.self,
-        DnfModule.self, YumRepositoryModule.self, PackageModule.self, AptRepositoryModule.self, Deb822RepositoryModule.self,
+        DnfModule.self, YumRepositoryModule.self, PackageModule.self, AptRepositoryModule.self, Deb822RepositoryModule.self, AptKeyModule.self,
         MountModule.self,
     ]
 

@@ -170,7 +170,7 @@ public final class PlaybookLoader {
         }
         // Same role, tasks file, parameters and inherited vars/tags/conditions: the same instance
         // (a role runs once per play); any difference makes a new one.
-        let key = [path, tasksFrom ?? "main", Value.dict(params).pythonRepr, Value.dict(inherited.vars).pythonRepr,
+        let key = [path, tasksFrom ?? "main", Value.dict(params).pythonRepr, Value.dict(inherited.vars).pythonRepr, Value.dict(inherited.includeParams).pythonRepr,
                    inherited.tags.joined(separator: ","), Value.list(inherited.when).pythonRepr].joined(separator: "|")
         if let existing = playRoles[key] { return existing }
         let roleName = (path as NSString).lastPathComponent
@@ -185,7 +185,9 @@ public final class PlaybookLoader {
             for dep in meta["dependencies"]?.items ?? [] {
                 var depScope = inherited
                 depScope.role = nil
-                role.dependencies.append(try parseRoleEntry(dep, inherited: depScope, dir: path + "/.."))
+                let depRole = try parseRoleEntry(dep, inherited: depScope, dir: path + "/..")
+                if depRole.parent == nil && depRole !== role { depRole.parent = role }
+                role.dependencies.append(depRole)
             }
         }
         if let tasksFile = try findVarsFile(in: path + "/tasks", name: tasksFrom ?? "main") {

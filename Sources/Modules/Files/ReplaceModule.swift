@@ -35,7 +35,8 @@ public enum ReplaceModule: Module {
         do { try regex.checkTemplate(template) } catch let e as ModuleError {
             throw ModuleError("Unable to process replace due to error: \(e.message)")
         }
-        let edit = TextFileEdit(path: path, attributes: try FileAttributes(args), backup: args.bool("backup"), validate: args.string("validate"))
+        var edit = TextFileEdit(path: path, attributes: try FileAttributes(args), backup: args.bool("backup"), validate: args.string("validate"))
+        edit.contentHeader = false
         let loaded = try edit.read(context, directoryMessage: "Path \(path) is a directory !")
         guard let contents = loaded.text else { throw ModuleError("Path \(path) does not exist !", ["rc": 257]) }
 
