@@ -36,7 +36,8 @@ extension Inventory {
     /// Returns whether anything changed.
     @discardableResult
     public func addHostToDynamicGroup(_ hostName: String, group name: String, parents: [String]) throws -> Bool {
-        guard let host = data.hosts[hostName] ?? self.host(hostName).flatMap({ data.hosts[$0.name] }) else {
+        // The implicit localhost (not in the inventory) can join groups too, as in Ansible.
+        guard let host = data.hosts[hostName] ?? self.host(hostName) else {
             throw InventoryFailure("\(hostName) cannot be matched in inventory")
         }
         var changed = false
