@@ -30,7 +30,8 @@ public enum YAMLLoader {
     }
 
     public static func read(_ file: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        // Device files such as /dev/null are read through a file handle.
+        guard let data = FileManager.default.contents(atPath: file) ?? FileHandle(forReadingAtPath: file)?.readDataToEndOfFile() else {
             throw SourceError("could not read file '\(file)'", at: nil)
         }
         guard let text = String(data: data, encoding: .utf8) else {

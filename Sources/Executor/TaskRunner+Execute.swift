@@ -29,10 +29,6 @@ extension TaskRunner {
             return (try includeVars(scope), [])
         case "meta":
             return (try meta(scope), [])
-        case "add_host":
-            return (try addHost(scope), [])
-        case "group_by":
-            return (try groupBy(scope), [])
         default:
             break
         }
@@ -43,12 +39,18 @@ extension TaskRunner {
         var args = try templateArgs(scope)
         // Facts templated from unsafe data stay unsafe: never templated again when read.
         if module.name == "set_fact" && scope.touchedUnsafe { args = args.mapValues(Templar.markUnsafe) }
+        // `module: "{{ a_dict }}"`: a whole template that renders to a mapping gives the arguments.
+        if module.freeForm == false, case .dict(let d)? = args["_raw_params"] {
+            args.removeValue(forKey: "_raw_params")
+            args.merge(d) { old, _ in old }
+        }
         if module.freeForm == false, let raw = args.removeValue(forKey: "_raw_params"), raw.pythonStr.isEmpty == false {
             throw ModuleError("this module does not take free-form arguments: '\(raw.pythonStr)'")
         }
         let validated = try module.spec.validate(args, module: module.name)
         let context = try moduleContext(scope)
         var result = try module.run(validated, context).values
+        try play.applyRuntimeResult(&result, host: host)
         if let facts = result["ansible_facts"]?.dictValue {
             applyFacts(facts, cacheable: validated.bool("cacheable"), module: module.name)
         }
@@ -218,7 +220,12 @@ extension TaskRunner {
             for h in play.batch { runner.state(h).ended = true }
         case "end_host": state.ended = true
         case "clear_facts": state.facts = [:]
-        case "clear_host_errors": for h in play.batch { runner.state(h).failed = false }
+        case "clear_host_errors":
+            // Failed and unreachable hosts rejoin the play (their recap counts stay).
+            for h in play.batch {
+                runner.state(h).failed = false
+                runner.state(h).unreachable = false
+            }
         case "reset_connection": runner.connections.reset(host)
         default: throw ModuleError("invalid meta action requested: \(what)")
         }

@@ -13,6 +13,8 @@ struct TaskOutcome {
     var failed: Bool { result["failed"]?.truthy ?? false }
     var ignored = false
     var unreachable = false
+    /// For a loop: whether its unreachable items were all ignored (each item decides for itself).
+    var ignoreUnreachable: Bool?
     var skipped: Bool { result["skipped"]?.truthy ?? false }
     var changed: Bool { result["changed"]?.truthy ?? false }
     /// Tasks brought in by include_tasks / include_role, to run next on this host.
@@ -47,6 +49,11 @@ final class TaskRunner {
         var outcome: TaskOutcome
         do {
             outcome = try runLoopOrOnce(scope)
+        } catch TransportError.becomeFailed(_, let message) {
+            // A wrong or missing become password fails the task; the host stays reachable (as Ansible).
+            outcome = TaskOutcome(result: ["failed": true, "msg": .string(message)])
+            let ignored = (try? task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false) ?? false
+            report(outcome.result, item: nil, status: .failed, ignored: ignored)
         } catch let e as TransportError {
             outcome = TaskOutcome(result: ["unreachable": true, "changed": false, "msg": .string(e.description)])
             outcome.unreachable = true
@@ -58,11 +65,17 @@ final class TaskRunner {
             report(outcome.result, item: nil, status: .failed, ignored: ignored)
         }
         if outcome.unreachable {
-            let ignore = try task.inherited.ignoreUnreachable.map { try templar.conditional($0, scope) } ?? false
-            report(outcome.result, item: nil, status: .unreachable, ignored: false)
+            let ignore = try outcome.ignoreUnreachable ?? task.inherited.ignoreUnreachable.map { try templar.conditional($0, scope) } ?? false
+            report(outcome.result, item: nil, status: .unreachable, ignored: ignore)
+            runner.callback.hostDone(host: host, status: .unreachable, result: outcome.result, ignored: ignore)
+            // Registered either way, as Ansible registers every result.
+            if let reg = task.register { state.hostVars[reg] = .dict(TaskRunner.publicResult(outcome.result)) }
             if ignore {
-                outcome.result["skipped"] = true
-                state.stats.skipped += 1
+                // ansible-core 2.18 counts an ignored unreachable result as ok and ignored; the host
+                // stays in the play.
+                outcome.ignored = true
+                state.stats.ok += 1
+                state.stats.ignored += 1
             } else {
                 state.unreachable = true
                 state.stats.unreachable += 1
@@ -160,6 +173,7 @@ final class TaskRunner {
         var scope = scope
         let setsFacts = ["set_fact", "include_vars"].contains(shortActionName(task.action))
         var factsSet = false
+        var ignoreUnreachable: Bool?  // set by the first unreachable item; false once one is not ignored
         for (i, item) in items.enumerated() {
             // Facts an item set (set_fact, include_vars, modules' ansible_facts) are seen by the next items.
             if factsSet { scope = play.scope(host: host, task: task) }
@@ -190,7 +204,14 @@ final class TaskRunner {
                     r = res
                     included += inc
                     factsSet = setsFacts || res["ansible_facts"] != nil
-                } catch let e as TransportError { throw e } catch let e as ExecutionError { throw e } catch {
+                } catch TransportError.becomeFailed(_, let message) {
+                    r = ["failed": true, "msg": .string(message)]
+                } catch let e as TransportError {
+                    // Each item decides whether its unreachable result is ignored, as in Ansible.
+                    r = ["unreachable": true, "msg": .string(e.description)]
+                    let ignore = try task.inherited.ignoreUnreachable.map { try templar.conditional($0, itemScope) } ?? false
+                    ignoreUnreachable = (ignoreUnreachable ?? true) && ignore
+                } catch let e as ExecutionError { throw e } catch {
                     r = ["failed": true, "changed": false, "msg": .string(failureMessage(error))]
                 }
             }
@@ -209,7 +230,8 @@ final class TaskRunner {
             }
             if r["failed"]?.truthy == true { anyFailed = true }
             if r["changed"]?.truthy == true { anyChanged = true }
-            let status: ResultStatus = r["failed"]?.truthy == true ? .failed : (r["skipped"]?.truthy == true ? .skipped : (r["changed"]?.truthy == true ? .changed : .ok))
+            // An unreachable item shows as a failed item, as ansible-playbook shows it.
+            let status: ResultStatus = r["failed"]?.truthy == true || r["unreachable"]?.truthy == true ? .failed : (r["skipped"]?.truthy == true ? .skipped : (r["changed"]?.truthy == true ? .changed : .ok))
             report(r, item: label, status: status, ignored: false)
             results.append(.dict(r))
         }
@@ -231,7 +253,11 @@ final class TaskRunner {
             summary["_swiftplay_loop_summary"] = true
             report(summary, item: nil, status: .failed, ignored: ignored)
         }
+        if ignoreUnreachable != nil { agg["unreachable"] = true }
         var outcome = TaskOutcome(result: agg)
+        // A failed item wins over an unreachable one, as in Ansible's strategy.
+        outcome.unreachable = ignoreUnreachable != nil && !anyFailed
+        outcome.ignoreUnreachable = ignoreUnreachable
         outcome.included = included
         return outcome
     }

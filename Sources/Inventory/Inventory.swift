@@ -31,8 +31,8 @@ public final class Inventory {
     /// Source directories that have a group_vars or host_vars folder.
     lazy var groupVarsDirs: [String] = sourceDirs.filter { varsFiles.hasFolder(baseDir: $0, kind: "group_vars") }
     lazy var hostVarsDirs: [String] = sourceDirs.filter { varsFiles.hasFolder(baseDir: $0, kind: "host_vars") }
-    /// Each group's ancestors, and its place in vars precedence; only add_host and group_by change
-    /// groups after loading (see `indexGroups`).
+    /// Each group's ancestors, and its place in vars precedence; rebuilt when add_host or group_by
+    /// change the groups during a run.
     var ancestors: [String: [String]] = [:]
     var precedenceRank: [String: Int] = [:]
     var patternCache: [String: [String]] = [:]
@@ -64,11 +64,11 @@ public final class Inventory {
         } else {
             data.warn("No inventory was parsed, only implicit localhost is available")
         }
-        indexGroups()
+        rebuildIndexes()
     }
 
-    /// Computes each group's ancestors and vars precedence.
-    func indexGroups() {
+    /// Group ancestors and vars precedence, computed once the groups are known.
+    func rebuildIndexes() {
         for name in data.groups.keys { ancestors[name] = data.ancestors(of: name) }
         // Vars of shallower groups apply first; then lower priority; then by name.
         let ordered = data.groups.values.sorted { a, b in

@@ -153,6 +153,12 @@ public struct VarsPrompt {
     public var prompt: String
     public var defaultValue: Value?
     public var isPrivate: Bool
+    /// Ask twice, until both answers match.
+    public var confirm = false
+    /// Hash the answer with this scheme (password_hash's names), with an optional salt or salt size.
+    public var encrypt: String?
+    public var salt: String?
+    public var saltSize: Int?
 }
 
 public final class Play {

@@ -96,9 +96,14 @@ public final class PlaybookLoader {
                 guard let name = p["name"]?.value.stringValue else {
                     throw SourceError("vars_prompt entries need a 'name'", at: p.mark)
                 }
-                play.varsPrompt.append(VarsPrompt(name: name, prompt: p["prompt"]?.value.pythonStr ?? name,
-                                                  defaultValue: p["default"]?.value,
-                                                  isPrivate: p["private"].map { $0.value.truthy } ?? true))
+                var prompt = VarsPrompt(name: name, prompt: p["prompt"]?.value.pythonStr ?? name,
+                                        defaultValue: p["default"]?.value,
+                                        isPrivate: p["private"].map { $0.value.truthy } ?? true)
+                prompt.confirm = p["confirm"]?.value.truthy ?? false
+                prompt.encrypt = p["encrypt"]?.value.stringValue
+                prompt.salt = p["salt"]?.value.stringValue
+                prompt.saltSize = p["salt_size"]?.value.intValue
+                play.varsPrompt.append(prompt)
             }
         }
         play.gatherFacts = node["gather_facts"]?.value

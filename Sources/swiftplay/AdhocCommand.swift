@@ -55,7 +55,9 @@ struct AdhocCommand: ParsableCommand {
         let config = try Config.load()
         let env = ProcessInfo.processInfo.environment
         var o = RunOptions()
-        o.inventorySources = inventory.isEmpty ? InventorySources.configured(config) : inventory.map { config.resolve($0) }
+        o.inventorySources = inventory.isEmpty ? InventorySources.configured(config) : inventory.map { spec in
+            spec.contains(",") && !FileManager.default.fileExists(atPath: spec) ? spec : config.resolve(spec)
+        }
         o.limit = limit
         o.check = check
         o.diff = diff || config.bool("always", section: "diff") == true
@@ -65,8 +67,7 @@ struct AdhocCommand: ParsableCommand {
         o.become = become || config.bool("become", section: "privilege_escalation") == true
         o.becomeUser = becomeUser ?? config.value("become_user", section: "privilege_escalation")
         o.becomeMethod = becomeMethod ?? config.value("become_method", section: "privilege_escalation")
-        if askBecomePass { o.becomePassword = Prompt.secret("BECOME password: ") }
-        if askPass { o.connectionPassword = Prompt.secret("SSH password: ") }
+        (o.connectionPassword, o.becomePassword) = Prompt.passwords(askPass: askPass, askBecomePass: askBecomePass)
         o.remoteUser = user ?? config.value("remote_user")
         o.privateKey = privateKey ?? config.value("private_key_file")
         o.connection = connection
@@ -81,13 +82,23 @@ struct AdhocCommand: ParsableCommand {
         let inv = try Inventory(sources: o.inventorySources)
         let callback = MinimalCallback(verbosity: verbose, color: o.color, oneLine: oneLine,
                                        commandStyle: MinimalCallback.commandModules.contains(shortModule),
-                                       isDebug: shortModule == "debug", treeDir: tree)
-        guard try targetsHosts(inv, callback: callback) else { return }
+                                       isDebug: shortModule == "debug", treeDir: tree, diff: o.diff)
+        guard let hosts = try targetsHosts(inv, callback: callback) else { return }
 
         if Self.needArgs.contains(shortModule) && moduleArgs.isEmpty {
             throw UsageError("No argument passed to \(moduleName) module" + (pattern.hasSuffix(".yml") ? " (did you mean to run ansible-playbook?)" : ""))
         }
         if shortModule == "import_playbook" { throw UsageError("'\(moduleName)' is not a valid action for ad-hoc commands") }
+        // Ansible resolves the module on each host, so an unknown one fails there, not as a parse error.
+        guard PlaybookRunner.isKnownAction(moduleName) else {
+            for h in hosts {
+                callback.hostResult(host: h, delegatedTo: nil, status: .failed,
+                                    result: ["msg": .string("The module \(moduleName) was not found in configured module paths")],
+                                    item: nil, ignored: false, verbose: false)
+            }
+            if !hosts.isEmpty { throw ExitCode(PlaybookRunner.ExitCode.hostsFailed.rawValue) }
+            return
+        }
 
         let cwd = FileManager.default.currentDirectoryPath
         let baseDir = playbookDir.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
@@ -98,9 +109,9 @@ struct AdhocCommand: ParsableCommand {
         if code != .ok { throw ExitCode(code.rawValue) }
     }
 
-    /// Lists the hosts for --list-hosts (then returns false), warns when none match. A --limit that
-    /// leaves no host is an error, as in Ansible.
-    func targetsHosts(_ inv: Inventory, callback: Callback) throws -> Bool {
+    /// The hosts to run on; nil after listing them for --list-hosts. Warns when none match; a --limit
+    /// that leaves no host is an error, as in Ansible.
+    func targetsHosts(_ inv: Inventory, callback: Callback) throws -> [String]? {
         let emptyInventory = inv.hosts.isEmpty
         if emptyInventory && !Inventory.localhostNames.contains(pattern) {
             callback.warning("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'")
@@ -112,10 +123,10 @@ struct AdhocCommand: ParsableCommand {
             callback.warning("No hosts matched, nothing to do")
             hosts = []
         }
-        guard listHosts else { return true }
+        guard listHosts else { return hosts }
         print("  hosts (\(hosts.count)):")
         for h in hosts { print("    \(h)") }
-        return false
+        return nil
     }
 
     /// The one-task play as JSON (which is YAML): arguments given as a JSON object are a mapping,

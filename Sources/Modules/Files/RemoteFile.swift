@@ -59,9 +59,10 @@ public struct PathState {
 /// read and one to change. Output lines start with "@@" tags parsed here; only GNU or BSD `stat`,
 /// `mktemp` and POSIX tools are needed on the host.
 public enum RemoteFile {
-    /// Defines the stat format (GNU or BSD) and helpers; put once at the start of a script.
+    /// Defines the stat format (GNU or BSD) and helpers; put once at the start of a script. Linux
+    /// (GNU coreutils or busybox stat, both with -c) is recognised without starting a process.
     public static let preamble = """
-    if stat -c %a / >/dev/null 2>&1; then SP_SF=-c; SP_FMT='%a %u %g %s %X %Y %Z %i %h %d %F|%U|%G'; SP_FMTN="$SP_FMT|%n"
+    if [ -d /proc/sys ] || stat -c %a / >/dev/null 2>&1; then SP_SF=-c; SP_FMT='%a %u %g %s %X %Y %Z %i %h %d %F|%U|%G'; SP_FMTN="$SP_FMT|%n"
     else SP_SF=-f; SP_FMT='%Lp %u %g %z %a %m %c %i %l %d %HT|%Su|%Sg'; SP_FMTN="$SP_FMT|%N"; fi
     sp_sum() {
       if command -v "$1sum" >/dev/null 2>&1; then "$1sum" < "$2" | cut -d' ' -f1
