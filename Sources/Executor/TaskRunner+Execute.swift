@@ -41,7 +41,13 @@ extension TaskRunner {
         }
         let validated = try module.spec.validate(args, module: module.name)
         let context = try moduleContext(scope)
-        var result = try module.run(validated, context).values
+        var result: Vars
+        do {
+            result = try module.run(validated, context).values
+        } catch let e as ModuleError {
+            // A module failure is a result like any other, with the module's extra return values.
+            result = ModuleResult.failed(e.message, e.values).values
+        }
         if let facts = result["ansible_facts"]?.dictValue {
             applyFacts(facts, cacheable: validated.bool("cacheable"), module: module.name)
             if module.name == "set_fact" { result.removeValue(forKey: "ansible_facts") }

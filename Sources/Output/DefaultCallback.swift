@@ -53,8 +53,9 @@ public final class DefaultCallback: Callback {
             text = item != nil ? "failed: \(who) (item=\(labelText(item!)))" : "fatal: \(who): FAILED!"; colorCode = "0;31"
         case .unreachable: text = "fatal: \(who): UNREACHABLE!"; colorCode = "1;31"
         }
-        if diff, let diffs = result["diff"]?.listValue {
-            for d in diffs { if let t = DiffText.render(d), !t.isEmpty { out(t) } }
+        // A module's diff is one dictionary (file) or a list of them (copy, template).
+        if diff, let d = result["diff"] {
+            for d in d.listValue ?? [d] { if let t = DiffText.render(d), !t.isEmpty { out(t) } }
         }
         let alwaysShow = status == .failed || status == .unreachable || verbose || verbosity >= 1
         if alwaysShow && !(status == .skipped && verbosity < 1) {
