@@ -42,6 +42,10 @@ public final class DefaultCallback: Callback {
         let who = delegatedTo.map { "[\(host) -> \($0)]" } ?? "[\(host)]"
         var shown = result
         for k in ["_ansible_no_log", "_ansible_verbose_always", "_ansible_item_label", "_ansible_delegated_vars"] { shown.removeValue(forKey: k) }
+        // Module warnings print before the result line, which then leaves them out.
+        if let warnings = shown.removeValue(forKey: "warnings")?.listValue {
+            for w in warnings { warning(w.pythonStr) }
+        }
         let label = item.map { " => (item=\(labelText($0)))" } ?? ""
         var text: String
         var colorCode: String

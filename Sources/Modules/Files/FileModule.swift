@@ -40,6 +40,18 @@ public enum FileModule: Module {
     ] + FileAttributes.options)
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
+        var warnings: [String] = []
+        do {
+            var result = try ensure(args, context, warnings: &warnings)
+            if !warnings.isEmpty { result["warnings"] = .list(warnings.map { .string($0) }) }
+            return result
+        } catch var e as ModuleError {
+            if !warnings.isEmpty { e.values["warnings"] = .list(warnings.map { .string($0) }) }
+            throw e
+        }
+    }
+
+    static func ensure(_ args: Arguments, _ context: ModuleContext, warnings: inout [String]) throws -> ModuleResult {
         let expanded = try RemotePath.expandUser([args.string("path") ?? "", args.string("src") ?? ""], context)
         let path = try RemotePath.normalize(expanded[0])
         let attributes = try FileAttributes(args)
@@ -64,17 +76,19 @@ public enum FileModule: Module {
         if args.string("state") == "absent" { script += contentListing(path) }
         let read = RemoteFile.parse(try RemoteFile.run(script, context, what: "reading \(path)").stdout, paths: paths)
         guard let current = read.states.first else { throw ModuleError("could not read \(path)") }
-        let ids = try attributes.resolve(read)
+        if context.checkMode && args.string("state") != "absent" { warnings = attributes.lookupWarnings(read) }
+        let ids = try attributes.resolve(read, lenient: context.checkMode)
         let prevState = current.state
 
         var state = args.string("state") ?? (prevState != "absent" ? prevState : (recurse ? "directory" : "file"))
         if src != nil, state != "link", state != "hard" { throw ModuleError("src option requires state to be 'link' or 'hard'", ["path": .string(path)]) }
-        if state == "hard" && prevState == "file" && src == nil { state = "file" }
         if recurse && state != "directory" { throw ModuleError("recurse option requires state to be 'directory'") }
         // Without src an existing link is kept as it is (only its attributes change), as in Ansible.
         let keepLink = state == "link" && src == nil && prevState == "link"
         if keepLink { src = current.linkTarget }
-        if (state == "link" || state == "hard") && src == nil {
+        // Without src an existing hard link (or file) only gets its attributes set.
+        let keepHard = state == "hard" && src == nil && current.exists
+        if (state == "link" || state == "hard") && src == nil && !keepHard {
             throw ModuleError("src is required for creating a \(state == "link" ? "symlink" : "hard link")")
         }
         let isDefaultTouch = state == "touch"
@@ -116,8 +130,10 @@ public enum FileModule: Module {
                 plan.times(mtime, atime, info: info, link: info.kind == .link)
             } else {
                 let mode = try attributes.mode?.apply(to: 0o666 & ~current.umask, isDirectory: false)
+                // A file whose attributes cannot be set is removed again, as Ansible does.
                 var s = ": >> \(shellQuote(path)) || exit 1\n"
-                s += Plan.creationAttributes(path, mode: mode, ids: ids)
+                let attrs = Plan.creationAttributes(path, mode: mode, ids: ids)
+                if !attrs.isEmpty { s += "(\n\(attrs)) || { rm -f -- \(shellQuote(path)); exit 1; }\n" }
                 plan.change(s)
                 plan.times(mtime == .now ? .preserve : mtime, atime == .now ? .preserve : atime, info: nil, link: false)
             }
@@ -125,6 +141,11 @@ public enum FileModule: Module {
             try link(&plan, current: current, src: src ?? "", srcState: keepLink ? current : (read.states.count > 1 ? read.states[1] : nil),
                      attributes: attributes, ids: ids, follow: follow, force: force)
         default: // hard
+            if keepHard, let info = current.info {
+                try plan.attributes(attributes, info: info, ids: ids, link: info.kind == .link)
+                plan.times(mtime, atime, info: info, link: info.kind == .link)
+                break
+            }
             try hardLink(&plan, current: current, src: srcPath ?? "", srcState: read.states.count > 1 ? read.states[1] : nil,
                          attributes: attributes, ids: ids, force: force)
         }
@@ -140,7 +161,7 @@ public enum FileModule: Module {
         }
         // Report the path as it is now (before the change in check mode); a link as itself.
         let shown = state == "absent" || after.info == nil ? nil : (follow && state != "link" ? after.followed ?? after.info : after.info)
-        result.values.merge(FileResult.attributes(shown, path: resultPath, pathKey: pathKey, state: reported)) { $1 }
+        result.values.merge(FileResult.attributes(shown, path: resultPath, pathKey: pathKey, state: state == "hard" ? nil : reported)) { $1 }
         if shown == nil { result["state"] = .string(reported) }
         if state == "link" || state == "hard" { result["src"] = .string(src ?? "") }
         // Ansible's file module always returns its diff (one dictionary), diff mode or not.
@@ -186,6 +207,11 @@ public enum FileModule: Module {
         mutating func times(_ mtime: FileTime, _ atime: FileTime, info: FileInfo?, link: Bool) {
             let p = shellQuote(path)
             let h = link ? "-h " : ""
+            if mtime == .now && atime == .now {
+                // One plain touch: setting both times to now needs only write permission, not ownership.
+                change("touch \(h)-- \(p) || exit 1\n")
+                return
+            }
             for (t, flag, current, key) in [(mtime, "-m", info?.mtime, "mtime"), (atime, "-a", info?.atime, "atime")] {
                 guard let arg = t.touchArgument() else { continue }
                 if let current, !t.changes(current) { continue }
