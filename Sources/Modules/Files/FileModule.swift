@@ -86,10 +86,10 @@ public enum FileModule: Module {
         // Without src an existing link is kept as it is (only its attributes change), as in Ansible.
         let keepLink = state == "link" && src == nil && prevState == "link"
         if keepLink { src = current.linkTarget }
-        // Without src an existing hard link (or file) only gets its attributes set.
-        let keepHard = state == "hard" && src == nil && current.exists
+        // Without src an existing hard link only gets its attributes set.
+        let keepHard = state == "hard" && src == nil && prevState == "hard"
         if (state == "link" || state == "hard") && src == nil && !keepHard {
-            throw ModuleError("src is required for creating a \(state == "link" ? "symlink" : "hard link")")
+            throw ModuleError("src is required for creating new \(state == "link" ? "symlinks" : "hardlinks")")
         }
         let isDefaultTouch = state == "touch"
         let mtime = try FileTime.parse(args.string("modification_time"), format: args.string("modification_time_format") ?? "",
@@ -146,7 +146,7 @@ public enum FileModule: Module {
                 plan.times(mtime, atime, info: info, link: info.kind == .link)
                 break
             }
-            try hardLink(&plan, current: current, src: srcPath ?? "", srcState: read.states.count > 1 ? read.states[1] : nil,
+            try hardLink(&plan, current: current, src: srcPath ?? "", given: src ?? "", srcState: read.states.count > 1 ? read.states[1] : nil,
                          attributes: attributes, ids: ids, force: force)
         }
 
@@ -328,11 +328,11 @@ public enum FileModule: Module {
         }
     }
 
-    private static func hardLink(_ plan: inout Plan, current: PathState, src: String, srcState: PathState?, attributes: FileAttributes,
+    private static func hardLink(_ plan: inout Plan, current: PathState, src: String, given: String, srcState: PathState?, attributes: FileAttributes,
                                  ids: (uid: Int?, gid: Int?), force: Bool) throws {
         let path = current.path
         guard let srcInfo = srcState?.followed else {
-            throw ModuleError("src does not exist", ["dest": .string(path), "src": .string(src)])
+            throw ModuleError("src does not exist", ["dest": .string(path), "src": .string(given)])
         }
         if let info = current.info {
             if info.inode == srcInfo.inode && info.dev == srcInfo.dev {
@@ -340,7 +340,7 @@ public enum FileModule: Module {
                 return
             }
             if info.kind == .directory { throw ModuleError("refusing to convert from directory to hard link for \(path)", ["path": .string(path)]) }
-            if !force { throw ModuleError("Cannot link, \(current.state) exists at destination", ["dest": .string(path), "src": .string(src)]) }
+            if !force { throw ModuleError("Cannot link, \(current.state) exists at destination", ["dest": .string(path), "src": .string(given)]) }
         }
         let p = shellQuote(path)
         var s = "ln -f -- \(shellQuote(src)) \(p) || exit 1\n"
