@@ -30,7 +30,7 @@ public enum CopyModule: Module {
     public static let spec = ArgumentSpec([
         .init("src", .path, help: "Controller path (files/ of the role or playbook), or a host path with remote_src."),
         .init("content", noLog: true, help: "File content, instead of src."),
-        .init("dest", .path, required: true),
+        .init("dest", .path),  // required, checked in run() after src/content as Ansible's action does
         .init("backup", .bool, default: .bool(false)),
         .init("force", .bool, default: .bool(true), aliases: ["thirsty"]),
         .init("directory_mode", .raw),
@@ -44,6 +44,7 @@ public enum CopyModule: Module {
     ] + FileAttributes.options, mutuallyExclusive: [["content", "src"]])
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
+        if (args.string("src") ?? "").isEmpty && args.string("content") == nil { throw ModuleError("src (or content) is required") }
         guard let destArg = args.string("dest"), !destArg.isEmpty else { throw ModuleError("dest is required") }
         let dest = try RemotePath.expandUser(destArg, context)
         let preserve = args.string("mode") == "preserve"
