@@ -65,10 +65,10 @@ public enum CopyModule: Module {
         }
         guard let src = args.string("src"), !src.isEmpty else { throw ModuleError("src (or content) is required") }
         if args.bool("remote_src") {
-            if preserve { throw ModuleError("mode=preserve is not supported with remote_src") }
             let src = try RemotePath.expandUser(src, context)
             copy.source = .remote(src)
             copy.directoryMode = directoryMode
+            copy.preserveRemoteMode = preserve
             copy.basename = (src as NSString).lastPathComponent
             copy.displaySource = src
             return try copy.run(context)

@@ -29,6 +29,8 @@ struct SingleFileCopy {
     var expectedChecksum: String?
     /// Mode of directories created by a remote directory copy.
     var directoryMode: FileMode?
+    /// `mode: preserve` with a host source: the source's mode.
+    var preserveRemoteMode = false
 
     func run(_ context: ModuleContext) throws -> ModuleResult {
         let dirHint = dest.hasSuffix("/")
@@ -50,6 +52,7 @@ struct SingleFileCopy {
         script += RemoteFile.probe(destPath, follow: follow, checksum: "sha1", content: context.diffMode, realPath: follow)
         paths.append(destPath)
         let read = RemoteFile.parse(try RemoteFile.run(script, context, what: "reading \(destPath)").stdout, paths: paths)
+        var attributes = attributes
         let ids = try attributes.resolve(read)
         guard var destState = read.states.last else { throw ModuleError("could not read \(destPath)") }
 
@@ -73,6 +76,7 @@ struct SingleFileCopy {
             }
             guard let sum = s.checksum else { throw ModuleError("Source \(src) not readable") }
             sourceChecksum = sum
+            if preserveRemoteMode { attributes.mode = .numeric(info.mode) }
         }
         if let expected = expectedChecksum, expected != sourceChecksum {
             throw ModuleError("Copied file does not match the expected checksum. Transfer failed.", ["checksum": .string(sourceChecksum), "expected_checksum": .string(expected)])
