@@ -84,6 +84,7 @@ public enum CopyModule: Module {
                                      attributes: attributes, directoryMode: directoryMode)
             tree.preserveMode = preserve
             tree.force = args.bool("force")
+            tree.localFollow = args.bool("local_follow")
             return try tree.run(context, displaySource: local)
         }
         guard let data = FileManager.default.contents(atPath: local) else { throw ModuleError("Could not read '\(local)' on the controller") }

@@ -13,35 +13,60 @@ struct DirectoryCopy {
     var directoryMode: FileMode?
     var preserveMode = false
     var force = true
+    var localFollow = true
 
     struct LocalEntry {
         var relative: String
         var isDirectory: Bool
         var mode: Int
         var path: String
+        /// Set for a symlink copied as a symlink (not followed, dangling, or circular).
+        var linkTarget: String? = nil
     }
 
-    /// Controller files below the root, parents before children; symlinks are followed.
+    /// Controller entries below the root, parents before children. With `localFollow` symlinks
+    /// are followed except dangling ones and links to a directory enclosing them (copied as links,
+    /// as Ansible does to break cycles); without it every symlink is copied as a symlink.
     func localEntries() throws -> [LocalEntry] {
-        guard let walker = FileManager.default.enumerator(atPath: localRoot) else {
-            throw ModuleError("Could not find or access '\(localRoot)'")
-        }
+        var rootStat = stat()
+        guard stat(localRoot, &rootStat) == 0 else { throw ModuleError("Could not find or access '\(localRoot)'") }
+        func key(_ st: stat) -> String { "\(st.st_dev):\(st.st_ino)" }
         var out: [LocalEntry] = []
-        while let rel = walker.nextObject() as? String {
-            let full = (localRoot as NSString).appendingPathComponent(rel)
-            var st = stat()
-            guard stat(full, &st) == 0 else { continue }
-            let isDir = (st.st_mode & S_IFMT) == S_IFDIR
-            out.append(LocalEntry(relative: rel, isDirectory: isDir, mode: Int(st.st_mode & 0o7777), path: full))
+        func walk(_ dir: String, _ rel: String, _ enclosing: Set<String>) throws {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            for name in names.sorted() {
+                let full = (dir as NSString).appendingPathComponent(name)
+                let relative = rel.isEmpty ? name : rel + "/" + name
+                var lst = stat(), st = stat()
+                guard lstat(full, &lst) == 0 else { continue }
+                let resolves = stat(full, &st) == 0
+                let kind = resolves ? st.st_mode & S_IFMT : 0
+                if (lst.st_mode & S_IFMT) == S_IFLNK {
+                    let circular = kind == S_IFDIR && enclosing.contains(key(st))
+                    if !localFollow || !(kind == S_IFDIR || kind == S_IFREG) || circular {
+                        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? ""
+                        out.append(LocalEntry(relative: relative, isDirectory: false, mode: 0o777, path: full, linkTarget: target))
+                        continue
+                    }
+                }
+                if kind == S_IFDIR {
+                    out.append(LocalEntry(relative: relative, isDirectory: true, mode: Int(st.st_mode & 0o7777), path: full))
+                    try walk(full, relative, enclosing.union([key(st)]))
+                } else if kind == S_IFREG {
+                    out.append(LocalEntry(relative: relative, isDirectory: false, mode: Int(st.st_mode & 0o7777), path: full))
+                }
+            }
         }
-        return out.sorted { $0.relative < $1.relative }
+        try walk(localRoot, "", [key(rootStat)])
+        return out
     }
 
     func run(_ context: ModuleContext, displaySource: String) throws -> ModuleResult {
         let entries = try localEntries()
         let root = shellQuote(dest)
         var script = attributes.lookupScript + RemoteFile.probe(dest) + RemoteFile.listing(dest)
-        script += "if [ -d \(root) ]; then sp_sumall sha1 \(root) 2>/dev/null | sed 's/^/#F /'; fi\ntrue\n"
+        script += "if [ -d \(root) ]; then sp_sumall sha1 \(root) 2>/dev/null | sed 's/^/#F /'; fi\n"
+        script += "if [ -d \(root) ]; then find \(root) -mindepth 1 -type l -exec sh -c 'for f; do printf \"#L %s\\t%s\\n\" \"$f\" \"$(readlink -- \"$f\")\"; done' sh {} + 2>/dev/null; fi\ntrue\n"
         let read = RemoteFile.parse(try RemoteFile.run(script, context, what: "reading \(dest)").stdout, paths: [dest])
         let ids = try attributes.resolve(read)
         guard let rootState = read.states.first else { throw ModuleError("could not read \(dest)") }
@@ -49,6 +74,11 @@ struct DirectoryCopy {
 
         var remote: [String: FileInfo] = [:]
         for info in RemoteFile.parseListing(read.lines) { remote[info.name] = info }
+        var links: [String: String] = [:]
+        for line in read.lines where line.hasPrefix("#L ") {
+            let parts = line.dropFirst(3).split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            if parts.count == 2 { links[parts[0]] = parts[1] }
+        }
         var sums: [String: String] = [:]
         for line in read.lines where line.hasPrefix("#F ") {
             // "HASH  PATH" as sha1sum prints it
@@ -78,6 +108,13 @@ struct DirectoryCopy {
         for e in entries {
             let target = (dest as NSString).appendingPathComponent(e.relative)
             let existing = remote[target]
+            if let linkTarget = e.linkTarget {
+                if existing?.kind == .link && links[target] == linkTarget { continue }
+                let t = shellQuote(target)
+                if existing?.kind == .directory { mkdirs += "rmdir -- \(t) || exit 1\n" } else if existing != nil { mkdirs += "rm -f -- \(t) || exit 1\n" }
+                mkdirs += "ln -s -- \(shellQuote(linkTarget)) \(t) || exit 1\n"
+                continue
+            }
             if e.isDirectory {
                 if let existing {
                     guard existing.kind == .directory else { throw ModuleError("Destination \(target) exists and is not a directory") }
