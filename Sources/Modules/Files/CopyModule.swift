@@ -35,7 +35,7 @@ public enum CopyModule: Module {
         .init("force", .bool, default: .bool(true), aliases: ["thirsty"]),
         .init("directory_mode", .raw),
         .init("remote_src", .bool, default: .bool(false)),
-        .init("local_follow", .bool, default: .bool(true)),
+        .init("local_follow", .bool),  // controller trees: default yes; host trees: links kept unless yes
         .init("follow", .bool, default: .bool(false)),
         .init("validate"),
         .init("checksum"),
@@ -69,6 +69,7 @@ public enum CopyModule: Module {
             copy.source = .remote(src)
             copy.directoryMode = directoryMode
             copy.preserveRemoteMode = preserve
+            copy.followRemoteLinks = args["local_follow"].flatMap(Arguments.boolean) == true
             copy.basename = (src as NSString).lastPathComponent
             copy.displaySource = src
             return try copy.run(context)
@@ -84,7 +85,7 @@ public enum CopyModule: Module {
                                      attributes: attributes, directoryMode: directoryMode)
             tree.preserveMode = preserve
             tree.force = args.bool("force")
-            tree.localFollow = args.bool("local_follow")
+            tree.localFollow = args["local_follow"].flatMap(Arguments.boolean) ?? true
             return try tree.run(context, displaySource: local)
         }
         guard let data = FileManager.default.contents(atPath: local) else { throw ModuleError("Could not read '\(local)' on the controller") }

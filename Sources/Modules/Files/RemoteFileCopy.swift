@@ -31,6 +31,8 @@ struct SingleFileCopy {
     var directoryMode: FileMode?
     /// `mode: preserve` with a host source: the source's mode.
     var preserveRemoteMode = false
+    /// A host directory source's symlinks are copied as what they point to (`local_follow: yes`).
+    var followRemoteLinks = false
 
     func run(_ context: ModuleContext) throws -> ModuleResult {
         let dirHint = dest.hasSuffix("/")
@@ -72,6 +74,7 @@ struct SingleFileCopy {
                 // A host directory: compared and copied as a tree (one more round trip).
                 var tree = RemoteDirectoryCopy(src: src, dest: dest, attributes: attributes, directoryMode: directoryMode)
                 tree.force = force
+                tree.followLinks = followRemoteLinks
                 return try tree.run(context)
             }
             guard let sum = s.checksum else { throw ModuleError("Source \(src) not readable") }

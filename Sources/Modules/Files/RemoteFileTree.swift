@@ -194,6 +194,7 @@ struct RemoteDirectoryCopy {
     var attributes: FileAttributes
     var directoryMode: FileMode?
     var force = true
+    var followLinks = false
 
     func run(_ context: ModuleContext) throws -> ModuleResult {
         let srcDir = src.count > 1 && src.hasSuffix("/") ? String(src.dropLast()) : src
@@ -239,7 +240,7 @@ struct RemoteDirectoryCopy {
         var change = ""
         if contentChanges {
             change += "mkdir -p -- \(r) || exit 1\n"
-            change += "cp -RPp\(force ? "" : "n") -- \(s)/. \(r)/ || exit 1\n"
+            change += "cp -R\(followLinks ? "L" : "P")p\(force ? "" : "n") -- \(s)/. \(r)/ || exit 1\n"
             // Fresh copies get the requested attributes everywhere below the root.
             if ids.uid != nil || ids.gid != nil {
                 change += "chown -R -h \((ids.uid.map(String.init) ?? "") + (ids.gid.map { ":\($0)" } ?? "")) -- \(r) || exit 1\n"
