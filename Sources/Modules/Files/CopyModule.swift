@@ -5,6 +5,14 @@ import Transport
 
 /// `copy`: puts a controller file, a directory tree, inline content or a host file at `dest`.
 public enum CopyModule: Module {
+    /// swiftplay has no Vault: an encrypted source that Ansible would decrypt fails with Ansible's
+    /// message for a missing vault secret, rather than copying ciphertext.
+    static func refuseVaultEncrypted(_ data: Data, path: String) throws {
+        if data.starts(with: Data("$ANSIBLE_VAULT;".utf8)) {
+            throw ModuleError("A vault password or secret must be specified to decrypt \(path)")
+        }
+    }
+
     public static let name = "copy"
     public static let documentation = """
     # copy
@@ -86,9 +94,11 @@ public enum CopyModule: Module {
             tree.preserveMode = preserve
             tree.force = args.bool("force")
             tree.localFollow = args["local_follow"].flatMap(Arguments.boolean) ?? true
+            tree.decrypt = args.bool("decrypt")
             return try tree.run(context, displaySource: local)
         }
         guard let data = FileManager.default.contents(atPath: local) else { throw ModuleError("Could not read '\(local)' on the controller") }
+        if args.bool("decrypt") { try refuseVaultEncrypted(data, path: local) }
         if preserve {
             var st = stat()
             if stat(local, &st) == 0 { copy.attributes.mode = .numeric(Int(st.st_mode & 0o7777)) }

@@ -14,6 +14,7 @@ struct DirectoryCopy {
     var preserveMode = false
     var force = true
     var localFollow = true
+    var decrypt = true
 
     struct LocalEntry {
         var relative: String
@@ -34,6 +35,7 @@ struct DirectoryCopy {
         var out: [LocalEntry] = []
         func walk(_ dir: String, _ rel: String, _ enclosing: Set<String>) throws {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            var subdirs: [(String, String, stat)] = []
             for name in names.sorted() {
                 let full = (dir as NSString).appendingPathComponent(name)
                 let relative = rel.isEmpty ? name : rel + "/" + name
@@ -50,11 +52,16 @@ struct DirectoryCopy {
                     }
                 }
                 if kind == S_IFDIR {
-                    out.append(LocalEntry(relative: relative, isDirectory: true, mode: Int(st.st_mode & 0o7777), path: full))
-                    try walk(full, relative, enclosing.union([key(st)]))
+                    subdirs.append((full, relative, st))
                 } else if kind == S_IFREG {
                     out.append(LocalEntry(relative: relative, isDirectory: false, mode: Int(st.st_mode & 0o7777), path: full))
                 }
+            }
+            // A directory's files come before its subdirectories (os.walk's order, which decides
+            // which file an error names first).
+            for (full, relative, st) in subdirs {
+                out.append(LocalEntry(relative: relative, isDirectory: true, mode: Int(st.st_mode & 0o7777), path: full))
+                try walk(full, relative, enclosing.union([key(st)]))
             }
         }
         try walk(localRoot, "", [key(rootStat)])
@@ -126,6 +133,7 @@ struct DirectoryCopy {
                 continue
             }
             let data = try Data(contentsOf: URL(fileURLWithPath: e.path))
+            if decrypt { try CopyModule.refuseVaultEncrypted(data, path: e.path) }
             if let existing, existing.kind == .directory { throw ModuleError("Destination \(target) is a directory") }
             let differs = existing == nil || (force && sums[target] != SHA1.hex(data))
             let modeSpec: FileMode? = preserveMode ? .numeric(e.mode) : attributes.mode
