@@ -206,7 +206,8 @@ struct RemoteDirectoryCopy {
 
     func run(_ context: ModuleContext) throws -> ModuleResult {
         let srcDir = src.count > 1 && src.hasSuffix("/") ? String(src.dropLast()) : src
-        let root = src.hasSuffix("/") ? dest : (dest as NSString).appendingPathComponent((srcDir as NSString).lastPathComponent)
+        let destDir = dest.count > 1 && dest.hasSuffix("/") ? String(dest.dropLast()) : dest
+        let root = src.hasSuffix("/") ? destDir : (destDir as NSString).appendingPathComponent((srcDir as NSString).lastPathComponent)
         let s = shellQuote(srcDir), r = shellQuote(root)
         var script = attributes.lookupScript + RemoteFile.probe(root)
         script += "(cd \(s) && sp_sumall sha1 .) 2>/dev/null | sed 's/^/#S /'\n"
