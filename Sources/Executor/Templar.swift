@@ -1,4 +1,5 @@
 import Foundation
+import DataLoader
 import Jinja
 import Playbook
 import Templating
@@ -36,6 +37,7 @@ final class Templar {
     func template(_ v: Value, _ scope: VariableSource) throws -> Value {
         switch v {
         case .string(let s): return try render(s, scope)
+        case .object(let o as UnsafeText): return .string(o.text)
         case .list(let l): return .list(try l.map { try template($0, scope) })
         case .tuple(let l): return .tuple(try l.map { try template($0, scope) })
         case .dict(let d):
