@@ -150,7 +150,7 @@ struct SingleFileCopy {
             let afterText: String
             if let data { afterText = FileResult.diffText(data) } else { afterText = "[remote source \(displaySource ?? "")]\n" }
             result.addDiff(before: FileResult.diffText(destState.content), after: afterText,
-                           beforeHeader: finalPath, afterHeader: displaySource ?? "dynamically generated")
+                           beforeHeader: finalPath, afterHeader: displaySource ?? finalPath)  // content: Ansible names dest
         }
         return result
     }
