@@ -77,6 +77,7 @@ struct SingleFileCopy {
                 tree.followLinks = followRemoteLinks
                 return try tree.run(context)
             }
+            guard info.kind == .file else { throw ModuleError("Cannot copy invalid source '\(src)': not a file") }
             guard let sum = s.checksum else { throw ModuleError("Source \(src) not readable") }
             sourceChecksum = sum
             if preserveRemoteMode { attributes.mode = .numeric(info.mode) }
