@@ -73,8 +73,8 @@ public final class DefaultCallback: Callback {
             }
             shown = shown.filter { !$0.key.hasPrefix("_swiftplay") }
             shown.removeValue(forKey: "failed")
-            if item != nil, let loopVar = shown["ansible_loop_var"]?.stringValue {
-                // The item is already in the line's label.
+            if item != nil, status != .failed, let loopVar = shown["ansible_loop_var"]?.stringValue {
+                // The item is already in the line's label (a failed item's result shows it all, as Ansible).
                 for k in [loopVar, "ansible_loop_var", "ansible_index_var", "ansible_loop"] { shown.removeValue(forKey: k) }
                 if let iv = result["ansible_index_var"]?.stringValue { shown.removeValue(forKey: iv) }
             }
@@ -98,6 +98,8 @@ public final class DefaultCallback: Callback {
 
     public func message(_ text: String) { out(text) }
 
+    public func stepAnswered(prompt: String) { out(banner(prompt.trimmingCharacters(in: .whitespaces))) }
+
     public func noHostsMatched() { out("skipping: no hosts matched") }
 
     public func recap(_ stats: [(String, HostStats)]) {
@@ -109,6 +111,20 @@ public final class DefaultCallback: Callback {
                  field("failed", s.failed), field("skipped", s.skipped), field("rescued", s.rescued),
                  field("ignored", s.ignored)].joined(separator: " ")
             out(line)
+        }
+        out("")
+    }
+
+    /// As ansible-playbook prints them: JSON with one-space indents, joined on one line.
+    public func customStats(perHost: [(String, OrderedDictionary<String, Value>)], run: OrderedDictionary<String, Value>?) {
+        func oneLine(_ d: OrderedDictionary<String, Value>) -> String {
+            JSONText.encode(.dict(d), indent: 1).replacingOccurrences(of: "\n", with: "")
+        }
+        out(banner("CUSTOM STATS:"))
+        for (host, data) in perHost { out("\t\(host): \(oneLine(data))") }
+        if let run {
+            out("")
+            out("\tRUN: \(oneLine(run))")
         }
         out("")
     }
