@@ -14,6 +14,7 @@ public enum CopyModule: Module {
     }
 
     public static let name = "copy"
+
     public static let documentation = """
     # copy
     Copies a file or directory from the controller (`src`, looked up in the role's `files/`), inline
@@ -27,6 +28,11 @@ public enum CopyModule: Module {
     - `remote_src`: `src` is on the host; a host directory is compared by checksums and copied
       with `cp -RPp` (one more round trip; files are not renamed into place one by one).
     - `content`: text written as the file (never logged). Mutually exclusive with `src`.
+    - `local_follow` (default yes): symlinks in a controller tree are copied as what they point to,
+      except dangling ones and links to an enclosing directory; `no` copies them all as links. For a
+      host tree, links are kept unless `local_follow: yes` is given.
+    - `decrypt`: Vault is not supported, so a Vault-encrypted `src` fails (as with no vault secret).
+    - `mode: preserve`: the source's mode (controller or host file).
     - `force` (default yes): replace a file whose content differs; `no` only creates missing files.
     - `backup`: keep a timestamped copy of the old file (`backup_file` is returned).
     - `validate`: command run on the temporary file (`%s`) before it replaces `dest`.

@@ -136,13 +136,6 @@ public enum FileResult {
         return v
     }
 
-    /// Appends a structured before/after diff (dictionaries), as the file module reports state changes.
-    public static func addDiff(_ result: inout ModuleResult, before: OrderedDictionary<String, Value>, after: OrderedDictionary<String, Value>) {
-        var list = result["diff"]?.listValue ?? []
-        list.append(.dict(["before": .dict(before), "after": .dict(after)]))
-        result["diff"] = .list(list)
-    }
-
     /// Ansible's default max_diff_size.
     public static let maxDiffSize = 104_448
 

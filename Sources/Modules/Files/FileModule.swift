@@ -22,8 +22,10 @@ public enum FileModule: Module {
     - `modification_time`, `access_time`: `preserve`, `now` or a time in `*_time_format`
       (default `%Y%m%d%H%M.%S`); `touch` defaults to `now`.
 
-    Returns path, state, mode, uid, gid, owner, group, size (and src for links); a diff of state and
-    attributes in diff mode.
+    Returns path, state, mode, uid, gid, owner, group, size (and src for links), and always a `diff`
+    dictionary of state and attributes (with `path_content` when removing a directory). Without
+    `src` an existing link or hard link keeps its target. In check mode an unknown owner or group
+    is a warning, not a failure.
     """
     public static let spec = ArgumentSpec([
         .init("path", .path, required: true, aliases: ["dest", "name"]),
