@@ -49,7 +49,13 @@ extension TaskRunner {
         }
         let validated = try module.spec.validate(args, module: module.name)
         let context = try moduleContext(scope)
-        var result = try module.run(validated, context).values
+        var result: Vars
+        do {
+            result = try module.run(validated, context).values
+        } catch let e as ModuleError {
+            // A module failure is a result like any other, with the module's extra return values.
+            result = ModuleResult.failed(e.message, e.values).values
+        }
         try play.applyRuntimeResult(&result, host: host)
         if let facts = result["ansible_facts"]?.dictValue {
             applyFacts(facts, cacheable: validated.bool("cacheable"), module: module.name)

@@ -1,5 +1,6 @@
 import DataLoader
 import Foundation
+import DataLoader
 import Jinja
 import Playbook
 import Templating
@@ -84,7 +85,7 @@ final class Templar {
     func conditional(_ v: Value, _ scope: VariableSource) throws -> Bool {
         switch v {
         case .bool(let b): return b
-        case .none: return false
+        case .none: return true  // an empty condition (`when:` or a blank `that:` item) holds, as in Ansible
         case .int, .double: return v.truthy
         case .string(var s):
             s = s.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -42,6 +42,10 @@ public final class DefaultCallback: Callback {
         let who = delegatedTo.map { "[\(host) -> \($0)]" } ?? "[\(host)]"
         var shown = result
         for k in ["_ansible_no_log", "_ansible_verbose_always", "_ansible_item_label", "_ansible_delegated_vars"] { shown.removeValue(forKey: k) }
+        // Module warnings print before the result line, which then leaves them out.
+        if let warnings = shown.removeValue(forKey: "warnings")?.listValue {
+            for w in warnings { warning(w.pythonStr) }
+        }
         let label = item.map { " => (item=\(labelText($0)))" } ?? ""
         // Module warnings show as [WARNING] lines before the result (except in an ok item's line).
         if status != .skipped && (item == nil || status == .failed), let warnings = shown["warnings"]?.listValue {
@@ -63,8 +67,9 @@ public final class DefaultCallback: Callback {
             text = item != nil ? "failed: \(who) (item=\(labelText(item!)))" : "fatal: \(who): FAILED!"; colorCode = "0;31"
         case .unreachable: text = "fatal: \(who): UNREACHABLE!"; colorCode = "1;31"
         }
-        if diff, let diffs = result["diff"]?.listValue {
-            for d in diffs { if let t = DiffText.render(d), !t.isEmpty { out(t) } }
+        // A module's diff is one dictionary (file) or a list of them (copy, template).
+        if diff, let d = result["diff"] {
+            for d in d.listValue ?? [d] { if let t = DiffText.render(d), !t.isEmpty { out(t) } }
         }
         let alwaysShow = status == .failed || status == .unreachable || verbose || verbosity >= 1
         if alwaysShow && !(status == .skipped && verbosity < 1) {

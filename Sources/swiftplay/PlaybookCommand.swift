@@ -76,7 +76,8 @@ struct PlaybookCommand: ParsableCommand {
         o.privateKey = privateKey ?? config.value("private_key_file")
         o.connection = connection
         o.timeout = timeout ?? config.value("timeout").flatMap { Int($0) } ?? 10
-        o.forceHandlers = forceHandlers || config.bool("force_handlers") == true
+        let forceEnv = env["ANSIBLE_FORCE_HANDLERS"].map { ["1", "true", "yes", "on"].contains($0.lowercased()) }
+        o.forceHandlers = forceHandlers || (forceEnv ?? config.bool("force_handlers") ?? false)
         let statsEnv = (env["SWIFTPLAY_SHOW_CUSTOM_STATS"] ?? env["ANSIBLE_SHOW_CUSTOM_STATS"]).map { ["1", "true", "yes", "on"].contains($0.lowercased()) }
         o.showCustomStats = statsEnv ?? config.bool("show_custom_stats") ?? false
         let hkcEnv = (env["SWIFTPLAY_HOST_KEY_CHECKING"] ?? env["ANSIBLE_HOST_KEY_CHECKING"]).map { ["1", "true", "yes", "on"].contains($0.lowercased()) }
