@@ -59,7 +59,7 @@ extension PlayRunner {
 
     /// Runs one task on the given hosts (in parallel, or once for run_once) and applies the outcome.
     func runTask(_ task: Task, hosts: [String], rescuable: Bool = false) throws {
-        guard runner.tagFilter.shouldRun(task.tags) else { return }
+        guard runner.tagFilter.shouldRun(evaluatedTags(task, host: hosts.first)) else { return }
         if let start = runner.startAtTaskPending {
             guard task.name == start || task.displayName == start else { return }
             runner.startAtTaskPending = nil

@@ -36,6 +36,9 @@ extension TaskRunner {
             throw ExecutionError("couldn't resolve module/action '\(task.action)'", task: task, host: host)
         }
         var args = try templateArgs(scope)
+        for name in module.expressionArgs {
+            if case .list(let raw)? = task.args[name] { args[name] = .list(raw) }
+        }
         if module.freeForm == false, let raw = args.removeValue(forKey: "_raw_params"), raw.pythonStr.isEmpty == false {
             throw ModuleError("this module does not take free-form arguments: '\(raw.pythonStr)'")
         }

@@ -152,8 +152,10 @@ final class TaskRunner {
             throw error
         }
         // The label is templated per item; the other loop_control keys once.
-        var control = try templar.template(.dict(task.loopControl.filter { $0.key != "label" }), scope).dictValue ?? [:]
+        // break_when is a condition, evaluated after each item.
+        var control = try templar.template(.dict(task.loopControl.filter { $0.key != "label" && $0.key != "break_when" }), scope).dictValue ?? [:]
         control["label"] = task.loopControl["label"]
+        let breakWhen = task.loopControl["break_when"].map { $0.listValue ?? [$0] } ?? []
         let loopVar = control["loop_var"]?.pythonStr ?? "item"
         let indexVar = control["index_var"]?.stringValue
         let extended = control["extended"]?.truthy ?? false
@@ -166,12 +168,16 @@ final class TaskRunner {
             var extra: Vars = [loopVar: item, "ansible_loop_var": .string(loopVar)]
             if let indexVar { extra[indexVar] = .int(i) }
             if extended {
-                extra["ansible_loop"] = .dict([
+                var loopInfo: Vars = [
                     "index": .int(i + 1), "index0": .int(i), "revindex": .int(items.count - i), "revindex0": .int(items.count - i - 1),
                     "first": .bool(i == 0), "last": .bool(i == items.count - 1), "length": .int(items.count),
-                    "allitems": .list(items), "previtem": i > 0 ? items[i - 1] : .undefined(Undefined(name: "previtem")),
-                    "nextitem": i + 1 < items.count ? items[i + 1] : .undefined(Undefined(name: "nextitem")),
-                ])
+                ]
+                // extended_allitems: false leaves the (possibly large) item list out.
+                if control["extended_allitems"]?.truthy ?? true { loopInfo["allitems"] = .list(items) }
+                // The first item has no previtem and the last no nextitem: the keys are absent.
+                if i > 0 { loopInfo["previtem"] = items[i - 1] }
+                if i + 1 < items.count { loopInfo["nextitem"] = items[i + 1] }
+                extra["ansible_loop"] = .dict(loopInfo)
             }
             if let indexVar { extra["ansible_index_var"] = .string(indexVar) }
             let itemScope = scope.adding(extra)
@@ -194,12 +200,16 @@ final class TaskRunner {
                 r[loopVar] = item
                 r["ansible_loop_var"] = .string(loopVar)
                 if let indexVar { r[indexVar] = .int(i); r["ansible_index_var"] = .string(indexVar) }
+                if let loopInfo = extra["ansible_loop"] { r["ansible_loop"] = loopInfo }
                 if r["failed"]?.truthy == true { anyFailed = true }
                 if r["changed"]?.truthy == true { anyChanged = true }
                 let status: ResultStatus = r["failed"]?.truthy == true ? .failed : (r["skipped"]?.truthy == true ? .skipped : (r["changed"]?.truthy == true ? .changed : .ok))
                 report(r, item: label, status: status, ignored: false)
             }
             results.append(.dict(r))
+            if !breakWhen.isEmpty {
+                if try breakWhen.allSatisfy({ try templar.conditional($0, itemScope) }) { break }
+            }
         }
         var agg: Vars = ["changed": .bool(anyChanged), "msg": "All items completed", "results": .list(results)]
         if anyFailed {

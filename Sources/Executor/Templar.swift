@@ -9,6 +9,9 @@ final class Templar {
     let env: Environment
     static let omitToken = "__omit_place_holder__" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
 
+    /// Where templating warnings go (the run's callback).
+    var warn: (String) -> Void = { _ in }
+
     init(context: TemplatingContext) {
         var options = EnvironmentOptions()
         options.trimBlocks = true
@@ -86,6 +89,9 @@ final class Templar {
         case .none: return false
         case .int, .double: return v.truthy
         case .string(var s):
+            if Templar.hasDelimiters(s) {
+                warn("conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: \(s)")
+            }
             s = s.trimmingCharacters(in: .whitespacesAndNewlines)
             if s.isEmpty { return true }
             if s.hasPrefix("{{") && s.hasSuffix("}}") && !s.dropFirst(2).contains("{{") {

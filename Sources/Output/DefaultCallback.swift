@@ -68,10 +68,10 @@ public final class DefaultCallback: Callback {
             }
             shown = shown.filter { !$0.key.hasPrefix("_swiftplay") }
             shown.removeValue(forKey: "failed")
-            if item != nil, let loopVar = shown["ansible_loop_var"]?.stringValue {
-                // The item is already in the line's label.
-                for k in [loopVar, "ansible_loop_var", "ansible_index_var", "ansible_loop"] { shown.removeValue(forKey: k) }
-                if let iv = result["ansible_index_var"]?.stringValue { shown.removeValue(forKey: iv) }
+            // Modules that show only some keys (debug's msg) drop the rest, loop variables included.
+            if status == .ok || status == .changed, let kept = result["_swiftplay_keep"]?.listValue {
+                let names = Set(kept.map(\.pythonStr))
+                shown = shown.filter { names.contains($0.key) }
             }
             text += " => "
             text += JSONText.encode(.dict(shown), indent: indent)
@@ -87,8 +87,15 @@ public final class DefaultCallback: Callback {
 
     public func hostDone(host: String, status: ResultStatus, result: OrderedDictionary<String, Value>, ignored: Bool) {}
 
+    var shownWarnings = Set<String>()
+
+    /// Warnings go to stderr, wrapped at 79 columns and each shown once, as ansible-playbook shows them.
     public func warning(_ message: String) {
-        out(paint("[WARNING]: \(message)", "1;35"))
+        let text = TextWrap.wrap("[WARNING]: \(message)", width: 79).joined(separator: "\n")
+        lock.lock()
+        defer { lock.unlock() }
+        guard shownWarnings.insert(text).inserted else { return }
+        FileHandle.standardError.write(Data((paint(text, "1;35") + "\n").utf8))
     }
 
     public func message(_ text: String) { out(text) }
