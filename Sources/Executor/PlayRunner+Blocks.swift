@@ -38,12 +38,19 @@ extension PlayRunner {
             try runNodes(block.rescue, hosts: failed, rescuable: rescuable)
         }
         if !block.always.isEmpty {
-            // `always` runs on hosts that failed in the block too; they stay failed afterwards.
+            // `always` runs on hosts that failed in the block too, even after any_errors_fatal;
+            // they stay failed afterwards unless the always section cleared host errors.
+            let pausedFatal = stopPlay && fatalStop
+            if pausedFatal { stopPlay = false }
             let stillFailed = hosts.filter { runner.state($0).failed && !runner.state($0).unreachable }
-            for h in stillFailed { runner.state(h).failed = false }
+            for h in stillFailed {
+                runner.state(h).failed = false
+                runner.state(h).errorsCleared = false
+            }
             let alwaysHosts = hosts.filter { !runner.state($0).unreachable && !runner.state($0).ended }
             try runNodes(block.always, hosts: alwaysHosts, rescuable: rescuable)
-            for h in stillFailed { runner.state(h).failed = true }
+            for h in stillFailed where !runner.state(h).errorsCleared { runner.state(h).failed = true }
+            if pausedFatal && fatalStop { stopPlay = true }
         }
     }
 
@@ -65,22 +72,28 @@ extension PlayRunner {
             runner.startAtTaskPending = nil
         }
         let isMeta = shortActionName(task.action) == "meta"
-        if isMeta && (task.args["_raw_params"]?.stringValue == "flush_handlers") {
-            // ansible-playbook shows a flush_handlers banner once per host.
-            for _ in hosts { callback.taskStart(name: "meta", isHandler: false, path: nil) }
-        } else if !isMeta {
+        let path = "\(task.mark.file):\(task.mark.line)"
+        if !isMeta {
             let banner = try taskBanner(task, host: hosts.first)
-            callback.taskStart(name: banner, isHandler: task.isHandler, path: "\(task.mark.file):\(task.mark.line)")
+            callback.taskStart(name: banner, isHandler: task.isHandler, path: path)
         }
         let runOnce = try task.inherited.runOnce.map { try runner.templar.conditional($0, scope(host: hosts.first, task: task)) } ?? false
-        let targets = runOnce ? Array(hosts.prefix(1)) : hosts
+        let targets = runOnce || (isMeta && !TaskRunner.perHostMeta(task)) ? Array(hosts.prefix(1)) : hosts
         var outcomes: [String: TaskOutcome] = [:]
-        let outcomesLock = NSLock()
-        try parallel(targets) { host in
-            let outcome = try TaskRunner(play: self, task: task, host: host).run()
-            outcomesLock.lock()
-            outcomes[host] = outcome
-            outcomesLock.unlock()
+        if isMeta {
+            // Meta tasks run host after host, each run under its own banner, as ansible-playbook shows them.
+            for host in targets {
+                callback.taskStart(name: try taskBanner(task, host: host), isHandler: task.isHandler, path: path)
+                outcomes[host] = try TaskRunner(play: self, task: task, host: host).run()
+            }
+        } else {
+            let outcomesLock = NSLock()
+            try parallel(targets) { host in
+                let outcome = try TaskRunner(play: self, task: task, host: host).run()
+                outcomesLock.lock()
+                outcomes[host] = outcome
+                outcomesLock.unlock()
+            }
         }
         if runOnce, let first = targets.first, let outcome = outcomes[first] {
             // run_once: the result (and registered variable) applies to every host of the batch.
@@ -108,6 +121,7 @@ extension PlayRunner {
         if fatal && !rescuable && targets.contains(where: { runner.state($0).failed }) {
             for h in batch where runner.state(h).active { runner.state(h).failed = true }
             stopPlay = true
+            fatalStop = true
         }
         if let pct = play.maxFailPercentage {
             let failedCount = batch.filter { runner.state($0).failed || runner.state($0).unreachable }.count

@@ -20,6 +20,9 @@ final class PlayRunner {
     /// Handler tasks in order, with their (templated) names and listen topics.
     var handlers: [Task] = []
     var stopPlay = false
+    /// The play stops because of any_errors_fatal: `always` sections still run, and
+    /// meta: clear_host_errors lets the play go on.
+    var fatalStop = false
 
     init(runner: PlaybookRunner, play: Play) {
         self.runner = runner

@@ -64,8 +64,9 @@ public final class PlaybookRunner {
                 continue
             }
             if options.verbosity >= 2 {
-                callback.message("\nPLAYBOOK: \((path as NSString).lastPathComponent) \(String(repeating: "*", count: 60))")
-                callback.message("\(plays.count) plays in \(path)")
+                let banner = "PLAYBOOK: \((path as NSString).lastPathComponent)"
+                callback.message("\n\(banner) \(String(repeating: "*", count: max(3, 79 - banner.count)))")
+                callback.message("\(plays.count) plays in \(given)")
             }
             for play in plays {
                 let keepGoing = try PlayRunner(runner: self, play: play).run()

@@ -47,7 +47,6 @@ extension TaskRunner {
         var result = try module.run(validated, context).values
         if let facts = result["ansible_facts"]?.dictValue {
             applyFacts(facts, cacheable: validated.bool("cacheable"), module: module.name)
-            if module.name == "set_fact" { result.removeValue(forKey: "ansible_facts") }
         }
         return (result, [])
     }
@@ -212,7 +211,12 @@ extension TaskRunner {
             for h in play.batch { runner.state(h).ended = true }
         case "end_host": state.ended = true
         case "clear_facts": state.facts = [:]
-        case "clear_host_errors": for h in play.batch { runner.state(h).failed = false }
+        case "clear_host_errors":
+            for h in play.batch {
+                runner.state(h).failed = false
+                runner.state(h).errorsCleared = true
+            }
+            if play.fatalStop { play.fatalStop = false; play.stopPlay = false }
         case "reset_connection": runner.connections.reset(host)
         default: throw ModuleError("invalid meta action requested: \(what)")
         }

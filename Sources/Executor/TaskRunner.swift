@@ -127,6 +127,7 @@ final class TaskRunner {
     // MARK: loops
 
     func runLoopOrOnce(_ scope: VarScope) throws -> TaskOutcome {
+        if shortActionName(task.action) == "meta" { return try runMeta(scope) }
         guard let loop = task.loop else {
             if let skip = try conditionFailed(scope) {
                 let r: Vars = ["changed": false, "skipped": true, "skip_reason": "Conditional result was False", "false_condition": skip]
@@ -220,12 +221,17 @@ final class TaskRunner {
             agg["skipped"] = true
             agg["msg"] = "All items skipped"
         }
-        if allSkipped || items.isEmpty {
+        if items.isEmpty {
+            agg["skipped"] = true
+            agg["skipped_reason"] = "No items in the list"
             report(["changed": false, "skipped_reason": "No items in the list"], item: nil, status: .skipped, ignored: false)
-            if items.isEmpty { agg["skipped"] = true; agg["skipped_reason"] = "No items in the list" }
+        } else if allSkipped {
+            // The item lines already showed each result.
+            report(agg.filter { $0.key != "results" }, item: nil, status: .skipped, ignored: false)
         } else if anyFailed {
+            // The failed item lines are the task's failure output; only the ignoring note follows.
             let ignored = try task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false
-            report(agg, item: nil, status: .failed, ignored: ignored)
+            if ignored { runner.callback.message("...ignoring") }
         }
         var outcome = TaskOutcome(result: agg)
         outcome.included = included

@@ -48,7 +48,8 @@ public final class DefaultCallback: Callback {
         switch status {
         case .ok: text = "ok: \(who)\(label)"; colorCode = "0;32"
         case .changed: text = "changed: \(who)\(label)"; colorCode = "0;33"
-        case .skipped: text = "skipping: \(who)\(label)"; colorCode = "0;36"
+        // A skipped item's label is followed by a space, also before " => ".
+        case .skipped: text = "skipping: \(who)\(label)\(item == nil ? "" : " ")"; colorCode = "0;36"
         case .failed:
             text = item != nil ? "failed: \(who) (item=\(labelText(item!)))" : "fatal: \(who): FAILED!"; colorCode = "0;31"
         case .unreachable: text = "fatal: \(who): UNREACHABLE!"; colorCode = "1;31"
@@ -56,7 +57,8 @@ public final class DefaultCallback: Callback {
         if diff, let diffs = result["diff"]?.listValue {
             for d in diffs { if let t = DiffText.render(d), !t.isEmpty { out(t) } }
         }
-        let alwaysShow = status == .failed || status == .unreachable || verbose || verbosity >= 1
+        let override = result["_swiftplay_verbose_override"]?.truthy ?? false
+        let alwaysShow = status == .failed || status == .unreachable || (!override && (verbose || verbosity >= 1))
         if alwaysShow && !(status == .skipped && verbosity < 1) {
             shown.removeValue(forKey: "diff")
             if status == .skipped || (item != nil && !(status == .failed)) { shown.removeValue(forKey: "invocation") }
@@ -67,7 +69,9 @@ public final class DefaultCallback: Callback {
                 for k in hidden { shown.removeValue(forKey: k.pythonStr) }
             }
             shown = shown.filter { !$0.key.hasPrefix("_swiftplay") }
+            // Like ansible's clean copy of a result: the status is in the line already.
             shown.removeValue(forKey: "failed")
+            shown.removeValue(forKey: "skipped")
             // Modules that show only some keys (debug's msg) drop the rest, loop variables included.
             if status == .ok || status == .changed, let kept = result["_swiftplay_keep"]?.listValue {
                 let names = Set(kept.map(\.pythonStr))
@@ -76,8 +80,6 @@ public final class DefaultCallback: Callback {
             text += " => "
             text += JSONText.encode(.dict(shown), indent: indent)
         }
-        // ansible-playbook leaves a space after a skipped item's label.
-        if status == .skipped && item != nil && !alwaysShow { text += " " }
         out(paint(text, colorCode))
         if ignored { out(paint("...ignoring", "0;36")) }
     }
