@@ -30,7 +30,9 @@ final class ConnectionPool {
         case "local":
             connection = LocalConnection(host: host)
         case "ssh", "paramiko", "smart", "libssh", "ansible.builtin.ssh":
-            connection = try makeSSH(host: host, lookup: v)
+            // Options are read now (the task's variables); the session opens when first used.
+            let ssh = try makeSSHOptions(host: host, lookup: v)
+            connection = LazyConnection(host: host) { try SSHConnection(host: host, options: ssh) }
         default:
             throw TransportError.unreachable(host: host, message: "unsupported connection type '\(kind)' (swiftplay supports ssh and local)")
         }
