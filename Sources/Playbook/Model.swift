@@ -27,6 +27,8 @@ public struct Inherited {
     public var delegateTo: Value?
     public var runOnce: Value?
     public var anyErrorsFatal: Value?
+    /// Handlers a block notifies for its tasks.
+    public var notify: [String] = []
     public var role: RoleInstance?
     public init() {}
 }

@@ -91,6 +91,7 @@ extension PlaybookLoader {
             case "diff": scope.diff = v
             case "delegate_to": scope.delegateTo = v
             case "run_once": scope.runOnce = v
+            case "notify": scope.notify = v.listValue?.map(\.pythonStr) ?? (v.isNone ? [] : [v.pythonStr])
             case "any_errors_fatal": scope.anyErrorsFatal = v
             default: break
             }
@@ -176,6 +177,8 @@ extension PlaybookLoader {
         }
 
         let task = Task(action: action, args: args, mark: node.mark, inherited: scope)
+        // A block's notify applies to its tasks unless they name their own handlers.
+        task.notify = scope.notify
         task.isHandler = handler
         for e in entries {
             task.keywords.insert(e.key)
