@@ -139,10 +139,9 @@ extension TaskRunner {
                 default: break
                 }
             }
-        } else {
-            // Without apply, the include's tags do not pass to the tasks it includes.
-            inherited.tags = []
         }
+        // Without apply, the include's own tags (task.ownTags) do not pass to the tasks it
+        // includes; those of its play and blocks (inherited.tags) do.
         inherited.when = []
         if action == "include_role" || action == "import_role" {
             guard let name = args["name"]?.pythonStr else { throw ModuleError("include_role needs a name") }
