@@ -66,7 +66,8 @@ extension PlayRunner {
 
     /// Runs one task on the given hosts (in parallel, or once for run_once) and applies the outcome.
     func runTask(_ task: Task, hosts: [String], rescuable: Bool = false) throws {
-        guard runner.tagFilter.shouldRun(evaluatedTags(task, host: hosts.first)) else { return }
+        // Notified handlers run whatever the tag selection.
+        guard task.isHandler || runner.tagFilter.shouldRun(evaluatedTags(task, host: hosts.first)) else { return }
         if let start = runner.startAtTaskPending {
             guard task.name == start || task.displayName == start else { return }
             runner.startAtTaskPending = nil
@@ -191,7 +192,7 @@ extension PlayRunner {
             let id = ObjectIdentifier(handler)
             let targets = hosts.filter { h in
                 let s = runner.state(h)
-                return s.notified.contains(id) && (s.active || (options.forceHandlers || play.forceHandlers == true) && !s.unreachable)
+                return s.notified.contains(id) && (s.active || (play.forceHandlers ?? options.forceHandlers) && !s.unreachable)
             }
             for h in hosts { runner.state(h).notified.removeAll { $0 == id && targets.contains(h) } }
             if targets.isEmpty { continue }

@@ -78,7 +78,8 @@ struct PlaybookCommand: ParsableCommand {
         o.privateKey = privateKey ?? config.value("private_key_file")
         o.connection = connection
         o.timeout = timeout ?? config.value("timeout").flatMap { Int($0) } ?? 10
-        o.forceHandlers = forceHandlers || config.bool("force_handlers") == true
+        let forceHandlersEnv = env["ANSIBLE_FORCE_HANDLERS"].map { ["1", "true", "yes", "on", "y", "t"].contains($0.lowercased()) }
+        o.forceHandlers = forceHandlers || (forceHandlersEnv ?? config.bool("force_handlers") ?? false)
         let hkcEnv = (env["SWIFTPLAY_HOST_KEY_CHECKING"] ?? env["ANSIBLE_HOST_KEY_CHECKING"]).map { ["1", "true", "yes", "on"].contains($0.lowercased()) }
         o.hostKeyChecking = hkcEnv ?? config.bool("host_key_checking") ?? true
         o.rolesPath = config.paths("roles_path") + (env["ANSIBLE_ROLES_PATH"].map { $0.split(separator: ":").map(String.init) } ?? [])
