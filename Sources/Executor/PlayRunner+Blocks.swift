@@ -199,24 +199,4 @@ extension PlayRunner {
             try runTask(handler, hosts: targets)
         }
     }
-
-    /// Marks the handlers a changed task notifies, by name (also "role : name") or listen topic.
-    func notify(_ names: [String], host: String, task: Task) throws {
-        let s = runner.state(host)
-        for raw in names {
-            let name = Templar.hasDelimiters(raw) ? try runner.templar.render(raw, scope(host: host, task: task)).pythonStr : raw
-            var found = false
-            for h in handlers {
-                let hname = h.name ?? ""
-                let roleName = h.role.map { "\($0.name) : \(hname)" }
-                if hname == name || roleName == name || h.listen.contains(name) {
-                    s.notify(ObjectIdentifier(h))
-                    found = true
-                }
-            }
-            if !found {
-                throw ExecutionError("The requested handler '\(name)' was not found in either the main handlers list nor in the listening handlers list", task: task, host: host)
-            }
-        }
-    }
 }

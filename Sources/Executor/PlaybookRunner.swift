@@ -48,6 +48,7 @@ public final class PlaybookRunner {
         var loaded: [(given: String, path: String, plays: [Play])] = []
         for given in playbooks {
             let resolved = try loader.resolvePlaybook(given, relativeTo: FileManager.default.currentDirectoryPath, mark: nil)
+            loader.playbookBaseDir = (resolved as NSString).deletingLastPathComponent
             let plays = try loader.loadPlaybook(resolved)
             try Validation.check(plays)
             loaded.append((given, resolved, plays))
@@ -59,6 +60,7 @@ public final class PlaybookRunner {
         for w in inventory.warnings { callback.warning(w) }
         for (given, path, plays) in loaded {
             playbookDir = (path as NSString).deletingLastPathComponent
+            loader.playbookBaseDir = playbookDir
             if options.listHosts || options.listTasks || options.listTags {
                 try Listing(runner: self).list(path: given, plays: plays)
                 continue

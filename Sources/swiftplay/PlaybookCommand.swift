@@ -80,6 +80,8 @@ struct PlaybookCommand: ParsableCommand {
         o.timeout = timeout ?? config.value("timeout").flatMap { Int($0) } ?? 10
         let forceHandlersEnv = env["ANSIBLE_FORCE_HANDLERS"].map { ["1", "true", "yes", "on", "y", "t"].contains($0.lowercased()) }
         o.forceHandlers = forceHandlers || (forceHandlersEnv ?? config.bool("force_handlers") ?? false)
+        let missingHandlerEnv = env["ANSIBLE_ERROR_ON_MISSING_HANDLER"].map { ["1", "true", "yes", "on", "y", "t"].contains($0.lowercased()) }
+        o.errorOnMissingHandler = missingHandlerEnv ?? config.bool("error_on_missing_handler") ?? true
         let hkcEnv = (env["SWIFTPLAY_HOST_KEY_CHECKING"] ?? env["ANSIBLE_HOST_KEY_CHECKING"]).map { ["1", "true", "yes", "on"].contains($0.lowercased()) }
         o.hostKeyChecking = hkcEnv ?? config.bool("host_key_checking") ?? true
         o.rolesPath = config.paths("roles_path") + (env["ANSIBLE_ROLES_PATH"].map { $0.split(separator: ":").map(String.init) } ?? [])
