@@ -25,7 +25,8 @@ public struct SourceError: Error, CustomStringConvertible {
 
     public var description: String {
         guard let mark else { return message }
-        var out = "\(mark): \(message)"
+        // The message first (as ansible-playbook prints it), then where: file:line:column.
+        var out = "\(message)\n\nThe error appears to be in \(mark)"
         if let line = SourceError.line(mark.line, of: mark.file) {
             out += "\n\n    \(line)\n    \(String(repeating: " ", count: max(0, mark.column - 1)))^ here"
         }

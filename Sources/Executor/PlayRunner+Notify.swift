@@ -7,8 +7,14 @@ extension PlayRunner {
     /// last one defined with that name, also as "role : name") and every handler listening to it.
     func notify(_ names: [String], host: String, task: Task) throws {
         let s = runner.state(host)
+        var notifications: [String] = []
         for raw in names {
-            let name = Templar.hasDelimiters(raw) ? try runner.templar.render(raw, scope(host: host, task: task)).pythonStr : raw
+            // A template may give one name or a list of them.
+            guard Templar.hasDelimiters(raw) else { notifications.append(raw); continue }
+            let v = try runner.templar.render(raw, scope(host: host, task: task))
+            notifications += v.listValue?.map(\.pythonStr) ?? [v.pythonStr]
+        }
+        for name in notifications {
             let found = handlers(notifiedBy: name)
             if found.isEmpty {
                 let message = "The requested handler '\(name)' was not found in either the main handlers list nor in the listening handlers list"

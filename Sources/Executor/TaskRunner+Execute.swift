@@ -143,6 +143,9 @@ extension TaskRunner {
         // Without apply, the include's own tags (task.ownTags) do not pass to the tasks it
         // includes; those of its play and blocks (inherited.tags) do.
         inherited.when = []
+        // Roles statically imported by what is included now join the play too (handlers, vars).
+        let importedBefore = runner.loader.importedRoles.count
+        defer { runner.loader.importedRoles.dropFirst(importedBefore).forEach(play.registerIncludedRole) }
         if action == "include_role" || action == "import_role" {
             guard let name = args["name"]?.pythonStr else { throw ModuleError("include_role needs a name") }
             let role = try runner.loader.loadRole(
@@ -159,7 +162,13 @@ extension TaskRunner {
         for (k, v) in args where k != "_raw_params" && k != "file" { inherited.vars[k] = v }
         let dir = (task.mark.file as NSString).deletingLastPathComponent
         let path = try runner.loader.resolveTaskFile(file, dir: dir, role: task.role)
-        let nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
+        let nodes: [TaskNode]
+        do {
+            nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
+        } catch let e as SourceError where task.isHandler {
+            // What a handler includes must be valid handlers: an error there stops the run.
+            throw ExecutionError(e.description, task: task, host: host)
+        }
         return (["changed": false, "include": .string(file), "include_args": .dict(args)],
                 [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr)", file: path, item: loopItem(scope))])
     }

@@ -13,7 +13,8 @@ public final class PlaybookLoader {
     /// Directory of the playbook being loaded or run: the last place task files are looked for.
     public var playbookBaseDir: String?
     /// Roles imported statically while loading (handlers and vars belong to the play).
-    var importedRoles: [RoleInstance] = []
+    /// Roles brought in by import_role while loading (their handlers join the play's).
+    public internal(set) var importedRoles: [RoleInstance] = []
     /// Role instances of the current play, by identity (path + params) for de-duplication.
     var playRoles: [String: RoleInstance] = [:]
 
@@ -155,6 +156,8 @@ public final class PlaybookLoader {
             candidates.append(baseDir + "/roles/" + name)
             candidates += rolesPath.map { $0 + "/" + name }
             candidates.append(baseDir + "/" + name)
+            // From a role's task file, the playbook's roles are found too.
+            if let top = playbookBaseDir, top != baseDir { candidates += [top + "/roles/" + name, top + "/" + name] }
             // FQCN-style "ns.collection.role": the role in an installed (or playbook-adjacent)
             // collection, else a role of that last name.
             let parts = name.split(separator: ".").map(String.init)
