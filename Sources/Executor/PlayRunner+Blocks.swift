@@ -196,6 +196,10 @@ extension PlayRunner {
             }
             for h in hosts { runner.state(h).notified.removeAll { $0 == id && targets.contains(h) } }
             if targets.isEmpty { continue }
+            // Forced handlers run (with what they include) on hosts that had failed; those stay failed.
+            let forced = targets.filter { runner.state($0).failed }
+            for h in forced { runner.state(h).failed = false }
+            defer { for h in forced { runner.state(h).failed = true } }
             try runTask(handler, hosts: targets)
         }
     }
