@@ -167,7 +167,7 @@ extension TaskRunner {
             nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
         } catch let e as SourceError where task.isHandler {
             // What a handler includes must be valid handlers: an error there stops the run.
-            throw ExecutionError(e.description, task: task, host: host)
+            throw ExecutionError(e.report, task: task, host: host)
         }
         return (["changed": false, "include": .string(file), "include_args": .dict(args)],
                 [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr)", file: path, item: loopItem(scope))])
