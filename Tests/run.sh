@@ -49,6 +49,10 @@ fi
 
 stage swift-test swift test
 if [ -x Tests/engine-compat/run.sh ]; then stage engine-compat Tests/engine-compat/run.sh; fi
+# ansible-core's own integration targets, run with the debug build just made.
+if [ -x Tests/ansible-targets/run.sh ]; then
+    stage ansible-targets env SWIFTPLAY_BIN="$root/.build/debug/swiftplay" Tests/ansible-targets/run.sh
+fi
 # The README's main job on this machine itself (local connection, SysV service).
 if [ -x Tests/e2e/local.sh ]; then stage e2e-local Tests/e2e/local.sh; fi
 unset SWIFTPLAY_HOSTS_BASE_PORT SWIFTPLAY_HOSTS_DIR
@@ -64,7 +68,7 @@ t_skip=$(echo "$tests" | sed -nE 's/.* ([0-9]+) tests? skipped.*/\1/p')
 t_fail=$(echo "$tests" | sed -nE 's/.* ([0-9]+) failures?.*/\1/p')
 t_run=${t_run:-0}; t_skip=${t_skip:-0}; t_fail=${t_fail:-0}
 s_pass=0 s_fail=0
-for name in engine-compat e2e-local e2e; do
+for name in engine-compat ansible-targets e2e-local e2e; do
     line=$(grep -hE "[0-9]+ passed, [0-9]+ failed" "$logdir/$name.log" 2>/dev/null | tail -1)
     p=$(echo "$line" | sed -nE 's/.*([^0-9]|^)([0-9]+) passed.*/\2/p'); f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
     s_pass=$((s_pass + ${p:-0})); s_fail=$((s_fail + ${f:-0}))

@@ -30,7 +30,8 @@ public enum YAMLLoader {
     }
 
     public static func read(_ file: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        // Device files such as /dev/null are read through a file handle.
+        guard let data = FileManager.default.contents(atPath: file) ?? FileHandle(forReadingAtPath: file)?.readDataToEndOfFile() else {
             throw SourceError("could not read file '\(file)'", at: nil)
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -60,15 +61,16 @@ public enum YAMLLoader {
                     for e in merged where !entries.contains(where: { $0.key == e.key }) { entries.append(e) }
                     continue
                 }
-                let key: String
+                let typedKey: Value
                 switch k {
-                case .scalar(let ks): key = scalarValue(ks).pythonStr
+                case .scalar(let ks): typedKey = scalarValue(ks)
                 default: throw SourceError("mapping keys must be scalars", at: keyMark)
                 }
+                let key = typedKey.pythonStr
                 if let i = entries.firstIndex(where: { $0.key == key }) {
-                    entries[i] = YAMLEntry(key: key, keyMark: keyMark, value: value)  // last one wins, as PyYAML
+                    entries[i] = YAMLEntry(key: key, keyMark: keyMark, value: value, typedKey: typedKey)  // last one wins, as PyYAML
                 } else {
-                    entries.append(YAMLEntry(key: key, keyMark: keyMark, value: value))
+                    entries.append(YAMLEntry(key: key, keyMark: keyMark, value: value, typedKey: typedKey))
                 }
             }
             return .mapping(entries, mark(map.mark, file))

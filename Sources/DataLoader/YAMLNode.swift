@@ -55,9 +55,12 @@ public struct YAMLEntry {
     public var key: String
     public var keyMark: SourceMark
     public var value: YAMLNode
-    public init(key: String, keyMark: SourceMark, value: YAMLNode) {
+    /// The key as YAML typed it (`1234:` is an int), when it came from a document.
+    public var typedKey: Value?
+    public init(key: String, keyMark: SourceMark, value: YAMLNode, typedKey: Value? = nil) {
         self.key = key
         self.keyMark = keyMark
         self.value = value
+        self.typedKey = typedKey
     }
 }

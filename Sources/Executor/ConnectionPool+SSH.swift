@@ -3,8 +3,8 @@ import Modules
 import Transport
 
 extension ConnectionPool {
-    /// SSH connection options from Ansible's connection variables, the command line and the config.
-    func makeSSHOptions(host: String, lookup: (String) throws -> String?) throws -> SSHOptions {
+    /// SSH settings from Ansible's connection variables, the command line and the config.
+    func sshOptions(host: String, lookup: (String) throws -> String?) throws -> SSHOptions {
         var o = SSHOptions(host: try lookup("ansible_host") ?? lookup("ansible_ssh_host") ?? host)
         o.port = try (lookup("ansible_port") ?? lookup("ansible_ssh_port")).flatMap { Int($0) }
         o.user = try lookup("ansible_user") ?? lookup("ansible_ssh_user") ?? options.remoteUser

@@ -9,6 +9,8 @@ final class ConnectionPool {
     let options: RunOptions
     private var open: [String: Connection] = [:]
     private let lock = NSLock()
+    /// Set at -vvvv: every connection then reports each remote operation through it.
+    var trace: ((String) -> Void)?
 
     init(options: RunOptions) { self.options = options }
 
@@ -25,17 +27,17 @@ final class ConnectionPool {
         }
         let kind = try task?.inherited.connection.map { try templar.render($0.pythonStr, scope).pythonStr }
             ?? options.connection ?? v("ansible_connection") ?? "ssh"
-        let connection: Connection
+        var connection: Connection
         switch kind {
         case "local":
             connection = LocalConnection(host: host)
         case "ssh", "paramiko", "smart", "libssh", "ansible.builtin.ssh":
-            // Options are read now (the task's variables); the session opens when first used.
-            let ssh = try makeSSHOptions(host: host, lookup: v)
-            connection = LazyConnection(host: host) { try SSHConnection(host: host, options: ssh) }
+            let o = try sshOptions(host: host, lookup: v)
+            connection = DeferredConnection(host: host) { try SSHConnection(host: host, options: o) }
         default:
             throw TransportError.unreachable(host: host, message: "unsupported connection type '\(kind)' (swiftplay supports ssh and local)")
         }
+        if let trace { connection = TracedConnection(connection, log: trace) }
         lock.lock()
         open[key] = connection
         lock.unlock()

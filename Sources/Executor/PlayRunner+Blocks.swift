@@ -74,27 +74,34 @@ extension PlayRunner {
         }
         let isMeta = shortActionName(task.action) == "meta"
         let path = "\(task.mark.file):\(task.mark.line)"
+        // The free strategy asks per host ("... on HOST"), as ansible-playbook does.
+        if !isMeta && !confirmStep(task, host: play.strategy == "free" && hosts.count == 1 ? hosts[0] : nil) { return }
         if !isMeta {
             let banner = try taskBanner(task, host: hosts.first)
             callback.taskStart(name: banner, isHandler: task.isHandler, path: path)
         }
         let runOnce = try task.inherited.runOnce.map { try runner.templar.conditional($0, scope(host: hosts.first, task: task)) } ?? false
-        let targets = runOnce || (isMeta && !TaskRunner.perHostMeta(task)) ? Array(hosts.prefix(1)) : hosts
+        let short = shortActionName(task.action)
+        // add_host runs once for the play's hosts (Ansible bypasses the host loop); so do most meta actions.
+        let targets = runOnce || short == "add_host" || (isMeta && !TaskRunner.perHostMeta(task)) ? Array(hosts.prefix(1)) : hosts
         var outcomes: [String: TaskOutcome] = [:]
+        let outcomesLock = NSLock()
+        let body = { (host: String) throws in
+            let outcome = try TaskRunner(play: self, task: task, host: host).run()
+            outcomesLock.lock()
+            outcomes[host] = outcome
+            outcomesLock.unlock()
+        }
         if isMeta {
             // Meta tasks run host after host, each run under its own banner, as ansible-playbook shows them.
             for host in targets {
                 callback.taskStart(name: try taskBanner(task, host: host), isHandler: task.isHandler, path: path)
-                outcomes[host] = try TaskRunner(play: self, task: task, host: host).run()
+                try body(host)
             }
+        } else if PlayRunner.inventoryActions.contains(short) {
+            for host in targets { try body(host) }
         } else {
-            let outcomesLock = NSLock()
-            try parallel(targets) { host in
-                let outcome = try TaskRunner(play: self, task: task, host: host).run()
-                outcomesLock.lock()
-                outcomes[host] = outcome
-                outcomesLock.unlock()
-            }
+            try parallel(targets, body)
         }
         if runOnce, let first = targets.first, let outcome = outcomes[first] {
             // run_once: the result (and registered variable) applies to every host of the batch.
@@ -127,6 +134,28 @@ extension PlayRunner {
         if let pct = play.maxFailPercentage {
             let failedCount = batch.filter { runner.state($0).failed || runner.state($0).unreachable }.count
             if Double(failedCount) / Double(max(1, batch.count)) * 100 > pct { stopPlay = true }
+        }
+    }
+
+    /// --step: asks whether to run `task`, as ansible-playbook does: n (the default) skips it, y runs
+    /// it, c runs it and the rest without asking. Without a terminal every task runs.
+    func confirmStep(_ task: Task, host: String?) -> Bool {
+        guard runner.stepping else { return true }
+        guard let terminal = runner.terminal else {
+            runner.stepping = false
+            return true
+        }
+        let name = task.name ?? task.action
+        let what = (task.isHandler ? "HANDLER: " : "TASK: ") + (task.role.map { "\($0.name) : \(name)" } ?? name)
+        let prompt = "Perform task: \(what) " + (host.map { "on \($0) " } ?? "") + "(N)o/(y)es/(c)ontinue: "
+        let answer = (terminal.ask(prompt, echo: true) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        callback.stepAnswered(prompt: prompt)
+        switch answer {
+        case "y", "yes": return true
+        case "c", "continue":
+            runner.stepping = false
+            return true
+        default: return false
         }
     }
 

@@ -10,7 +10,7 @@ extension PlayRunner {
         let roles = allRoles()
         // Role defaults: every role of the play, then the task's own role on top.
         for r in roles { layers.append(r.defaults) }
-        if let r = task?.role { layers.append(r.defaults) }
+        for r in task?.role?.chain ?? [] { layers.append(r.defaults) }
         // Reading variables never creates host state (delegation targets are not play hosts).
         let state = host.flatMap { runner.existingState($0) }
         if let host { layers.append(inventoryVariables(host)) }
@@ -20,13 +20,14 @@ extension PlayRunner {
         layers.append(play.vars)
         layers.append(varsFilesLayer)
         for r in roles { layers.append(r.vars) }
-        if let r = task?.role { layers.append(r.vars) }
+        for r in task?.role?.chain ?? [] { layers.append(r.vars) }
         if let task { layers.append(task.vars) }
         if let state {
             layers.append(state.includedVars)
             layers.append(state.hostVars)
         }
-        if let r = task?.role { layers.append(r.params) }
+        for r in task?.role?.chain ?? [] { layers.append(r.params) }
+        if let task { layers.append(task.inherited.includeParams) }
         layers.append(options.extraVars)
         return VarScope(layers: layers, magic: magicVars(host: host, task: task), templar: runner.templar)
     }

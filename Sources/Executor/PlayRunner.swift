@@ -36,6 +36,8 @@ final class PlayRunner {
 
     /// Returns false when the run must stop (every host failed, as ansible-playbook does).
     func run() throws -> Bool {
+        // ansible-playbook asks vars_prompt questions before it looks at the hosts.
+        for (name, value) in try promptedVars() { varsFilesLayer[name] = value }
         let pattern = play.hosts.listValue?.map(\.pythonStr).joined(separator: ",") ?? play.hosts.pythonStr
         let patternText = try runner.templar.render(pattern, DictVariables(options.extraVars.reduce(into: [:]) { $0[$1.key] = $1.value })).pythonStr
         let selected = try runner.inventory.hosts(matching: patternText, limit: options.limit)
@@ -47,7 +49,6 @@ final class PlayRunner {
             return true
         }
         handlers = play.allHandlers.flatMap(\.allTasks)
-        for (name, value) in try promptedVars() { varsFilesLayer[name] = value }
         for batch in try batches() {
             self.batch = batch
             // Each serial batch is shown as its own play, as ansible-playbook does.
@@ -65,13 +66,38 @@ final class PlayRunner {
         return try runner.templar.render(name, scope(host: nil, task: nil)).pythonStr
     }
 
-    /// vars_prompt never blocks here: the default (or an extra var) is used, as in a non-interactive run.
+    /// vars_prompt: asks on the terminal (private answers without echo; an empty answer takes the
+    /// default); a variable given with -e is not asked. Without a terminal the default is used.
     func promptedVars() throws -> Vars {
         var out: Vars = [:]
         for p in play.varsPrompt where options.extraVars[p.name] == nil {
-            out[p.name] = p.defaultValue ?? .string("")
+            guard let terminal = runner.terminal else {
+                out[p.name] = p.defaultValue ?? .string("")
+                continue
+            }
+            let question = p.prompt + (p.defaultValue.map { " [\($0.pythonStr)]" } ?? "") + ": "
+            var answer = terminal.ask(question, echo: !p.isPrivate) ?? ""
+            while p.confirm && (terminal.ask("confirm " + question, echo: !p.isPrivate) ?? "") != answer {
+                terminal.write("***** VALUES ENTERED DO NOT MATCH ****\n")
+                answer = terminal.ask(question, echo: !p.isPrivate) ?? ""
+            }
+            out[p.name] = answer.isEmpty ? (p.defaultValue ?? .string("")) : .string(answer)
+            if let scheme = p.encrypt, let value = out[p.name] {
+                out[p.name] = try encryptPrompted(value, scheme: scheme, salt: p.salt, saltSize: p.saltSize)
+            }
         }
         return out
+    }
+
+    /// vars_prompt `encrypt`: the answer hashed as the password_hash filter hashes it.
+    func encryptPrompted(_ value: Value, scheme: String, salt: String?, saltSize: Int?) throws -> Value {
+        var vars: [String: Value] = ["value": value, "scheme": .string(scheme), "salt": salt.map(Value.string) ?? .none]
+        var expression = "value | password_hash(scheme, salt"
+        if let saltSize {
+            vars["size"] = .int(saltSize)
+            expression += ", salt_size=size"
+        }
+        return try runner.templar.evaluate(expression + ")", DictVariables(vars))
     }
 
     func batches() throws -> [[String]] {
@@ -156,8 +182,10 @@ final class PlayRunner {
             var loaded = false
             for c in candidates {
                 let name = try runner.templar.render(c.pythonStr, scope(host: host, task: nil)).pythonStr
-                let path = name.hasPrefix("/") ? name : play.baseDir + "/" + name
-                if FileManager.default.fileExists(atPath: path) {
+                // Like Ansible, a relative name is looked up in the play's vars/ folder first.
+                let vars = name.hasPrefix("vars/") ? [] : [play.baseDir + "/vars/" + name]
+                let paths = name.hasPrefix("/") || name.hasPrefix("~") ? [(name as NSString).expandingTildeInPath] : vars + [play.baseDir + "/" + name]
+                if let path = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
                     out.merge(try runner.loader.loadVars(file: path)) { $1 }
                     loaded = true
                     break

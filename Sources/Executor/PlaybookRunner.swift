@@ -31,6 +31,14 @@ public final class PlaybookRunner {
     var anyFailed = false
     /// --start-at-task: tasks are skipped until one with this name is reached.
     var startAtTaskPending: String?
+    /// --step: ask before each task until the user answers "continue" (or there is no terminal).
+    var stepping: Bool
+    /// set_stats data, shown after the recap with show_custom_stats.
+    let customStats = CustomStats()
+    /// Serialises add_host / group_by changes to the inventory.
+    let inventoryLock = NSLock()
+    /// The user's terminal, opened when a question must be asked (--step, vars_prompt).
+    lazy var terminal: Terminal? = Terminal.open()
 
     public init(options: RunOptions, inventory: Inventory, callback: Callback) {
         self.options = options
@@ -39,7 +47,9 @@ public final class PlaybookRunner {
         self.loader = PlaybookLoader(rolesPath: options.rolesPath, playbookPath: options.playbookPath)
         self.tagFilter = TagFilter(tags: options.tags, skipTags: options.skipTags)
         self.connections = ConnectionPool(options: options)
+        if options.verbosity >= 4 { connections.trace = { [callback] in callback.message($0) } }
         self.startAtTaskPending = options.startAtTask
+        self.stepping = options.step
         configureTemplating()
     }
 
@@ -76,8 +86,14 @@ public final class PlaybookRunner {
             }
         }
         if options.listHosts || options.listTasks || options.listTags { return .ok }
-        let order = inventoryOrder(Array(hostStates.keys))
+        // ansible-playbook's recap lists hosts sorted by name.
+        let order = hostStates.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
         callback.recap(order.compactMap { h in hostStates[h].map { (h, $0.stats) } })
+        if options.showCustomStats && !customStats.isEmpty {
+            let hosts = customStats.perHost.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+            callback.customStats(perHost: hosts.map { ($0, customStats.perHost[$0] ?? [:]) },
+                                 run: customStats.run.isEmpty ? nil : customStats.run)
+        }
         connections.closeAll()
         if anyUnreachable { return .unreachable }
         // meta: clear_host_errors forgives earlier failures (they stay in the recap).
@@ -98,11 +114,5 @@ public final class PlaybookRunner {
         statesLock.lock()
         defer { statesLock.unlock() }
         return hostStates[host]
-    }
-
-    func inventoryOrder(_ hosts: [String]) -> [String] {
-        let all = inventory.hosts(matching: "all")
-        let index = Dictionary(all.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        return hosts.sorted { (index[$0] ?? Int.max, $0) < (index[$1] ?? Int.max, $1) }
     }
 }

@@ -37,5 +37,9 @@ public struct RunOptions {
     public var json = false
     public var color = false
     public var factCachePath: String?
+    /// Print set_stats data after the recap (show_custom_stats).
+    public var showCustomStats = false
+    /// Show include_tasks / include_role results like any module's (the ad-hoc command does).
+    public var reportIncludes = false
     public init() {}
 }

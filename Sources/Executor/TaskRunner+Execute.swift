@@ -39,12 +39,18 @@ extension TaskRunner {
         for name in module.expressionArgs {
             if case .list(let raw)? = task.args[name] { args[name] = .list(raw) }
         }
+        // `module: "{{ a_dict }}"`: a whole template that renders to a mapping gives the arguments.
+        if module.freeForm == false, case .dict(let d)? = args["_raw_params"] {
+            args.removeValue(forKey: "_raw_params")
+            args.merge(d) { old, _ in old }
+        }
         if module.freeForm == false, let raw = args.removeValue(forKey: "_raw_params"), raw.pythonStr.isEmpty == false {
             throw ModuleError("this module does not take free-form arguments: '\(raw.pythonStr)'")
         }
         let validated = try module.spec.validate(args, module: module.name)
         let context = try moduleContext(scope)
         var result = try module.run(validated, context).values
+        try play.applyRuntimeResult(&result, host: host)
         if let facts = result["ansible_facts"]?.dictValue {
             applyFacts(facts, cacheable: validated.bool("cacheable"), module: module.name)
         }
@@ -99,7 +105,7 @@ extension TaskRunner {
             return try scope.lookup(variable)
         }
         let enabled = try task.inherited.become.map { try templar.conditional($0, scope) }
-            ?? (try scope.lookup("ansible_become").map { $0.truthy }) ?? runner.options.become
+            ?? (try scope.lookup("ansible_become").map { Arguments.boolean($0) ?? $0.truthy }) ?? runner.options.become  // "no" from INI is false
         guard enabled else { return nil }
         let user = try value(task.inherited.becomeUser, "ansible_become_user")?.pythonStr ?? runner.options.becomeUser ?? "root"
         let method = try value(task.inherited.becomeMethod, "ansible_become_method")?.pythonStr ?? runner.options.becomeMethod ?? "sudo"
@@ -123,9 +129,9 @@ extension TaskRunner {
         var args = try templateArgs(scope)
         var inherited = task.inherited
         // An include's own `when` decides the include only; its vars pass to the included tasks.
-        inherited.vars.merge(task.ownVars) { $1 }
+        inherited.includeParams.merge(task.ownVars) { $1 }
         for name in [task.loopControl["loop_var"]?.pythonStr ?? "item", "ansible_loop_var", "ansible_loop"] {
-            if let v = scope.raw(name), task.loop != nil { inherited.vars[name] = v }
+            if let v = scope.raw(name), task.loop != nil { inherited.includeParams[name] = v }
         }
         if let apply = args.removeValue(forKey: "apply")?.dictValue {
             if let t = apply["tags"] { inherited.tags += t.listValue?.map(\.pythonStr) ?? [t.pythonStr] }
@@ -154,12 +160,12 @@ extension TaskRunner {
                 defaultsFrom: args["defaults_from"]?.stringValue, handlersFrom: args["handlers_from"]?.stringValue, mark: task.mark)
             play.registerIncludedRole(role)
             let nodes = role.dependencies.flatMap { runner.loader.dependencyTaskNodes($0) } + role.tasks
-            return (["changed": false, "include_role": .string(name)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)", file: name, item: loopItem(scope))])
+            return (["changed": false, "include_args": .dict(args)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)", file: name, item: loopItem(scope))])
         }
         guard let file = (args["_raw_params"] ?? args["file"])?.pythonStr else {
             throw ModuleError("include_tasks needs a file name")
         }
-        for (k, v) in args where k != "_raw_params" && k != "file" { inherited.vars[k] = v }
+        for (k, v) in args where k != "_raw_params" && k != "file" { inherited.includeParams[k] = v }
         let dir = (task.mark.file as NSString).deletingLastPathComponent
         let path = try runner.loader.resolveTaskFile(file, dir: dir, role: task.role)
         let nodes: [TaskNode]
@@ -169,8 +175,8 @@ extension TaskRunner {
             // What a handler includes must be valid handlers: an error there stops the run.
             throw ExecutionError(e.report, task: task, host: host)
         }
-        return (["changed": false, "include": .string(file), "include_args": .dict(args)],
-                [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr)", file: path, item: loopItem(scope))])
+        return (["changed": false, "include": .string(file), "include_args": .dict(args.filter { $0.key != "_raw_params" })],
+                [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr):\(Value.dict(inherited.includeParams).pythonRepr)", file: path, item: loopItem(scope))])
     }
 
     /// The current loop item (label), when the include runs in a loop.
@@ -220,8 +226,11 @@ extension TaskRunner {
         case "end_host": state.ended = true
         case "clear_facts": state.facts = [:]
         case "clear_host_errors":
+            // Failed and unreachable hosts rejoin the play (their recap counts stay), also past a
+            // block's always section and an any_errors_fatal stop.
             for h in play.batch {
                 runner.state(h).failed = false
+                runner.state(h).unreachable = false
                 runner.state(h).errorsCleared = true
             }
             if play.fatalStop { play.fatalStop = false; play.stopPlay = false }

@@ -13,6 +13,8 @@ struct TaskOutcome {
     var failed: Bool { result["failed"]?.truthy ?? false }
     var ignored = false
     var unreachable = false
+    /// For a loop: whether its unreachable items were all ignored (each item decides for itself).
+    var ignoreUnreachable: Bool?
     var skipped: Bool { result["skipped"]?.truthy ?? false }
     var changed: Bool { result["changed"]?.truthy ?? false }
     /// Tasks brought in by include_tasks / include_role, to run next on this host.
@@ -53,6 +55,11 @@ final class TaskRunner {
         var outcome: TaskOutcome
         do {
             outcome = try runLoopOrOnce(scope)
+        } catch TransportError.becomeFailed(_, let message) {
+            // A wrong or missing become password fails the task; the host stays reachable (as Ansible).
+            outcome = TaskOutcome(result: ["failed": true, "msg": .string(message)])
+            let ignored = (try? task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false) ?? false
+            report(outcome.result, item: nil, status: .failed, ignored: ignored)
         } catch let e as TransportError {
             outcome = TaskOutcome(result: ["unreachable": true, "changed": false, "msg": .string(e.description)])
             outcome.unreachable = true
@@ -64,11 +71,17 @@ final class TaskRunner {
             report(outcome.result, item: nil, status: .failed, ignored: ignored)
         }
         if outcome.unreachable {
-            let ignore = try task.inherited.ignoreUnreachable.map { try templar.conditional($0, scope) } ?? false
-            report(outcome.result, item: nil, status: .unreachable, ignored: false)
+            let ignore = try outcome.ignoreUnreachable ?? task.inherited.ignoreUnreachable.map { try templar.conditional($0, scope) } ?? false
+            report(outcome.result, item: nil, status: .unreachable, ignored: ignore)
+            runner.callback.hostDone(host: host, status: .unreachable, result: outcome.result, ignored: ignore)
+            // Registered either way, as Ansible registers every result.
+            if let reg = task.register { state.hostVars[reg] = .dict(TaskRunner.publicResult(outcome.result)) }
             if ignore {
-                outcome.result["skipped"] = true
-                state.stats.skipped += 1
+                // ansible-core 2.18 counts an ignored unreachable result as ok and ignored; the host
+                // stays in the play.
+                outcome.ignored = true
+                state.stats.ok += 1
+                state.stats.ignored += 1
             } else {
                 state.unreachable = true
                 state.stats.unreachable += 1
@@ -164,6 +177,7 @@ final class TaskRunner {
         var results: [Value] = []
         var included: [IncludedTasks] = []
         var anyChanged = false, anyFailed = false, allSkipped = !items.isEmpty
+        var ignoreUnreachable: Bool?  // set by the first unreachable item; false once one is not ignored
         for (i, item) in items.enumerated() {
             if i > 0 && pause > 0 { Thread.sleep(forTimeInterval: pause) }
             var extra: Vars = [loopVar: item, "ansible_loop_var": .string(loopVar)]
@@ -195,7 +209,14 @@ final class TaskRunner {
                     let (res, inc) = try runWithRetries(itemScope, item: item)
                     r = res
                     included += inc
-                } catch let e as TransportError { throw e } catch let e as ExecutionError { throw e } catch {
+                } catch TransportError.becomeFailed(_, let message) {
+                    r = ["failed": true, "msg": .string(message)]
+                } catch let e as TransportError {
+                    // Each item decides whether its unreachable result is ignored, as in Ansible.
+                    r = ["unreachable": true, "msg": .string(e.description)]
+                    let ignore = try task.inherited.ignoreUnreachable.map { try templar.conditional($0, itemScope) } ?? false
+                    ignoreUnreachable = (ignoreUnreachable ?? true) && ignore
+                } catch let e as ExecutionError { throw e } catch {
                     r = ["failed": true, "changed": false, "msg": .string(failureMessage(error))]
                 }
                 r[loopVar] = item
@@ -204,7 +225,8 @@ final class TaskRunner {
                 if let loopInfo = extra["ansible_loop"] { r["ansible_loop"] = loopInfo }
                 if r["failed"]?.truthy == true { anyFailed = true }
                 if r["changed"]?.truthy == true { anyChanged = true }
-                let status: ResultStatus = r["failed"]?.truthy == true ? .failed : (r["skipped"]?.truthy == true ? .skipped : (r["changed"]?.truthy == true ? .changed : .ok))
+                // An unreachable item shows as a failed item, as ansible-playbook shows it.
+                let status: ResultStatus = r["failed"]?.truthy == true || r["unreachable"]?.truthy == true ? .failed : (r["skipped"]?.truthy == true ? .skipped : (r["changed"]?.truthy == true ? .changed : .ok))
                 report(r, item: label, status: status, ignored: false)
             }
             results.append(.dict(r))
@@ -233,7 +255,11 @@ final class TaskRunner {
             let ignored = try task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false
             if ignored { runner.callback.message("...ignoring") }
         }
+        if ignoreUnreachable != nil { agg["unreachable"] = true }
         var outcome = TaskOutcome(result: agg)
+        // A failed item wins over an unreachable one, as in Ansible's strategy.
+        outcome.unreachable = ignoreUnreachable != nil && !anyFailed
+        outcome.ignoreUnreachable = ignoreUnreachable
         outcome.included = included
         return outcome
     }
@@ -307,7 +333,8 @@ final class TaskRunner {
     func report(_ r: Vars, item: Value?, status: ResultStatus, ignored: Bool) {
         // Engine actions show no result line of their own (includes print "included: ..." instead).
         let silent: Set<String> = ["meta", "include_tasks", "include", "include_role", "import_role", "import_tasks"]
-        if silent.contains(shortActionName(task.action)) && status != .failed && status != .skipped { return }
+        if silent.contains(shortActionName(task.action)) && status != .failed && status != .skipped
+            && !(runner.options.reportIncludes && shortActionName(task.action) != "meta") { return }
         var shown = r
         let noLog = (try? task.inherited.noLog.map { try templar.conditional($0, play.scope(host: host, task: task)) } ?? false) ?? false
         if noLog {
@@ -316,6 +343,8 @@ final class TaskRunner {
             if let f = r["failed"] { shown["failed"] = f }
         }
         let verbose = r["_swiftplay_verbose"]?.truthy ?? false
+        // The ad-hoc output prints command results differently from other modules' results.
+        if runner.options.reportIncludes { shown["_swiftplay_action"] = .string(shortActionName(task.action)) }
         runner.callback.hostResult(host: host, delegatedTo: delegatedHost, status: status, result: shown,
                                    item: item, ignored: ignored, verbose: verbose && !noLog)
     }

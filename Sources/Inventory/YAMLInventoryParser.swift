@@ -95,6 +95,9 @@ struct YAMLInventoryParser {
     }
 
     private func parseHost(_ item: YAMLEntry, group: String) throws {
+        if let typed = item.typedKey, typed.stringValue == nil {
+            throw SourceError("Host pattern \(item.key) must be a string. Enclose integers/floats in quotation marks.", at: item.keyMark)
+        }
         let names: [String]
         let port: Int?
         do {

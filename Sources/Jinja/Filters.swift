@@ -78,7 +78,7 @@ extension Environment {
                 v = try self.attributePath(item, a)
                 if case .undefined = v, let d = def { v = d }
             }
-            if !caseSensitive, case .string(let s) = v { return .string(s.lowercased()) }
+            if !caseSensitive, case .string(let s) = v { return .string(PyString.lower(s)) }
             return v
         }
     }

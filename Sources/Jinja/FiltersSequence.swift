@@ -70,7 +70,7 @@ enum SequenceFilters {
             let attr = fa.get(2, "attribute")
             let items = try env.iterate(v)
             // "a,b" sorts by several attributes.
-            if case .string(let s)? = attr, s.contains(",") {
+            if case .string(let s)? = attr, s.utf8.contains(UInt8(ascii: ",")) {
                 let keys = s.split(separator: ",").map { env.sortKey(attribute: .string(String($0)), caseSensitive: cs) }
                 return .list(try Sorting.sorted(items, env: env, key: { item in .list(try keys.map { try $0(item) }) }, reverse: reverse))
             }
@@ -89,7 +89,7 @@ enum SequenceFilters {
             let pos = by == "key" ? 0 : 1
             return .list(try Sorting.sorted(pairs, env: env, key: { p in
                 let x = p.listValue?[pos] ?? .none
-                if !cs, case .string(let s) = x { return .string(s.lowercased()) }
+                if !cs, case .string(let s) = x { return .string(PyString.lower(s)) }
                 return x
             }, reverse: reverse))
         }

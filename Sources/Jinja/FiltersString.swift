@@ -5,7 +5,7 @@ import OrderedCollections
 enum StringFilters {
     static func register(_ f: inout [String: FilterFunction]) {
         f["capitalize"] = { v, _, _, env in .string(PyString.capitalize(try env.str(v))) }
-        f["lower"] = { v, _, _, env in .string(try env.str(v).lowercased()) }
+        f["lower"] = { v, _, _, env in .string(PyString.lower(try env.str(v))) }
         f["upper"] = { v, _, _, env in .string(try env.str(v).uppercased()) }
         f["title"] = { v, _, _, env in .string(title(try env.str(v))) }
         f["trim"] = { v, a, k, env in
@@ -79,6 +79,7 @@ enum StringFilters {
 
     /// Jinja's title: words start after whitespace or an opening bracket/dash.
     static func title(_ s: String) -> String {
+        if let ascii = asciiTitle(s) { return ascii }
         var out = ""
         var atStart = true
         for ch in s {
@@ -93,6 +94,29 @@ enum StringFilters {
             }
         }
         return out
+    }
+
+    /// `title` on ASCII text, byte by byte (the common case; avoids a String per character).
+    private static func asciiTitle(_ s: String) -> String? {
+        var bytes = Array(s.utf8)
+        var atStart = true
+        for i in bytes.indices {
+            let b = bytes[i]
+            guard b < 0x80 else { return nil }
+            switch b {
+            case 0x09...0x0D, 0x20, UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "<"):
+                atStart = true
+            case UInt8(ascii: "a")...UInt8(ascii: "z"):
+                if atStart { bytes[i] = b - 32 }
+                atStart = false
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                if !atStart { bytes[i] = b + 32 }
+                atStart = false
+            default:
+                atStart = false
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func indent(_ v: Value, _ a: FilterArgs, _ env: Environment) throws -> Value {

@@ -24,7 +24,39 @@ enum NumberFormat {
         if d.isNaN { return conv.isUppercase ? "NAN" : "nan" }
         if d.isInfinite { return conv.isUppercase ? "INF" : "inf" }
         let p = min(max(precision, 0), 100)
+        if (conv == "f" || conv == "F") && !alt, let exact = fixed(abs(d), precision: p) { return exact }
         return printf("%\(alt ? "#" : "").\(p)\(conv)", abs(d))
+    }
+
+    /// `%.Nf` of a non-negative finite double, correctly rounded (half to even on the exact binary
+    /// value, as C's printf and Python do) with 128-bit integer arithmetic; nil when the value or the
+    /// precision is too large for that, and printf takes over.
+    static func fixed(_ d: Double, precision p: Int) -> String? {
+        guard d.isFinite, d >= 0, p <= 20 else { return nil }
+        if d == 0 { return p == 0 ? "0" : "0." + String(repeating: "0", count: p) }
+        // d = m * 2^e exactly.
+        let m = UInt128(d.significandBitPattern | (d.isNormal ? (1 << 52) : 0))
+        let e = d.isNormal ? Int(d.exponentBitPattern) - 1075 : -1074
+        var pow10: UInt128 = 1
+        for _ in 0..<p { pow10 *= 10 }
+        var scaled: UInt128  // round(d * 10^p)
+        if e >= 0 {
+            guard e < 8 else { return nil }  // keeps m * 2^e * 10^p (< 2^(53+7+67)) within 128 bits
+            scaled = (m << UInt128(e)) * pow10
+        } else {
+            let k = -e
+            guard k < 128 else { return p == 0 ? "0" : "0." + String(repeating: "0", count: p) }
+            let product = m * pow10  // < 2^53 * 10^20 < 2^120
+            scaled = product >> UInt128(k)
+            let rest = product & ((1 << UInt128(k)) - 1)
+            let half: UInt128 = 1 << UInt128(k - 1)
+            if rest > half || (rest == half && scaled & 1 == 1) { scaled += 1 }
+        }
+        var digits = String(scaled)
+        guard p > 0 else { return digits }
+        if digits.count <= p { digits = String(repeating: "0", count: p - digits.count + 1) + digits }
+        let cut = digits.index(digits.endIndex, offsetBy: -p)
+        return digits[..<cut] + "." + digits[cut...]
     }
 
     static func groupThousands(_ digits: String, sep: String, every: Int = 3) -> String {

@@ -306,13 +306,15 @@ enum Sorting {
     static func sorted(_ items: [Value], env: Environment, key: (Value) throws -> Value, reverse: Bool) throws -> [Value] {
         let keyed = try items.map { (try key($0), $0) }
         // Common case: all keys are strings; compare them directly (stable via the index).
-        if keyed.allSatisfy({ $0.0.stringValue != nil }) {
-            let ordered = keyed.enumerated().sorted { a, b in
-                let x = a.element.0.stringValue ?? "", y = b.element.0.stringValue ?? ""
-                if !x.utf8.elementsEqual(y.utf8) { return x.utf8.lexicographicallyPrecedes(y.utf8) != reverse }
-                return a.offset < b.offset
+        let strings = keyed.compactMap { $0.0.stringValue }
+        if strings.count == keyed.count {
+            // Byte order of UTF-8 is code point order, as Python compares str.
+            let order = strings.indices.sorted { a, b in
+                let x = strings[a], y = strings[b]
+                if x == y { return a < b }
+                return x.utf8.lexicographicallyPrecedes(y.utf8) != reverse
             }
-            return ordered.map { $0.element.1 }
+            return order.map { keyed[$0].1 }
         }
         var failure: Error?
         // Python's sort is stable even when reversed (equal items keep their order).

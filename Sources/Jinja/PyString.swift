@@ -3,6 +3,18 @@ import Foundation
 /// Python `str` operations. Python strings are sequences of code points, so lengths and indices
 /// here count Unicode scalars, not grapheme clusters.
 enum PyString {
+    /// str.lower(): ASCII text is folded byte by byte (and returned as is when it has no capitals),
+    /// other text through Unicode lowercasing.
+    static func lower(_ s: String) -> String {
+        var hasUpper = false
+        for b in s.utf8 {
+            if b >= 0x80 { return s.lowercased() }
+            if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { hasUpper = true }
+        }
+        guard hasUpper else { return s }
+        return String(decoding: s.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+
     static func scalars(_ s: String) -> [Unicode.Scalar] { Array(s.unicodeScalars) }
 
     static func string<S: Sequence>(_ xs: S) -> String where S.Element == Unicode.Scalar {

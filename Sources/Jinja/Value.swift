@@ -214,7 +214,12 @@ public extension Value {
         }
         var s = "\(d)"  // Swift prints the shortest round-trip form
         // Swift writes 1e-05 as "1e-05"; Python writes "1e-05" too. Swift "5e+20" vs Python "5e+20".
-        if s.contains("e") && !s.contains("e-") && !s.contains("e+") { s = s.replacingOccurrences(of: "e", with: "e+") }
+        // Byte scans: Foundation's String.contains(String) is far slower on Linux.
+        let bytes = Array(s.utf8)
+        if let e = bytes.firstIndex(of: UInt8(ascii: "e")), e + 1 < bytes.count,
+           bytes[e + 1] != UInt8(ascii: "-"), bytes[e + 1] != UInt8(ascii: "+") {
+            s = String(decoding: bytes[..<(e + 1)], as: UTF8.self) + "+" + String(decoding: bytes[(e + 1)...], as: UTF8.self)
+        }
         return s
     }
 

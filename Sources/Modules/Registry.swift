@@ -3,6 +3,7 @@ public enum ModuleRegistry {
     public static let all: [Module.Type] = [
         CommandModule.self, ShellModule.self, RawModule.self,
         DebugModule.self, SetFactModule.self, AssertModule.self, FailModule.self, PingModule.self, PauseModule.self,
+        AddHostModule.self, GroupByModule.self, SetStatsModule.self,
         SetupModule.self,
         FileModule.self, CopyModule.self, TemplateModule.self,
         LineInFileModule.self, BlockInFileModule.self, ReplaceModule.self,
@@ -15,7 +16,7 @@ public enum ModuleRegistry {
         AptModule.self, SystemdModule.self, ServiceModule.self, ServiceFactsModule.self,
         UserModule.self, GroupModule.self, AuthorizedKeyModule.self,
         GetURLModule.self, URIModule.self, WaitForModule.self, WaitForConnectionModule.self,
-        DnfModule.self, YumRepositoryModule.self, PackageModule.self, AptRepositoryModule.self, Deb822RepositoryModule.self,
+        DnfModule.self, YumRepositoryModule.self, PackageModule.self, AptRepositoryModule.self, Deb822RepositoryModule.self, AptKeyModule.self,
         MountModule.self,
     ]
 

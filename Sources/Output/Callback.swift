@@ -24,4 +24,13 @@ public protocol Callback: AnyObject {
     func message(_ text: String)
     func recap(_ stats: [(String, HostStats)])
     func noHostsMatched()
+    /// --step: the question asked before a task, shown again as a banner once answered.
+    func stepAnswered(prompt: String)
+    /// set_stats data after the recap (with show_custom_stats): each host's, then the run's.
+    func customStats(perHost: [(String, OrderedDictionary<String, Value>)], run: OrderedDictionary<String, Value>?)
+}
+
+extension Callback {
+    public func stepAnswered(prompt: String) {}
+    public func customStats(perHost: [(String, OrderedDictionary<String, Value>)], run: OrderedDictionary<String, Value>?) {}
 }

@@ -102,6 +102,8 @@ public final class DefaultCallback: Callback {
 
     public func message(_ text: String) { out(text) }
 
+    public func stepAnswered(prompt: String) { out(banner(prompt.trimmingCharacters(in: .whitespaces))) }
+
     public func noHostsMatched() { out("skipping: no hosts matched") }
 
     public func recap(_ stats: [(String, HostStats)]) {
@@ -113,6 +115,20 @@ public final class DefaultCallback: Callback {
                  field("failed", s.failed), field("skipped", s.skipped), field("rescued", s.rescued),
                  field("ignored", s.ignored)].joined(separator: " ")
             out(line)
+        }
+        out("")
+    }
+
+    /// As ansible-playbook prints them: JSON with one-space indents, joined on one line.
+    public func customStats(perHost: [(String, OrderedDictionary<String, Value>)], run: OrderedDictionary<String, Value>?) {
+        func oneLine(_ d: OrderedDictionary<String, Value>) -> String {
+            JSONText.encode(.dict(d), indent: 1).replacingOccurrences(of: "\n", with: "")
+        }
+        out(banner("CUSTOM STATS:"))
+        for (host, data) in perHost { out("\t\(host): \(oneLine(data))") }
+        if let run {
+            out("")
+            out("\tRUN: \(oneLine(run))")
         }
         out("")
     }

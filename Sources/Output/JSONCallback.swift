@@ -44,7 +44,18 @@ public final class JSONCallback: Callback {
     public func taskStart(name: String, isHandler: Bool, path: String?) {
         lock.lock(); defer { lock.unlock() }
         closeTask()
-        currentTask = ["task": ["name": .string(name), "handler": .bool(isHandler)]]
+        currentTask = ["task": ["name": .string(name), "handler": .bool(isHandler), "duration": ["start": .string(Self.now())]]]
+    }
+
+    /// UTC time as ansible-core's json callback writes it: 2024-01-31T12:00:00.123456Z.
+    static func now() -> String {
+        var tv = timeval()
+        gettimeofday(&tv, nil)
+        var seconds = time_t(tv.tv_sec)
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", Int(t.tm_year) + 1900, Int(t.tm_mon) + 1, Int(t.tm_mday),
+                      Int(t.tm_hour), Int(t.tm_min), Int(t.tm_sec), Int(tv.tv_usec))
     }
 
     public func hostResult(host: String, delegatedTo: String?, status: ResultStatus, result: OrderedDictionary<String, Value>,
@@ -56,6 +67,12 @@ public final class JSONCallback: Callback {
         r["status"] = .string(status.rawValue)
         if ignored { r["ignored"] = true }
         hosts[host] = .dict(r)
+        // The task ends with its last host's result.
+        if case .dict(var task)? = currentTask?["task"], case .dict(var duration)? = task["duration"] {
+            duration["end"] = .string(Self.now())
+            task["duration"] = .dict(duration)
+            currentTask?["task"] = .dict(task)
+        }
     }
 
     public func warning(_ message: String) {

@@ -12,6 +12,9 @@ public struct Inherited {
     public var when: [Value] = []
     /// Block and import vars, in increasing precedence.
     public var vars: Vars = [:]
+    /// Vars and parameters of the include_tasks / include_role that brought the task in (outer
+    /// includes first): above set_fact and registered results, below extra vars.
+    public var includeParams: Vars = [:]
     public var environment: [Value] = []
     public var become: Value?
     public var becomeUser: Value?
@@ -125,6 +128,16 @@ public final class RoleInstance {
     public var tasks: [TaskNode] = []
     public var handlers: [TaskNode] = []
     public var dependencies: [RoleInstance] = []
+    /// The role whose meta/main.yml listed this one as a dependency (its first such parent).
+    public weak var parent: RoleInstance?
+    /// This role's dependency chain, outermost parent first, then the role itself: a dependency
+    /// sees its parents' params, vars and defaults beneath its own.
+    public var chain: [RoleInstance] {
+        var out: [RoleInstance] = [self]
+        var seen: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
+        while let p = out[0].parent, seen.insert(ObjectIdentifier(p)).inserted { out.insert(p, at: 0) }
+        return out
+    }
     public var allowDuplicates = false
     /// Set by the executor once its tasks ran in a play (role de-duplication).
     public var hasRun = false
@@ -142,6 +155,12 @@ public struct VarsPrompt {
     public var prompt: String
     public var defaultValue: Value?
     public var isPrivate: Bool
+    /// Ask twice, until both answers match.
+    public var confirm = false
+    /// Hash the answer with this scheme (password_hash's names), with an optional salt or salt size.
+    public var encrypt: String?
+    public var salt: String?
+    public var saltSize: Int?
 }
 
 public final class Play {

@@ -99,9 +99,14 @@ public final class PlaybookLoader {
                 guard let name = p["name"]?.value.stringValue else {
                     throw SourceError("vars_prompt entries need a 'name'", at: p.mark)
                 }
-                play.varsPrompt.append(VarsPrompt(name: name, prompt: p["prompt"]?.value.pythonStr ?? name,
-                                                  defaultValue: p["default"]?.value,
-                                                  isPrivate: p["private"].map { $0.value.truthy } ?? true))
+                var prompt = VarsPrompt(name: name, prompt: p["prompt"]?.value.pythonStr ?? name,
+                                        defaultValue: p["default"]?.value,
+                                        isPrivate: p["private"].map { $0.value.truthy } ?? true)
+                prompt.confirm = p["confirm"]?.value.truthy ?? false
+                prompt.encrypt = p["encrypt"]?.value.stringValue
+                prompt.salt = p["salt"]?.value.stringValue
+                prompt.saltSize = p["salt_size"]?.value.intValue
+                play.varsPrompt.append(prompt)
             }
         }
         play.gatherFacts = node["gather_facts"]?.value
@@ -189,7 +194,7 @@ public final class PlaybookLoader {
         }
         // Same role, tasks file, parameters and inherited vars/tags/conditions: the same instance
         // (a role runs once per play); any difference makes a new one.
-        let key = [path, tasksFrom ?? "main", Value.dict(params).pythonRepr, Value.dict(inherited.vars).pythonRepr,
+        let key = [path, tasksFrom ?? "main", Value.dict(params).pythonRepr, Value.dict(inherited.vars).pythonRepr, Value.dict(inherited.includeParams).pythonRepr,
                    inherited.tags.joined(separator: ","), Value.list(inherited.when).pythonRepr].joined(separator: "|")
         if let existing = playRoles[key] { return existing }
         var roleName = (path as NSString).lastPathComponent
@@ -209,7 +214,9 @@ public final class PlaybookLoader {
             for dep in meta["dependencies"]?.items ?? [] {
                 var depScope = inherited
                 depScope.role = nil
-                role.dependencies.append(try parseRoleEntry(dep, inherited: depScope, dir: path + "/.."))
+                let depRole = try parseRoleEntry(dep, inherited: depScope, dir: path + "/..")
+                if depRole.parent == nil && depRole !== role { depRole.parent = role }
+                role.dependencies.append(depRole)
             }
         }
         if let tasksFile = try findVarsFile(in: path + "/tasks", name: tasksFrom ?? "main") {

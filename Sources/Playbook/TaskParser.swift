@@ -293,10 +293,11 @@ extension PlaybookLoader {
         var raw: [String] = []
         for token in try splitArgs(s) {
             if let eq = token.firstIndex(of: "="), !token.hasPrefix("{{") {
-                let key = String(token[..<eq])
+                let key = String(token[..<eq]).trimmingCharacters(in: .whitespacesAndNewlines)
                 let validKey = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
                 if validKey && (rawOptions == nil || rawOptions!.contains(key)) {
-                    out[key] = .string(unquote(String(token[token.index(after: eq)...])))
+                    let value = decodeEscapes(String(token[token.index(after: eq)...])).trimmingCharacters(in: .whitespacesAndNewlines)
+                    out[key] = .string(unquote(value))
                     continue
                 }
             }
@@ -306,41 +307,113 @@ extension PlaybookLoader {
             guard freeForm else {
                 throw SourceError("this module takes key=value arguments, but got '\(raw.joined(separator: " "))'", at: mark)
             }
-            out["_raw_params"] = .string(raw.joined(separator: " "))
+            out["_raw_params"] = .string(joinArgs(raw))
         }
         return out
     }
 
-    /// Splits on whitespace outside quotes and outside {{ }} / {% %}, keeping quotes in the tokens.
+    /// Splits like Ansible's k=v splitter: on single spaces and line ends outside quotes and Jinja
+    /// blocks, keeping quotes in the tokens. Runs of spaces and line ends stay attached to the token
+    /// before them, so `joinArgs` gives back the original text of free-form commands (multi-line
+    /// `shell: |` scripts, indentation, repeated spaces).
     func splitArgs(_ s: String) throws -> [String] {
-        var tokens: [String] = []
-        var cur = ""
+        guard !s.isEmpty else { return [] }
+        var params: [String] = []
         var quote: Character?
-        var depth = 0
+        var depths = [0, 0, 0]  // {{ }}, {% %}, {# #}
+        let pairs: [(String, String)] = [("{{", "}}"), ("{%", "%}"), ("{#", "#}")]
+        let lines = s.components(separatedBy: "\n")
+        for (lineIndex, line) in lines.enumerated() {
+            let words = line.components(separatedBy: " ")
+            var continued = false
+            for (index, word) in words.enumerated() {
+                if word.isEmpty && index != 0 {
+                    if params.isEmpty { params.append("") }
+                    params[params.count - 1] += " "
+                    continue
+                }
+                if word == "\\" && quote == nil { continued = true; continue }
+                let wasQuoted = quote != nil
+                quote = quoteState(word, quote)
+                let inJinja = depths.contains { $0 > 0 }
+                var appended = false
+                if quote != nil && !wasQuoted && !inJinja {
+                    params.append(word)
+                    appended = true
+                } else if inJinja || quote != nil || wasQuoted {
+                    params[params.count - 1] += (index == 0 && wasQuoted ? "" : (index > 0 ? " " : "")) + word
+                    appended = true
+                }
+                for (k, pair) in pairs.enumerated() {
+                    let before = depths[k]
+                    depths[k] += word.components(separatedBy: pair.0).count - 1
+                    depths[k] = max(0, depths[k] - (word.components(separatedBy: pair.1).count - 1))
+                    if depths[k] != before && !appended {
+                        params.append(word)
+                        appended = true
+                    }
+                }
+                if !depths.contains(where: { $0 > 0 }) && quote == nil && !appended && !word.isEmpty {
+                    params.append(word)
+                }
+            }
+            if lines.count > 1 && lineIndex != lines.count - 1 && !continued {
+                if params.isEmpty { params.append("") }
+                params[params.count - 1] += "\n"
+            }
+        }
+        if quote != nil || depths.contains(where: { $0 > 0 }) {
+            throw SourceError("failed at splitting arguments, either an unbalanced jinja2 block or quotes: \(s)", at: nil)
+        }
+        return params
+    }
+
+    /// The quote still open after `word` (quotes preceded by a backslash do not count).
+    func quoteState(_ word: String, _ open: Character?) -> Character? {
+        var quote = open
+        var previous: Character?
+        for c in word {
+            if c == "\"" || c == "'", previous != "\\" {
+                if quote == nil { quote = c } else if quote == c { quote = nil }
+            }
+            previous = c
+        }
+        return quote
+    }
+
+    /// Rejoins raw tokens: one space between them except after a line end (see splitArgs).
+    func joinArgs(_ tokens: [String]) -> String {
+        var out = ""
+        for t in tokens {
+            out += out.isEmpty || out.hasSuffix("\n") ? t : " " + t
+        }
+        return out
+    }
+
+    /// Backslash escapes in a k=v value, as Ansible decodes them: \n \t \\ \' \" \a \b \f \r \v,
+    /// \xHH, \uHHHH, \UHHHHHHHH (so `content="a\nb"` writes two lines). Other backslashes stay.
+    func decodeEscapes(_ s: String) -> String {
+        guard s.contains("\\") else { return s }
+        let simple: [Character: String] = ["n": "\n", "t": "\t", "\\": "\\", "'": "'", "\"": "\"", "a": "\u{07}",
+                                           "b": "\u{08}", "f": "\u{0C}", "r": "\r", "v": "\u{0B}"]
         let chars = Array(s)
+        var out = ""
         var i = 0
         while i < chars.count {
-            let c = chars[i]
-            let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
-            if let q = quote {
-                cur.append(c)
-                if c == "\\", let n = next { cur.append(n); i += 2; continue }
-                if c == q { quote = nil }
-            } else if (c == "{" && (next == "{" || next == "%")) {
-                depth += 1; cur.append(c); cur.append(next!); i += 2; continue
-            } else if depth > 0 && (c == "}" || c == "%") && next == "}" {
-                depth -= 1; cur.append(c); cur.append("}"); i += 2; continue
-            } else if depth == 0 && (c == " " || c == "\t" || c == "\n") {
-                if !cur.isEmpty { tokens.append(cur); cur = "" }
-            } else {
-                if (c == "'" || c == "\"") && depth == 0 { quote = c }
-                cur.append(c)
+            guard chars[i] == "\\", i + 1 < chars.count else { out.append(chars[i]); i += 1; continue }
+            let c = chars[i + 1]
+            if let r = simple[c] { out += r; i += 2; continue }
+            let width = c == "x" ? 2 : c == "u" ? 4 : c == "U" ? 8 : 0
+            if width > 0, i + 2 + width <= chars.count, chars[(i + 2)..<(i + 2 + width)].allSatisfy(\.isHexDigit),
+               let code = UInt32(String(chars[(i + 2)..<(i + 2 + width)]), radix: 16), let scalar = Unicode.Scalar(code) {
+                out.unicodeScalars.append(scalar)
+                i += 2 + width
+                continue
             }
+            out.append(chars[i])
             i += 1
         }
-        if quote != nil { throw SourceError("unbalanced quotes in arguments: \(s)", at: nil) }
-        if !cur.isEmpty { tokens.append(cur) }
-        return tokens
+        return out
     }
 
     func unquote(_ s: String) -> String {

@@ -27,7 +27,7 @@ struct PlaybookCommand: ParsableCommand {
     @Flag(name: .customLong("list-tags"), help: "List all available tags.") var listTags = false
     @Flag(name: .customLong("syntax-check"), help: "Check the playbook's syntax; run nothing.") var syntaxCheck = false
     @Option(name: .customLong("start-at-task"), help: "Start at the task with this name.") var startAtTask: String?
-    @Flag(name: .long, help: "One step at a time (runs are non-interactive: every task is confirmed).") var step = false
+    @Flag(name: .long, help: "One step at a time: confirm each task before running it (on the terminal; without one every task runs).") var step = false
     @Flag(name: [.short, .long], help: "Run operations with become.") var become = false
     @Option(name: .customLong("become-user"), help: "Run operations as this user (default root).") var becomeUser: String?
     @Option(name: .customLong("become-method"), help: "Privilege escalation method: sudo or su.") var becomeMethod: String?
@@ -51,10 +51,9 @@ struct PlaybookCommand: ParsableCommand {
         let config = try Config.load()
         var o = RunOptions()
         let env = ProcessInfo.processInfo.environment
-        o.inventorySources = (inventory.isEmpty ? config.paths("inventory") : inventory).flatMap { spec -> [String] in
-            spec.contains(",") && !FileManager.default.fileExists(atPath: spec) ? [spec] : [config.resolve(spec)]
+        o.inventorySources = inventory.isEmpty ? InventorySources.configured(config) : inventory.map { spec in
+            spec.contains(",") && !FileManager.default.fileExists(atPath: spec) ? spec : config.resolve(spec)
         }
-        if o.inventorySources.isEmpty, FileManager.default.fileExists(atPath: "/etc/ansible/hosts") { o.inventorySources = ["/etc/ansible/hosts"] }
         o.limit = limit
         o.tags = tags.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         o.skipTags = skipTags.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
@@ -72,8 +71,7 @@ struct PlaybookCommand: ParsableCommand {
         o.become = become || config.bool("become", section: "privilege_escalation") == true
         o.becomeUser = becomeUser ?? config.value("become_user", section: "privilege_escalation")
         o.becomeMethod = becomeMethod ?? config.value("become_method", section: "privilege_escalation")
-        if askBecomePass { o.becomePassword = Prompt.secret("BECOME password: ") }
-        if askPass { o.connectionPassword = Prompt.secret("SSH password: ") }
+        (o.connectionPassword, o.becomePassword) = Prompt.passwords(askPass: askPass, askBecomePass: askBecomePass)
         o.remoteUser = user ?? config.value("remote_user")
         o.privateKey = privateKey ?? config.value("private_key_file")
         o.connection = connection
@@ -82,6 +80,8 @@ struct PlaybookCommand: ParsableCommand {
         o.forceHandlers = forceHandlers || (forceHandlersEnv ?? config.bool("force_handlers") ?? false)
         let missingHandlerEnv = env["ANSIBLE_ERROR_ON_MISSING_HANDLER"].map { ["1", "true", "yes", "on", "y", "t"].contains($0.lowercased()) }
         o.errorOnMissingHandler = missingHandlerEnv ?? config.bool("error_on_missing_handler") ?? true
+        let statsEnv = (env["SWIFTPLAY_SHOW_CUSTOM_STATS"] ?? env["ANSIBLE_SHOW_CUSTOM_STATS"]).map { ["1", "true", "yes", "on"].contains($0.lowercased()) }
+        o.showCustomStats = statsEnv ?? config.bool("show_custom_stats") ?? false
         let hkcEnv = (env["SWIFTPLAY_HOST_KEY_CHECKING"] ?? env["ANSIBLE_HOST_KEY_CHECKING"]).map { ["1", "true", "yes", "on"].contains($0.lowercased()) }
         o.hostKeyChecking = hkcEnv ?? config.bool("host_key_checking") ?? true
         o.rolesPath = config.paths("roles_path") + (env["ANSIBLE_ROLES_PATH"].map { $0.split(separator: ":").map(String.init) } ?? [])
@@ -148,10 +148,18 @@ enum KeyValue {
 }
 
 enum Prompt {
-    /// Reads a secret from the terminal without echo; empty when there is no terminal.
+    /// -k and -K, asked in ansible's order; an empty become password then means the SSH one.
+    static func passwords(askPass: Bool, askBecomePass: Bool) -> (ssh: String?, become: String?) {
+        let ssh = askPass ? secret("SSH password: ") : nil
+        guard askBecomePass else { return (ssh, nil) }
+        guard let ssh else { return (nil, secret("BECOME password: ")) }
+        let answer = secret("BECOME password[defaults to SSH password]: ")
+        return (ssh, answer.isEmpty ? ssh : answer)
+    }
+
+    /// Reads a secret from the terminal without echo; without a terminal, a line of stdin.
     static func secret(_ prompt: String) -> String {
-        guard isatty(0) == 1 else { return readLine() ?? "" }
-        guard let p = getpass(prompt) else { return "" }
-        return String(cString: p)
+        guard let terminal = Terminal.open() else { return readLine() ?? "" }
+        return terminal.ask(prompt, echo: false) ?? ""
     }
 }

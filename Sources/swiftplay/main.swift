@@ -24,6 +24,9 @@ do {
 } catch let e as TemplateError {
     FileHandle.standardError.write(Data("ERROR! \(e.description)\n".utf8))
     exit(1)
+} catch let e as UsageError {
+    FileHandle.standardError.write(Data("ERROR! \(e.description)\n".utf8))
+    exit(e.code)
 } catch let e as ConfigError {
     FileHandle.standardError.write(Data("ERROR! \(e.description)\n".utf8))
     exit(5)

@@ -143,6 +143,47 @@ final class RunTests: XCTestCase {
         XCTAssertEqual((loop?["results"] as? [Any])?.count, 2)
     }
 
+    /// k=v values decode backslash escapes like ansible-core (bytes checked against its output);
+    /// free-form command text keeps them.
+    func testKeyValueEscapes() throws {
+        let ws = try Workspace()
+        let r = try ws.play(#"""
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - copy: content="a\tb\nc\\d \"q\" \x41\u00e9" dest={{ playbook_dir }}/out
+            - command: printf '%s' 'x\ny'
+              register: r
+            - copy: content="{{ r.stdout }}" dest={{ playbook_dir }}/raw
+        """#)
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertEqual(ws.read("out"), "a\tb\nc\\d \"q\" A\u{e9}")
+        XCTAssertEqual(ws.read("raw"), "x\\ny")
+    }
+
+    /// Free-form commands keep their text as ansible-core does: lines, indentation, repeated spaces
+    /// (expected values are ansible-core 2.18's `cmd` for the same tasks).
+    func testFreeFormKeepsLinesAndSpaces() throws {
+        let ws = try Workspace()
+        let r = try ws.play(#"""
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - shell: |
+                echo a
+                echo b   c
+              register: one
+            - shell: |
+                for i in 1 2; do
+                  echo "$i  x"
+                done creates=/nonexistent-sp
+              register: two
+            - copy: content="{{ one.cmd }}|{{ one.stdout }}|{{ two.cmd }}|{{ two.stdout }}" dest={{ playbook_dir }}/out
+        """#)
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertEqual(ws.read("out"), "echo a\necho b   c\n|a\nb c|for i in 1 2; do\n  echo \"$i  x\"\ndone|1  x\n2  x")
+    }
+
     func testForceHandlersAndHandlerOrder() throws {
         let ws = try Workspace()
         let playbook = """

@@ -233,3 +233,21 @@ final class FileModuleTests: ModuleTestCase {
         XCTAssertEqual(n2, 1)
     }
 }
+
+/// The probe's parent-directory check is computed on the controller; it must agree with POSIX dirname.
+final class ParentDirectoryTests: XCTestCase {
+    func testMatchesDirname() throws {
+        for path in ["/", "a", "/a", "/a/b", "a/b", "a/b/", "a//b", "/a/b//", "./x", "../x/y", "dir with space/f"] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/dirname")
+            p.arguments = ["--", path]
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            try p.run()
+            p.waitUntilExit()
+            let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                .trimmingCharacters(in: .newlines)
+            XCTAssertEqual(RemoteFile.parentDirectory(path), expected, path)
+        }
+    }
+}

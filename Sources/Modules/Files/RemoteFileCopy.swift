@@ -139,11 +139,11 @@ struct SingleFileCopy {
         }
         if let backupFile { result["backup_file"] = .string(backupFile) }
         if let md5 { result["md5sum"] = .string(md5) }
-        if context.diffMode && contentChanges {
-            let afterText: String
-            if let data { afterText = FileResult.diffText(data) } else { afterText = "[remote source \(displaySource ?? "")]\n" }
-            result.addDiff(before: FileResult.diffText(destState.content), after: afterText,
-                           beforeHeader: finalPath, afterHeader: displaySource ?? "dynamically generated")
+        // Like Ansible's: no diff for a host source; the before header only for an existing file;
+        // the after header is the source file, or dest for inline content.
+        if context.diffMode && contentChanges, let data {
+            result.addDiff(before: FileResult.diffText(destState.content), after: FileResult.diffText(data),
+                           beforeHeader: current == nil ? nil : finalPath, afterHeader: displaySource ?? finalPath)
         }
         return result
     }

@@ -13,6 +13,9 @@ struct TextFileEdit {
     var validate: String?
     /// Key of the backup path in the result ("backup" for lineinfile, "backup_file" elsewhere).
     var backupKey = "backup_file"
+    /// The diff headers: "PATH (content)" as lineinfile, blockinfile and ini_file show, or the bare path (replace).
+    var diffHeader: String { contentHeader ? "\(path) (content)" : path }
+    var contentHeader = true
 
     struct Loaded {
         var state: PathState
@@ -69,7 +72,7 @@ struct TextFileEdit {
         }
         result["msg"] = .string(message)
         if context.diffMode && contentChanges {
-            result.addDiff(before: loaded.text ?? "", after: newText, beforeHeader: "\(path) (content)", afterHeader: "\(path) (content)")
+            result.addDiff(before: loaded.text ?? "", after: newText, beforeHeader: diffHeader, afterHeader: diffHeader)
         }
         return result
     }

@@ -32,7 +32,8 @@ public enum ReplaceModule: Module {
         let path = try RemotePath.expandUser(args.string("path") ?? "", context)
         let regex = try PythonRegex(args.string("regexp") ?? "", multiline: true)
         let template = args.string("replace") ?? ""
-        let edit = TextFileEdit(path: path, attributes: try FileAttributes(args), backup: args.bool("backup"), validate: args.string("validate"))
+        var edit = TextFileEdit(path: path, attributes: try FileAttributes(args), backup: args.bool("backup"), validate: args.string("validate"))
+        edit.contentHeader = false
         let loaded = try edit.read(context, directoryMessage: "Path \(path) is a directory !")
         guard let contents = loaded.text else { throw ModuleError("Path \(path) does not exist !", ["rc": 257]) }
 

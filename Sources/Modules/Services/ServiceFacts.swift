@@ -25,11 +25,13 @@ public enum ServiceFactsModule: Module {
     static let script = """
     if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
       echo '==units'; systemctl list-units --no-pager --type service --all --plain --no-legend 2>/dev/null
-      echo '==files'; systemctl list-unit-files --no-pager --type service --no-legend 2>/dev/null
       sp_t=$(mktemp)
-      systemctl list-unit-files --no-pager --type service --no-legend 2>/dev/null | awk '{print $1}' | grep -v '@\\.service$' > "$sp_t"
+      # list-unit-files is slow (seconds on some hosts): run it once.
+      systemctl list-unit-files --no-pager --type service --no-legend 2>/dev/null > "$sp_t.files"
+      echo '==files'; cat "$sp_t.files"
+      awk '{print $1}' "$sp_t.files" | grep -v '@\\.service$' > "$sp_t"
       echo '==active'; if [ -s "$sp_t" ]; then systemctl is-active $(cat "$sp_t") 2>/dev/null | paste -d' ' "$sp_t" -; fi
-      rm -f "$sp_t"
+      rm -f "$sp_t" "$sp_t.files"
     fi
     if command -v service >/dev/null 2>&1; then echo '==sysv'; service --status-all 2>&1; fi
     """
