@@ -95,7 +95,7 @@ extension TaskRunner {
                 try templar.renderFile(source, name: path, scope.adding(Templar.templateVars(path: path)))
             },
             evaluate: { [templar] expr in try templar.evaluate(expr, scope) },
-            conditional: { [templar] v in try templar.conditional(v, scope) },
+            conditional: { [templar] v in try templar.condition(v, scope) },
             verbosity: runner.options.verbosity)
     }
 

@@ -231,7 +231,7 @@ final class TaskRunner {
             }
             results.append(.dict(r))
             if !breakWhen.isEmpty {
-                if try breakWhen.allSatisfy({ try templar.conditional($0, itemScope) }) { break }
+                if try breakWhen.allSatisfy({ try templar.condition($0, itemScope) }) { break }
             }
         }
         var agg: Vars = ["changed": .bool(anyChanged), "msg": "All items completed", "results": .list(results)]
@@ -266,7 +266,7 @@ final class TaskRunner {
 
     /// The first condition of `when` (inherited ones first) that is false, or nil when all hold.
     func conditionFailed(_ scope: VarScope) throws -> Value? {
-        for cond in task.allWhen where try !templar.conditional(cond, scope) {
+        for cond in task.allWhen where try !templar.condition(cond, scope) {
             return cond
         }
         return nil
@@ -288,7 +288,7 @@ final class TaskRunner {
             var r = try evaluateResult(raw, scope)
             r["attempts"] = .int(attempt)
             let withReg = task.register.map { scope.adding([$0: .dict(r)]) } ?? scope.adding([:])
-            let done = try templar.conditional(until, withReg)
+            let done = try templar.condition(until, withReg)
             if done { return (r, inc) }
             // `retries: N` allows N retries after the first attempt, as Ansible counts them.
             if attempt > retries {
@@ -311,11 +311,11 @@ final class TaskRunner {
         }
         if let cw = task.changedWhen, r["skipped"]?.truthy != true {
             let conds = cw.listValue ?? [cw]
-            r["changed"] = .bool(try conds.allSatisfy { try templar.conditional($0, withReg(r)) })
+            r["changed"] = .bool(try conds.allSatisfy { try templar.condition($0, withReg(r)) })
         }
         if let fw = task.failedWhen, r["skipped"]?.truthy != true {
             let conds = fw.listValue ?? [fw]
-            let failed = try conds.contains { try templar.conditional($0, withReg(r)) }
+            let failed = try conds.contains { try templar.condition($0, withReg(r)) }
             r["failed_when_result"] = .bool(failed)
             r["failed"] = .bool(failed)
         }

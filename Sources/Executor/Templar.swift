@@ -89,9 +89,6 @@ final class Templar {
         case .none: return false
         case .int, .double: return v.truthy
         case .string(var s):
-            if Templar.hasDelimiters(s) {
-                warn("conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: \(s)")
-            }
             s = s.trimmingCharacters(in: .whitespacesAndNewlines)
             if s.isEmpty { return true }
             if s.hasPrefix("{{") && s.hasSuffix("}}") && !s.dropFirst(2).contains("{{") {
@@ -104,6 +101,15 @@ final class Templar {
         default:
             return v.truthy
         }
+    }
+
+    /// A condition as written in `when`, `changed_when`, `failed_when`, `until`, `break_when` or
+    /// assert's `that`: like `conditional`, with Ansible's warning about templates inside it.
+    func condition(_ v: Value, _ scope: VariableSource) throws -> Bool {
+        if case .string(let s) = v, Templar.hasDelimiters(s) {
+            warn("conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: \(s)")
+        }
+        return try conditional(v, scope)
     }
 
     private func truth(_ v: Value, expression: String) throws -> Bool {
