@@ -35,10 +35,13 @@ extension TaskRunner {
         guard let module = ModuleRegistry.module(named: task.action) ?? ModuleRegistry.module(named: short) else {
             throw ExecutionError("couldn't resolve module/action '\(task.action)'", task: task, host: host)
         }
+        scope.touchedUnsafe = false
         var args = try templateArgs(scope)
         for name in module.expressionArgs {
             if case .list(let raw)? = task.args[name] { args[name] = .list(raw) }
         }
+        // Facts templated from unsafe data stay unsafe: never templated again when read.
+        if module.name == "set_fact" && scope.touchedUnsafe { args = args.mapValues(Templar.markUnsafe) }
         // `module: "{{ a_dict }}"`: a whole template that renders to a mapping gives the arguments.
         if module.freeForm == false, case .dict(let d)? = args["_raw_params"] {
             args.removeValue(forKey: "_raw_params")
@@ -130,7 +133,10 @@ extension TaskRunner {
         var inherited = task.inherited
         // An include's own `when` decides the include only; its vars pass to the included tasks.
         inherited.includeParams.merge(task.ownVars) { $1 }
-        for name in [task.loopControl["loop_var"]?.pythonStr ?? "item", "ansible_loop_var", "ansible_loop"] {
+        // The loop's (templated) variable names are in ansible_loop_var and ansible_index_var.
+        let loopNames = ["ansible_loop_var", "ansible_loop", "ansible_index_var"]
+            + [scope.raw("ansible_loop_var"), scope.raw("ansible_index_var")].compactMap { $0?.stringValue }
+        for name in loopNames {
             if let v = scope.raw(name), task.loop != nil { inherited.includeParams[name] = v }
         }
         if let apply = args.removeValue(forKey: "apply")?.dictValue {
@@ -182,7 +188,7 @@ extension TaskRunner {
     /// The current loop item (label), when the include runs in a loop.
     func loopItem(_ scope: VarScope) -> Value? {
         guard task.loop != nil else { return nil }
-        let loopVar = task.loopControl["loop_var"]?.pythonStr ?? "item"
+        let loopVar = scope.raw("ansible_loop_var")?.stringValue ?? "item"
         if let label = task.loopControl["label"], let v = try? templar.template(label, scope) { return v }
         return scope.raw(loopVar)
     }

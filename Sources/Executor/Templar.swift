@@ -1,3 +1,4 @@
+import DataLoader
 import Foundation
 import Jinja
 import Playbook
@@ -123,6 +124,17 @@ final class Templar {
             default: return true
             }
         default: return v.truthy
+        }
+    }
+
+    /// Unsafe data: every string inside is kept from being templated again (see UnsafeText).
+    static func markUnsafe(_ v: Value) -> Value {
+        switch v {
+        case .string(let s): return .string(UnsafeText.wrap(s))
+        case .list(let l): return .list(l.map(markUnsafe))
+        case .tuple(let l): return .tuple(l.map(markUnsafe))
+        case .dict(let d): return .dict(d.mapValues(markUnsafe))
+        default: return v
         }
     }
 

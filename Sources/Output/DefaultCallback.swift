@@ -43,6 +43,16 @@ public final class DefaultCallback: Callback {
         var shown = result
         for k in ["_ansible_no_log", "_ansible_verbose_always", "_ansible_item_label", "_ansible_delegated_vars"] { shown.removeValue(forKey: k) }
         let label = item.map { " => (item=\(labelText($0)))" } ?? ""
+        // Module warnings show as [WARNING] lines before the result (except in an ok item's line).
+        if status != .skipped && (item == nil || status == .failed), let warnings = shown["warnings"]?.listValue {
+            for w in warnings { warning(w.pythonStr) }
+            shown.removeValue(forKey: "warnings")
+        }
+        // A failed loop shows its failed items only (and "...ignoring"), as ansible-playbook does.
+        if result["_swiftplay_loop_summary"]?.truthy == true {
+            if ignored { out(paint("...ignoring", "0;36")) }
+            return
+        }
         var text: String
         var colorCode: String
         switch status {
@@ -68,15 +78,14 @@ public final class DefaultCallback: Callback {
             if status == .ok || status == .changed, let hidden = result["_swiftplay_hide"]?.listValue {
                 for k in hidden { shown.removeValue(forKey: k.pythonStr) }
             }
+            if status == .ok || status == .changed, let only = result["_swiftplay_show_only"]?.listValue {
+                let keep = Set(only.map(\.pythonStr))
+                shown = shown.filter { keep.contains($0.key) }
+            }
             shown = shown.filter { !$0.key.hasPrefix("_swiftplay") }
-            // Like ansible's clean copy of a result: the status is in the line already.
+            // Like ansible-playbook, the status words are in the line, not repeated in the result.
             shown.removeValue(forKey: "failed")
             shown.removeValue(forKey: "skipped")
-            // Modules that show only some keys (debug's msg) drop the rest, loop variables included.
-            if status == .ok || status == .changed, let kept = result["_swiftplay_keep"]?.listValue {
-                let names = Set(kept.map(\.pythonStr))
-                shown = shown.filter { names.contains($0.key) }
-            }
             text += " => "
             text += JSONText.encode(.dict(shown), indent: indent)
         }

@@ -286,15 +286,25 @@ extension PlaybookLoader {
         }
     }
 
+    /// Where a `key=value` token splits: its first `=`, or for a `{{ key }}=value` token the first `=`
+    /// after the key's template.
+    static func keyValueSplit(_ token: String) -> String.Index? {
+        guard token.hasPrefix("{{") else { return token.firstIndex(of: "=") }
+        guard let close = token.range(of: "}}") else { return nil }
+        return token[close.upperBound...].first == "=" ? close.upperBound : nil
+    }
+
     /// Splits `a=1 b='x y' rest` like Ansible's k=v parser. With `rawOptions`, only those keys are
     /// options and everything else stays in `_raw_params`; for other free-form actions every k=v is an option.
     func parseKeyValues(_ s: String, freeForm: Bool, rawOptions: Set<String>?, mark: SourceMark) throws -> Vars {
         var out: Vars = [:]
         var raw: [String] = []
         for token in try splitArgs(s) {
-            if let eq = token.firstIndex(of: "="), !token.hasPrefix("{{") {
+            if let eq = Self.keyValueSplit(token) {
                 let key = String(token[..<eq]).trimmingCharacters(in: .whitespacesAndNewlines)
-                let validKey = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+                // A templated key (`set_fact: "{{ name }}=value"`) is kept for the action to render.
+                let templatedKey = rawOptions == nil && key.hasPrefix("{{") && key.hasSuffix("}}")
+                let validKey = templatedKey || (!key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
                 if validKey && (rawOptions == nil || rawOptions!.contains(key)) {
                     let value = decodeEscapes(String(token[token.index(after: eq)...])).trimmingCharacters(in: .whitespacesAndNewlines)
                     out[key] = .string(unquote(value))

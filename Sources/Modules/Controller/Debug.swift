@@ -33,11 +33,11 @@ public enum DebugModule: Module {
             r[name] = value
         } else {
             r["msg"] = args["msg"] ?? "Hello world!"
-            // A message is shown alone, without loop variables or other keys.
-            r["_swiftplay_keep"] = ["msg", "exception", "warnings", "deprecations"]
         }
         r["_swiftplay_verbose"] = true
         r["_swiftplay_hide"] = ["changed", "failed", "skipped", "invocation", "skip_reason"]
+        // A message is shown alone (not even a loop's item), as ansible-playbook shows it.
+        if r["msg"] != nil { r["_swiftplay_show_only"] = ["msg", "exception", "warnings", "deprecations"] }
         return r
     }
 }
