@@ -25,11 +25,19 @@ public struct SourceError: Error, CustomStringConvertible {
 
     public var description: String {
         guard let mark else { return message }
-        var out = "\(mark): \(message)"
-        if let line = SourceError.line(mark.line, of: mark.file) {
-            out += "\n\n    \(line)\n    \(String(repeating: " ", count: max(0, mark.column - 1)))^ here"
-        }
-        return out
+        return "\(mark): \(message)" + excerpt(mark)
+    }
+
+    /// The error as the command line reports it: the message first (as ansible-playbook prints it,
+    /// so "ERROR! <message>" reads the same), then where, as file:line:column.
+    public var report: String {
+        guard let mark else { return message }
+        return "\(message)\n\nThe error appears to be in \(mark)" + excerpt(mark)
+    }
+
+    private func excerpt(_ mark: SourceMark) -> String {
+        guard let line = SourceError.line(mark.line, of: mark.file) else { return "" }
+        return "\n\n    \(line)\n    \(String(repeating: " ", count: max(0, mark.column - 1)))^ here"
     }
 
     /// The offending source line, when the file can be read.

@@ -97,6 +97,8 @@ extension PlayRunner {
         if let host {
             m["inventory_hostname"] = .string(host)
             m["inventory_hostname_short"] = .string(String(host.split(separator: ".").first ?? Substring(host)))
+            // Connection variables default to the inventory name, as tasks see them in Ansible.
+            m["ansible_host"] = inventoryVariables(host)["ansible_ssh_host"] ?? .string(host)
             m["group_names"] = .list(runner.inventory.groupNames(of: host).map { .string($0) })
             let facts = runner.existingState(host)?.facts ?? [:]
             var af = Vars()

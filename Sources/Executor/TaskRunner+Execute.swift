@@ -37,6 +37,9 @@ extension TaskRunner {
         }
         scope.touchedUnsafe = false
         var args = try templateArgs(scope)
+        for name in module.expressionArgs {
+            if case .list(let raw)? = task.args[name] { args[name] = .list(raw) }
+        }
         // Facts templated from unsafe data stay unsafe: never templated again when read.
         if module.name == "set_fact" && scope.touchedUnsafe { args = args.mapValues(Templar.markUnsafe) }
         // `module: "{{ a_dict }}"`: a whole template that renders to a mapping gives the arguments.
@@ -101,7 +104,7 @@ extension TaskRunner {
                 try templar.renderFile(source, name: path, scope.adding(Templar.templateVars(path: path)))
             },
             evaluate: { [templar] expr in try templar.evaluate(expr, scope) },
-            conditional: { [templar] v in try templar.conditional(v, scope) },
+            conditional: { [templar] v in try templar.condition(v, scope) },
             verbosity: runner.options.verbosity)
     }
 
@@ -154,11 +157,13 @@ extension TaskRunner {
                 default: break
                 }
             }
-        } else {
-            // Without apply, the include's tags do not pass to the tasks it includes.
-            inherited.tags = []
         }
+        // Without apply, the include's own tags (task.ownTags) do not pass to the tasks it
+        // includes; those of its play and blocks (inherited.tags) do.
         inherited.when = []
+        // Roles statically imported by what is included now join the play too (handlers, vars).
+        let importedBefore = runner.loader.importedRoles.count
+        defer { runner.loader.importedRoles.dropFirst(importedBefore).forEach(play.registerIncludedRole) }
         if action == "include_role" || action == "import_role" {
             guard let name = args["name"]?.pythonStr else { throw ModuleError("include_role needs a name") }
             let role = try runner.loader.loadRole(
@@ -175,7 +180,13 @@ extension TaskRunner {
         for (k, v) in args where k != "_raw_params" && k != "file" { inherited.includeParams[k] = v }
         let dir = (task.mark.file as NSString).deletingLastPathComponent
         let path = try runner.loader.resolveTaskFile(file, dir: dir, role: task.role)
-        let nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
+        let nodes: [TaskNode]
+        do {
+            nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
+        } catch let e as SourceError where task.isHandler {
+            // What a handler includes must be valid handlers: an error there stops the run.
+            throw ExecutionError(e.report, task: task, host: host)
+        }
         return (["changed": false, "include": .string(file), "include_args": .dict(args.filter { $0.key != "_raw_params" })],
                 [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr):\(Value.dict(inherited.includeParams).pythonRepr)", file: path, item: loopItem(scope))])
     }
@@ -227,11 +238,14 @@ extension TaskRunner {
         case "end_host": state.ended = true
         case "clear_facts": state.facts = [:]
         case "clear_host_errors":
-            // Failed and unreachable hosts rejoin the play (their recap counts stay).
+            // Failed and unreachable hosts rejoin the play (their recap counts stay), also past a
+            // block's always section and an any_errors_fatal stop.
             for h in play.batch {
                 runner.state(h).failed = false
                 runner.state(h).unreachable = false
+                runner.state(h).errorsCleared = true
             }
+            if play.fatalStop { play.fatalStop = false; play.stopPlay = false }
         case "reset_connection": runner.connections.reset(host)
         default: throw ModuleError("invalid meta action requested: \(what)")
         }

@@ -136,6 +136,7 @@ final class TaskRunner {
     // MARK: loops
 
     func runLoopOrOnce(_ scope: VarScope) throws -> TaskOutcome {
+        if shortActionName(task.action) == "meta" { return try runMeta(scope) }
         guard let loop = task.loop else {
             if let skip = try conditionFailed(scope) {
                 let r: Vars = ["changed": false, "skipped": true, "skip_reason": "Conditional result was False", "false_condition": skip]
@@ -161,8 +162,10 @@ final class TaskRunner {
             throw error
         }
         // The label is templated per item; the other loop_control keys once.
-        var control = try templar.template(.dict(task.loopControl.filter { $0.key != "label" }), scope).dictValue ?? [:]
+        // break_when is a condition, evaluated after each item.
+        var control = try templar.template(.dict(task.loopControl.filter { $0.key != "label" && $0.key != "break_when" }), scope).dictValue ?? [:]
         control["label"] = task.loopControl["label"]
+        let breakWhen = task.loopControl["break_when"].map { $0.listValue ?? [$0] } ?? []
         let loopVar = control["loop_var"]?.pythonStr ?? "item"
         let indexVar = control["index_var"]?.stringValue
         let extended = control["extended"]?.truthy ?? false
@@ -182,12 +185,16 @@ final class TaskRunner {
             var extra: Vars = [loopVar: item, "ansible_loop_var": .string(loopVar)]
             if let indexVar { extra[indexVar] = .int(i) }
             if extended {
-                extra["ansible_loop"] = .dict([
+                var loopInfo: Vars = [
                     "index": .int(i + 1), "index0": .int(i), "revindex": .int(items.count - i), "revindex0": .int(items.count - i - 1),
                     "first": .bool(i == 0), "last": .bool(i == items.count - 1), "length": .int(items.count),
-                    "allitems": .list(items), "previtem": i > 0 ? items[i - 1] : .undefined(Undefined(name: "previtem")),
-                    "nextitem": i + 1 < items.count ? items[i + 1] : .undefined(Undefined(name: "nextitem")),
-                ])
+                ]
+                // extended_allitems: false leaves the (possibly large) item list out.
+                if control["extended_allitems"]?.truthy ?? true { loopInfo["allitems"] = .list(items) }
+                // The first item has no previtem and the last no nextitem: the keys are absent.
+                if i > 0 { loopInfo["previtem"] = items[i - 1] }
+                if i + 1 < items.count { loopInfo["nextitem"] = items[i + 1] }
+                extra["ansible_loop"] = .dict(loopInfo)
             }
             if let indexVar { extra["ansible_index_var"] = .string(indexVar) }
             // The previous item's result is the registered variable until this item's is known.
@@ -218,6 +225,7 @@ final class TaskRunner {
             r[loopVar] = item
             r["ansible_loop_var"] = .string(loopVar)
             if let indexVar { r[indexVar] = .int(i); r["ansible_index_var"] = .string(indexVar) }
+            if let loopInfo = extra["ansible_loop"] { r["ansible_loop"] = loopInfo }
             // The label is templated after the item ran, so it may use the item's registered result.
             var label = item
             if let l = control["label"] {
@@ -234,6 +242,9 @@ final class TaskRunner {
             let status: ResultStatus = r["failed"]?.truthy == true || r["unreachable"]?.truthy == true ? .failed : (r["skipped"]?.truthy == true ? .skipped : (r["changed"]?.truthy == true ? .changed : .ok))
             report(r, item: label, status: status, ignored: false)
             results.append(.dict(r))
+            if !breakWhen.isEmpty {
+                if try breakWhen.allSatisfy({ try templar.condition($0, itemScope) }) { break }
+            }
         }
         var agg: Vars = ["changed": .bool(anyChanged), "msg": "All items completed", "results": .list(results), "skipped": false]
         if anyFailed {
@@ -244,10 +255,15 @@ final class TaskRunner {
             agg["skipped"] = true
             agg["msg"] = "All items skipped"
         }
-        if allSkipped || items.isEmpty {
+        if items.isEmpty {
+            agg["skipped"] = true
+            agg["skipped_reason"] = "No items in the list"
             report(["changed": false, "skipped_reason": "No items in the list"], item: nil, status: .skipped, ignored: false)
-            if items.isEmpty { agg["skipped"] = true; agg["skipped_reason"] = "No items in the list" }
+        } else if allSkipped {
+            // The item lines already showed each result.
+            report(agg.filter { $0.key != "results" }, item: nil, status: .skipped, ignored: false)
         } else if anyFailed {
+            // The failed item lines are the task's failure output; only the ignoring note follows.
             let ignored = try task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false
             var summary = agg
             summary["_swiftplay_loop_summary"] = true
@@ -264,7 +280,7 @@ final class TaskRunner {
 
     /// The first condition of `when` (inherited ones first) that is false, or nil when all hold.
     func conditionFailed(_ scope: VarScope) throws -> Value? {
-        for cond in task.allWhen where try !templar.conditional(cond, scope) {
+        for cond in task.allWhen where try !templar.condition(cond, scope) {
             return cond
         }
         return nil
@@ -286,7 +302,7 @@ final class TaskRunner {
             var r = try evaluateResult(raw, scope)
             r["attempts"] = .int(attempt)
             let withReg = task.register.map { scope.adding([$0: .dict(r)]) } ?? scope.adding([:])
-            let done = try templar.conditional(until, withReg)
+            let done = try templar.condition(until, withReg)
             if done { return (r, inc) }
             // `retries: N` allows N retries after the first attempt, as Ansible counts them.
             if attempt > retries {
@@ -318,12 +334,12 @@ final class TaskRunner {
         do {
             if let cw = task.changedWhen {
                 let conds = cw.listValue ?? [cw]
-                r["changed"] = .bool(try conds.allSatisfy { try templar.conditional($0, withReg(r)) })
+                r["changed"] = .bool(try conds.allSatisfy { try templar.condition($0, withReg(r)) })
             }
             which = "failed"
             if let fw = task.failedWhen {
                 let conds = fw.listValue ?? [fw]
-                let failed = try conds.contains { try templar.conditional($0, withReg(r)) }
+                let failed = try conds.contains { try templar.condition($0, withReg(r)) }
                 r["failed_when_result"] = .bool(failed)
                 r["failed"] = .bool(failed)
             }

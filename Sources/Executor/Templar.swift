@@ -11,6 +11,9 @@ final class Templar {
     let env: Environment
     static let omitToken = "__omit_place_holder__" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
 
+    /// Where templating warnings go (the run's callback).
+    var warn: (String) -> Void = { _ in }
+
     init(context: TemplatingContext) {
         var options = EnvironmentOptions()
         options.trimBlocks = true
@@ -100,6 +103,15 @@ final class Templar {
         default:
             return v.truthy
         }
+    }
+
+    /// A condition as written in `when`, `changed_when`, `failed_when`, `until`, `break_when` or
+    /// assert's `that`: like `conditional`, with Ansible's warning about templates inside it.
+    func condition(_ v: Value, _ scope: VariableSource) throws -> Bool {
+        if case .string(let s) = v, Templar.hasDelimiters(s) {
+            warn("conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: \(s)")
+        }
+        return try conditional(v, scope)
     }
 
     private func truth(_ v: Value, expression: String) throws -> Bool {

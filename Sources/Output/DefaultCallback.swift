@@ -62,7 +62,8 @@ public final class DefaultCallback: Callback {
         switch status {
         case .ok: text = "ok: \(who)\(label)"; colorCode = "0;32"
         case .changed: text = "changed: \(who)\(label)"; colorCode = "0;33"
-        case .skipped: text = "skipping: \(who)\(label)"; colorCode = "0;36"
+        // A skipped item's label is followed by a space, also before " => ".
+        case .skipped: text = "skipping: \(who)\(label)\(item == nil ? "" : " ")"; colorCode = "0;36"
         case .failed:
             text = item != nil ? "failed: \(who) (item=\(labelText(item!)))" : "fatal: \(who): FAILED!"; colorCode = "0;31"
         case .unreachable: text = "fatal: \(who): UNREACHABLE!"; colorCode = "1;31"
@@ -71,7 +72,8 @@ public final class DefaultCallback: Callback {
         if diff, let d = result["diff"] {
             for d in d.listValue ?? [d] { if let t = DiffText.render(d), !t.isEmpty { out(t) } }
         }
-        let alwaysShow = status == .failed || status == .unreachable || verbose || verbosity >= 1
+        let override = result["_swiftplay_verbose_override"]?.truthy ?? false
+        let alwaysShow = status == .failed || status == .unreachable || (!override && (verbose || verbosity >= 1))
         if alwaysShow && !(status == .skipped && verbosity < 1) {
             shown.removeValue(forKey: "diff")
             if status == .skipped || (item != nil && !(status == .failed)) { shown.removeValue(forKey: "invocation") }
@@ -92,8 +94,6 @@ public final class DefaultCallback: Callback {
             text += " => "
             text += JSONText.encode(.dict(shown), indent: indent)
         }
-        // ansible-playbook leaves a space after a skipped item's label.
-        if status == .skipped && item != nil && !alwaysShow { text += " " }
         out(paint(text, colorCode))
         if ignored { out(paint("...ignoring", "0;36")) }
     }
@@ -103,8 +103,15 @@ public final class DefaultCallback: Callback {
 
     public func hostDone(host: String, status: ResultStatus, result: OrderedDictionary<String, Value>, ignored: Bool) {}
 
+    var shownWarnings = Set<String>()
+
+    /// Warnings go to stderr, wrapped at 79 columns and each shown once, as ansible-playbook shows them.
     public func warning(_ message: String) {
-        out(paint("[WARNING]: \(message)", "1;35"))
+        let text = TextWrap.wrap("[WARNING]: \(message)", width: 79).joined(separator: "\n")
+        lock.lock()
+        defer { lock.unlock() }
+        guard shownWarnings.insert(text).inserted else { return }
+        FileHandle.standardError.write(Data((paint(text, "1;35") + "\n").utf8))
     }
 
     public func message(_ text: String) { out(text) }

@@ -54,6 +54,14 @@ extension PlaybookLoader {
     func parseBlock(_ node: YAMLNode, inherited: Inherited, dir: String, handlers: Bool) throws -> Block {
         var scope = inherited
         try applyKeywords(node, to: &scope)
+        if handlers {
+            // A handler may be one block (a group of tasks), but blocks do not nest in handlers.
+            for section in ["block", "rescue", "always"] {
+                for item in node[section]?.items ?? [] where item["block"] != nil {
+                    throw SourceError("Using a block as a handler is not supported.", at: item.mark)
+                }
+            }
+        }
         let name = node["name"]?.value.pythonStr
         let body = try parseTasks(node["block"], inherited: scope, dir: dir, handlers: handlers)
         let rescue = try parseTasks(node["rescue"], inherited: scope, dir: dir, handlers: handlers)
@@ -91,6 +99,7 @@ extension PlaybookLoader {
             case "diff": scope.diff = v
             case "delegate_to": scope.delegateTo = v
             case "run_once": scope.runOnce = v
+            case "notify": scope.notify = v.listValue?.map(\.pythonStr) ?? (v.isNone ? [] : [v.pythonStr])
             case "any_errors_fatal": scope.anyErrorsFatal = v
             default: break
             }
@@ -152,6 +161,12 @@ extension PlaybookLoader {
         if node["local_action"] != nil { scope.delegateTo = "localhost" }
         let short = shortActionName(action)
 
+        if handler && (short == "include_role" || short == "import_role") {
+            throw SourceError("Using '\(action)' as a handler is not supported.", at: node.mark)
+        }
+        if handler && short == "meta" && args["_raw_params"]?.stringValue == "flush_handlers" {
+            throw SourceError("flush_handlers cannot be used as a handler", at: node.mark)
+        }
         // Static imports: their keywords (incl. when and tags) apply to every imported task.
         if short == "import_tasks" || short == "import_role" {
             try applyKeywords(node, to: &scope)
@@ -176,6 +191,8 @@ extension PlaybookLoader {
         }
 
         let task = Task(action: action, args: args, mark: node.mark, inherited: scope)
+        // A block's notify applies to its tasks unless they name their own handlers.
+        task.notify = scope.notify
         task.isHandler = handler
         for e in entries {
             task.keywords.insert(e.key)

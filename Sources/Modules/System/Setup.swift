@@ -53,6 +53,7 @@ public enum SetupModule: Module {
         }
         facts["gather_subset"] = args["gather_subset"] ?? ["all"]
         facts["module_setup"] = true
-        return ModuleResult(changed: false, ["ansible_facts": .dict(facts)])
+        // Facts are never printed, whatever the verbosity (ansible's verbose override).
+        return ModuleResult(changed: false, ["ansible_facts": .dict(facts), "_swiftplay_verbose_override": true])
     }
 }
