@@ -25,26 +25,19 @@ public struct SourceError: Error, CustomStringConvertible {
 
     public var description: String {
         guard let mark else { return message }
-        var out = "\(mark): \(message)"
-        if let line = SourceError.line(mark.line, of: mark.file) {
-            out += "\n\n    \(line)\n    \(String(repeating: " ", count: max(0, mark.column - 1)))^ here"
-        }
-        return out
+        return "\(mark): \(message)" + excerpt(mark)
     }
 
-    /// The error as ansible-playbook prints it: the message first, then where it appears to be, with
-    /// the offending line (after the one before it) marked.
-    public var ansibleText: String {
+    /// The error as the command line reports it: the message first (as ansible-playbook prints it,
+    /// so "ERROR! <message>" reads the same), then where, as file:line:column.
+    public var report: String {
         guard let mark else { return message }
-        var out = message + "\n\nThe error appears to be in '\(mark.file)': line \(mark.line), column \(mark.column), but may\n"
-            + "be elsewhere in the file depending on the exact syntax problem.\n"
-        if let line = SourceError.line(mark.line, of: mark.file) {
-            let previous = mark.line > 1 ? SourceError.line(mark.line - 1, of: mark.file) ?? "" : ""
-            func trimmedEnd(_ s: String) -> String { String(s.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed()) }
-            out += "\nThe offending line appears to be:\n\n\(trimmedEnd(previous))\n\(trimmedEnd(line))\n"
-                + String(repeating: " ", count: max(0, mark.column - 1)) + "^ here\n"
-        }
-        return out
+        return "\(message)\n\nThe error appears to be in \(mark)" + excerpt(mark)
+    }
+
+    private func excerpt(_ mark: SourceMark) -> String {
+        guard let line = SourceError.line(mark.line, of: mark.file) else { return "" }
+        return "\n\n    \(line)\n    \(String(repeating: " ", count: max(0, mark.column - 1)))^ here"
     }
 
     /// The offending source line, when the file can be read.

@@ -84,6 +84,7 @@ public enum YAMLLoader {
         case Tag.Name.float.rawValue: return parseFloat(s.string).map(Value.double) ?? .string(s.string)
         case Tag.Name.bool.rawValue: return parseBool(s.string).map(Value.bool) ?? .string(s.string)
         case Tag.Name.null.rawValue: return .none
+        case "!unsafe": return .string(UnsafeText.wrap(s.string))
         default: break
         }
         guard s.style == .plain else { return .string(s.string) }

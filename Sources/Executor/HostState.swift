@@ -24,6 +24,8 @@ final class HostState {
     var unreachable = false
     /// meta: end_host / end_play for this host.
     var ended = false
+    /// Set by meta: clear_host_errors, so that a block's `always` does not restore the failure.
+    var errorsCleared = false
     /// Handlers notified and not yet run, by handler identity.
     var notified: [ObjectIdentifier] = []
     /// The last failure, for ansible_failed_task / ansible_failed_result in rescue.

@@ -19,7 +19,12 @@ final class PlayRunner {
     var varsFilesLayer: Vars = [:]
     /// Handler tasks in order, with their (templated) names and listen topics.
     var handlers: [Task] = []
+    /// Handler names templated with the play's variables (nil: unusable), computed once.
+    var handlerNames: [ObjectIdentifier: String?] = [:]
     var stopPlay = false
+    /// The play stops because of any_errors_fatal: `always` sections still run, and
+    /// meta: clear_host_errors lets the play go on.
+    var fatalStop = false
 
     init(runner: PlaybookRunner, play: Play) {
         self.runner = runner

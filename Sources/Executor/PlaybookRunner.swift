@@ -81,6 +81,7 @@ public final class PlaybookRunner {
         var loaded: [(given: String, path: String, plays: [Play])] = []
         for given in playbooks {
             let resolved = try loader.resolvePlaybook(given, relativeTo: FileManager.default.currentDirectoryPath, mark: nil)
+            loader.playbookBaseDir = (resolved as NSString).deletingLastPathComponent
             let plays = try loader.loadPlaybook(resolved)
             try Validation.check(plays)
             loaded.append((given, resolved, plays))
@@ -92,13 +93,15 @@ public final class PlaybookRunner {
         for w in inventory.warnings { callback.warning(w) }
         for (given, path, plays) in loaded {
             playbookDir = (path as NSString).deletingLastPathComponent
+            loader.playbookBaseDir = playbookDir
             if options.listHosts || options.listTasks || options.listTags {
                 try Listing(runner: self).list(path: given, plays: plays)
                 continue
             }
             if options.verbosity >= 2 {
-                callback.message("\nPLAYBOOK: \((path as NSString).lastPathComponent) \(String(repeating: "*", count: 60))")
-                callback.message("\(plays.count) plays in \(path)")
+                let banner = "PLAYBOOK: \((path as NSString).lastPathComponent)"
+                callback.message("\n\(banner) \(String(repeating: "*", count: max(3, 79 - banner.count)))")
+                callback.message("\(plays.count) plays in \(given)")
             }
             for play in plays {
                 let keepGoing = try PlayRunner(runner: self, play: play).run()
@@ -116,7 +119,8 @@ public final class PlaybookRunner {
         }
         connections.closeAll()
         if anyUnreachable { return .unreachable }
-        if anyFailed { return .hostsFailed }
+        // meta: clear_host_errors forgives earlier failures (they stay in the recap).
+        if anyFailed && hostStates.values.contains(where: \.failed) { return .hostsFailed }
         return .ok
     }
 

@@ -29,6 +29,8 @@ public struct RunOptions {
     public var connection: String?
     public var timeout: Int = 10
     public var forceHandlers = false
+    /// Notifying a handler that does not exist is an error (else a warning).
+    public var errorOnMissingHandler = true
     public var hostKeyChecking = true
     public var rolesPath: [String] = []
     public var playbookPath: [String] = []

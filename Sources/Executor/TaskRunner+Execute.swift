@@ -37,7 +37,13 @@ extension TaskRunner {
         guard let module = ModuleRegistry.module(named: action) ?? ModuleRegistry.module(named: short) else {
             throw ExecutionError("couldn't resolve module/action '\(action)'", task: task, host: host)
         }
+        scope.touchedUnsafe = false
         var args = try templateArgs(scope)
+        for name in module.expressionArgs {
+            if case .list(let raw)? = task.args[name] { args[name] = .list(raw) }
+        }
+        // Facts templated from unsafe data stay unsafe: never templated again when read.
+        if module.name == "set_fact" && scope.touchedUnsafe { args = args.mapValues(Templar.markUnsafe) }
         // `module: "{{ a_dict }}"`: a whole template that renders to a mapping gives the arguments.
         if module.freeForm == false, case .dict(let d)? = args["_raw_params"] {
             args.removeValue(forKey: "_raw_params")
@@ -48,7 +54,13 @@ extension TaskRunner {
         }
         let validated = try module.spec.validate(args, module: module.name)
         let context = try moduleContext(scope)
-        var result = try module.run(validated, context).values
+        var result: Vars
+        do {
+            result = try module.run(validated, context).values
+        } catch let e as ModuleError {
+            // A module failure is a result like any other, with the module's extra return values.
+            result = ModuleResult.failed(e.message, e.values).values
+        }
         try play.applyRuntimeResult(&result, host: host)
         if let facts = result["ansible_facts"]?.dictValue {
             applyFacts(facts, cacheable: validated.bool("cacheable"), module: module.name)
@@ -141,8 +153,9 @@ extension TaskRunner {
         var appliedWhen: [Value] = []
         // An include's own `when` decides the include only; its vars pass to the included tasks.
         inherited.includeParams.merge(task.ownVars) { $1 }
-        let loopNames = [task.loopControl["loop_var"]?.pythonStr ?? "item", "ansible_loop_var", "ansible_loop",
-                         task.loopControl["index_var"]?.pythonStr, "ansible_index_var"].compactMap { $0 }
+        // The loop's (templated) variable names are in ansible_loop_var and ansible_index_var.
+        let loopNames = ["ansible_loop_var", "ansible_loop", "ansible_index_var"]
+            + [scope.raw("ansible_loop_var"), scope.raw("ansible_index_var")].compactMap { $0?.stringValue }
         for name in loopNames {
             if let v = scope.raw(name), task.loop != nil { inherited.includeParams[name] = v }
         }
@@ -171,9 +184,12 @@ extension TaskRunner {
                 }
             }
         }
-        // The include's own tags do not pass to the tasks it includes (only `apply` does); the
-        // play's, blocks' and imports' tags above it do (`inherited` holds only those).
+        // Without apply, the include's own tags (task.ownTags) do not pass to the tasks it
+        // includes; those of its play and blocks (inherited.tags) do.
         inherited.when = appliedWhen
+        // Roles statically imported by what is included now join the play too (handlers, vars).
+        let importedBefore = runner.loader.importedRoles.count
+        defer { runner.loader.importedRoles.dropFirst(importedBefore).forEach(play.registerIncludedRole) }
         if action == "include_role" || action == "import_role" {
             guard let name = args["name"]?.pythonStr else { throw ModuleError("include_role needs a name") }
             let role = try runner.loader.loadRole(
@@ -200,7 +216,13 @@ extension TaskRunner {
         for (k, v) in args where k != "_raw_params" && k != "file" { inherited.includeParams[k] = v }
         let dir = (task.mark.file as NSString).deletingLastPathComponent
         let path = try runner.loader.resolveTaskFile(file, dir: dir, role: task.role)
-        let nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
+        let nodes: [TaskNode]
+        do {
+            nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
+        } catch let e as SourceError where task.isHandler {
+            // What a handler includes must be valid handlers: an error there stops the run.
+            throw ExecutionError(e.report, task: task, host: host)
+        }
         return (["changed": false, "include": .string(file), "include_args": .dict(args.filter { $0.key != "_raw_params" })],
                 [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr):\(Value.dict(inherited.includeParams).pythonRepr)", file: path, item: loopItem(scope))])
     }
@@ -208,7 +230,7 @@ extension TaskRunner {
     /// The current loop item (label), when the include runs in a loop.
     func loopItem(_ scope: VarScope) -> Value? {
         guard task.loop != nil else { return nil }
-        let loopVar = task.loopControl["loop_var"]?.pythonStr ?? "item"
+        let loopVar = scope.raw("ansible_loop_var")?.stringValue ?? "item"
         if let label = task.loopControl["label"], let v = try? templar.template(label, scope) { return v }
         return scope.raw(loopVar)
     }
@@ -254,11 +276,14 @@ extension TaskRunner {
             state.facts = [:]
             runner.factCache?.remove(host)
         case "clear_host_errors":
-            // Failed and unreachable hosts rejoin the play (their recap counts stay).
+            // Failed and unreachable hosts rejoin the play (their recap counts stay), also past a
+            // block's always section and an any_errors_fatal stop.
             for h in play.batch {
                 runner.state(h).failed = false
                 runner.state(h).unreachable = false
+                runner.state(h).errorsCleared = true
             }
+            if play.fatalStop { play.fatalStop = false; play.stopPlay = false }
         case "reset_connection": runner.connections.reset(host)
         default: throw ModuleError("invalid meta action requested: \(what)")
         }

@@ -47,13 +47,7 @@ final class TaskRunner {
     }
 
     /// Controller directories for `src` files and lookups: the role, the task file's directory, the playbook's.
-    var searchPaths: [String] {
-        var search: [String] = []
-        if let role = task.role { search.append(role.path) }
-        search.append((task.mark.file as NSString).deletingLastPathComponent)
-        search.append(runner.playbookDir)
-        return search
-    }
+    var searchPaths: [String] { play.searchPaths(task) }
 
     private func run(_ scope: VarScope) throws -> TaskOutcome {
         let state = runner.state(host)
@@ -108,6 +102,8 @@ final class TaskRunner {
             if outcome.ignored {
                 state.stats.ok += 1
                 state.stats.ignored += 1
+                // An ignored failure that changed something counts as changed too, as in Ansible.
+                if outcome.changed { state.stats.changed += 1 }
             }
         } else if outcome.skipped {
             state.stats.skipped += 1
@@ -154,6 +150,7 @@ final class TaskRunner {
     // MARK: loops
 
     func runLoopOrOnce(_ scope: VarScope) throws -> TaskOutcome {
+        if shortActionName(task.action) == "meta" { return try runMeta(scope) }
         guard let loop = task.loop else {
             if let skip = try conditionFailed(scope) {
                 let r: Vars = ["changed": false, "skipped": true, "skip_reason": "Conditional result was False", "false_condition": skip]
@@ -179,8 +176,10 @@ final class TaskRunner {
             throw error
         }
         // The label is templated per item; the other loop_control keys once.
-        var control = try templar.template(.dict(task.loopControl.filter { $0.key != "label" }), scope).dictValue ?? [:]
+        // break_when is a condition, evaluated after each item.
+        var control = try templar.template(.dict(task.loopControl.filter { $0.key != "label" && $0.key != "break_when" }), scope).dictValue ?? [:]
         control["label"] = task.loopControl["label"]
+        let breakWhen = task.loopControl["break_when"].map { $0.listValue ?? [$0] } ?? []
         let loopVar = control["loop_var"]?.pythonStr ?? "item"
         let indexVar = control["index_var"]?.stringValue
         let extended = control["extended"]?.truthy ?? false
@@ -188,36 +187,47 @@ final class TaskRunner {
         var results: [Value] = []
         var included: [IncludedTasks] = []
         var anyChanged = false, anyFailed = false, allSkipped = !items.isEmpty
+        var scope = scope
+        let setsFacts = ["set_fact", "include_vars"].contains(shortActionName(task.action))
+        var factsSet = false
         var ignoreUnreachable: Bool?  // set by the first unreachable item; false once one is not ignored
         for (i, item) in items.enumerated() {
+            // Facts an item set (set_fact, include_vars, modules' ansible_facts) are seen by the next items.
+            if factsSet { scope = play.scope(host: host, task: task) }
+            factsSet = false
             if i > 0 && pause > 0 { Thread.sleep(forTimeInterval: pause) }
             var extra: Vars = [loopVar: item, "ansible_loop_var": .string(loopVar)]
             if let indexVar { extra[indexVar] = .int(i) }
             if extended {
-                extra["ansible_loop"] = .dict([
+                var loopInfo: Vars = [
                     "index": .int(i + 1), "index0": .int(i), "revindex": .int(items.count - i), "revindex0": .int(items.count - i - 1),
                     "first": .bool(i == 0), "last": .bool(i == items.count - 1), "length": .int(items.count),
-                    "allitems": .list(items), "previtem": i > 0 ? items[i - 1] : .undefined(Undefined(name: "previtem")),
-                    "nextitem": i + 1 < items.count ? items[i + 1] : .undefined(Undefined(name: "nextitem")),
-                ])
+                ]
+                // extended_allitems: false leaves the (possibly large) item list out.
+                if control["extended_allitems"]?.truthy ?? true { loopInfo["allitems"] = .list(items) }
+                // The first item has no previtem and the last no nextitem: the keys are absent.
+                if i > 0 { loopInfo["previtem"] = items[i - 1] }
+                if i + 1 < items.count { loopInfo["nextitem"] = items[i + 1] }
+                extra["ansible_loop"] = .dict(loopInfo)
             }
             if let indexVar { extra["ansible_index_var"] = .string(indexVar) }
+            // The previous item's result is the registered variable until this item's is known.
+            if let reg = task.register, let last = results.last { extra[reg] = last }
             // set_fact and include_vars in a loop: each item sees the variables the previous ones set.
             let setsVariables = i > 0 && ["set_fact", "include_vars"].contains(shortActionName(task.action))
-            let itemScope = (setsVariables ? play.scope(host: host, task: task) : scope).adding(extra)
-            let label = try control["label"].map { try templar.template($0, itemScope) } ?? item
+            let base = setsVariables ? play.scope(host: host, task: task) : scope
+            // A with_* lookup's items are unsafe data, as Ansible marks lookup results; `loop:` items are not.
+            let itemScope = base.adding(extra, unsafe: task.loopKind.map { $0 == "loop" } == false ? [loopVar] : [])
             var r: Vars
             if let reason = try conditionFailed(itemScope) {
                 r = ["changed": false, "skipped": true, "skip_reason": "Conditional result was False", "false_condition": reason]
-                r[loopVar] = item
-                r["ansible_loop_var"] = .string(loopVar)
-                report(r, item: label, status: .skipped, ignored: false)
             } else {
                 allSkipped = false
                 do {
                     let (res, inc) = try runWithRetries(itemScope, item: item)
                     r = res
                     included += inc
+                    factsSet = setsFacts || res["ansible_facts"] != nil
                 } catch TransportError.becomeFailed(_, let message) {
                     r = ["failed": true, "msg": .string(message)]
                 } catch let e as TransportError {
@@ -228,18 +238,32 @@ final class TaskRunner {
                 } catch let e as ExecutionError { throw e } catch let e as SourceError where isErrorInIncludedFile(e) { throw e } catch {
                     r = ["failed": true, "changed": false, "msg": .string(failureMessage(error))]
                 }
-                r[loopVar] = item
-                r["ansible_loop_var"] = .string(loopVar)
-                if let indexVar { r[indexVar] = .int(i); r["ansible_index_var"] = .string(indexVar) }
-                if r["failed"]?.truthy == true { anyFailed = true }
-                if r["changed"]?.truthy == true { anyChanged = true }
-                // An unreachable item shows as a failed item, as ansible-playbook shows it.
-                let status: ResultStatus = r["failed"]?.truthy == true || r["unreachable"]?.truthy == true ? .failed : (r["skipped"]?.truthy == true ? .skipped : (r["changed"]?.truthy == true ? .changed : .ok))
-                report(r, item: label, status: status, ignored: false)
             }
+            r[loopVar] = item
+            r["ansible_loop_var"] = .string(loopVar)
+            if let indexVar { r[indexVar] = .int(i); r["ansible_index_var"] = .string(indexVar) }
+            if let loopInfo = extra["ansible_loop"] { r["ansible_loop"] = loopInfo }
+            // The label is templated after the item ran, so it may use the item's registered result.
+            var label = item
+            if let l = control["label"] {
+                do {
+                    label = try templar.template(l, task.register.map { itemScope.adding([$0: .dict(r)]) } ?? itemScope)
+                } catch let e as TemplateError where e.kind == .undefined {
+                    r["failed"] = true
+                    r["msg"] = .string("Failed to template loop_control.label: \(e.description)")
+                }
+            }
+            if r["failed"]?.truthy == true { anyFailed = true }
+            if r["changed"]?.truthy == true { anyChanged = true }
+            // An unreachable item shows as a failed item, as ansible-playbook shows it.
+            let status: ResultStatus = r["failed"]?.truthy == true || r["unreachable"]?.truthy == true ? .failed : (r["skipped"]?.truthy == true ? .skipped : (r["changed"]?.truthy == true ? .changed : .ok))
+            report(r, item: label, status: status, ignored: false)
             results.append(.dict(r))
+            if !breakWhen.isEmpty {
+                if try breakWhen.allSatisfy({ try templar.condition($0, itemScope) }) { break }
+            }
         }
-        var agg: Vars = ["changed": .bool(anyChanged), "msg": "All items completed", "results": .list(results)]
+        var agg: Vars = ["changed": .bool(anyChanged), "msg": "All items completed", "results": .list(results), "skipped": false]
         if anyFailed {
             agg["failed"] = true
             agg["msg"] = "One or more items failed"
@@ -248,12 +272,19 @@ final class TaskRunner {
             agg["skipped"] = true
             agg["msg"] = "All items skipped"
         }
-        if allSkipped || items.isEmpty {
+        if items.isEmpty {
+            agg["skipped"] = true
+            agg["skipped_reason"] = "No items in the list"
             report(["changed": false, "skipped_reason": "No items in the list"], item: nil, status: .skipped, ignored: false)
-            if items.isEmpty { agg["skipped"] = true; agg["skipped_reason"] = "No items in the list" }
+        } else if allSkipped {
+            // The item lines already showed each result.
+            report(agg.filter { $0.key != "results" }, item: nil, status: .skipped, ignored: false)
         } else if anyFailed {
+            // The failed item lines are the task's failure output; only the ignoring note follows.
             let ignored = try task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false
-            report(agg, item: nil, status: .failed, ignored: ignored)
+            var summary = agg
+            summary["_swiftplay_loop_summary"] = true
+            report(summary, item: nil, status: .failed, ignored: ignored)
         }
         if ignoreUnreachable != nil { agg["unreachable"] = true }
         var outcome = TaskOutcome(result: agg)
@@ -309,30 +340,36 @@ final class TaskRunner {
     /// Applies changed_when and failed_when, with the registered name bound to the result.
     func evaluateResult(_ raw: Vars, _ scope: VarScope) throws -> Vars {
         var r = raw
+        // Every executed result says whether it failed; a module that only gives `rc` failed when it is not 0.
+        if r["failed"] == nil {
+            let rc = r["rc"]
+            r["failed"] = .bool(rc != nil && rc != .int(0) && rc != .string("0"))
+        }
         if r["changed"] == nil { r["changed"] = false }
         let register = task.register
         let withReg = { (res: Vars) -> VarScope in
             register.map { scope.adding([$0: .dict(res)]) } ?? scope.adding([:])
         }
-        // An empty changed_when / failed_when (null or []) leaves the result as it is, as in Ansible.
+        guard r["skipped"]?.truthy != true else { return r }
         // A condition that cannot be evaluated fails the task but keeps the module's result, with the
-        // error under changed_when_result / failed_when_result, as ansible-core reports it.
-        var evaluating = "changed"
+        // error under changed_when_result / failed_when_result, as ansible-core reports it. An empty
+        // changed_when / failed_when (null or []) leaves the result as it is.
+        var which = "changed"
         do {
-            if let cw = task.changedWhen, !(cw.listValue ?? [cw]).allSatisfy(\.isNone), r["skipped"]?.truthy != true {
+            if let cw = task.changedWhen, !(cw.listValue ?? [cw]).allSatisfy(\.isNone) {
                 let conds = cw.listValue ?? [cw]
                 r["changed"] = .bool(try conds.allSatisfy { try templar.condition($0, withReg(r)) })
             }
-            evaluating = "failed"
-            if let fw = task.failedWhen, !(fw.listValue ?? [fw]).allSatisfy(\.isNone), r["skipped"]?.truthy != true {
+            which = "failed"
+            if let fw = task.failedWhen, !(fw.listValue ?? [fw]).allSatisfy(\.isNone) {
                 let conds = fw.listValue ?? [fw]
                 let failed = try conds.contains { try templar.condition($0, withReg(r)) }
                 r["failed_when_result"] = .bool(failed)
                 r["failed"] = .bool(failed)
             }
-        } catch let e as TemplateError {
+        } catch {
             r["failed"] = true
-            r["\(evaluating)_when_result"] = .string(e.description)
+            r["\(which)_when_result"] = .string("\(error)")
         }
         return r
     }

@@ -1,3 +1,4 @@
+import DataLoader
 import Foundation
 import Jinja
 import Modules
@@ -9,6 +10,9 @@ import Templating
 final class Templar {
     let env: Environment
     static let omitToken = "__omit_place_holder__" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+
+    /// Where templating warnings go (the run's callback).
+    var warn: (String) -> Void = { _ in }
 
     init(context: TemplatingContext) {
         var options = EnvironmentOptions()
@@ -121,6 +125,9 @@ final class Templar {
     /// bare expression, or a template whose text is read again as an expression, as ansible-core does.
     /// `location` says where the condition was written, for the non-boolean result warning.
     func condition(_ v: Value, _ scope: VariableSource, location: String? = nil) throws -> Bool {
+        if case .string(let s) = v, Templar.hasDelimiters(s) {
+            warn("conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: \(s)")
+        }
         switch v {
         case .bool(let b): return b
         case .none: return true
@@ -160,6 +167,17 @@ final class Templar {
         deprecate("Conditional result at \(at) was of type '\(type)'. Conditional results should only be True or False. "
             + "The result was interpreted as \(v.truthy ? "True" : "False"). This feature will be removed in version 2.19.")
         return v.truthy
+    }
+
+    /// Unsafe data: every string inside is kept from being templated again (see UnsafeText).
+    static func markUnsafe(_ v: Value) -> Value {
+        switch v {
+        case .string(let s): return .string(UnsafeText.wrap(s))
+        case .list(let l): return .list(l.map(markUnsafe))
+        case .tuple(let l): return .tuple(l.map(markUnsafe))
+        case .dict(let d): return .dict(d.mapValues(markUnsafe))
+        default: return v
+        }
     }
 
     /// Removes arguments whose value is the omit placeholder (at any depth of dicts).

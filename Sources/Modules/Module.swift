@@ -17,12 +17,16 @@ public protocol Module {
     static var documentation: String { get }
     /// Whether the module takes a free-form string (`command: ls -l`), stored as `_raw_params`.
     static var freeForm: Bool { get }
+    /// Arguments the module evaluates itself as expressions (assert's `that`): a list of them is
+    /// passed as written, not templated first, so conditions see their own text.
+    static var expressionArgs: Set<String> { get }
     static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult
 }
 
 public extension Module {
     static var aliases: [String] { ["ansible.builtin.\(name)", "ansible.legacy.\(name)"] }
     static var freeForm: Bool { false }
+    static var expressionArgs: Set<String> { [] }
 }
 
 /// What a module sees of the run: the host connection, modes, and controller-side helpers.

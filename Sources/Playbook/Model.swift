@@ -30,6 +30,8 @@ public struct Inherited {
     public var delegateTo: Value?
     public var runOnce: Value?
     public var anyErrorsFatal: Value?
+    /// Handlers a block notifies for its tasks.
+    public var notify: [String] = []
     public var role: RoleInstance?
     public init() {}
 }
@@ -208,7 +210,8 @@ public final class Play {
         return hosts.pythonStr
     }
 
-    /// Handlers of the play and of every role in it, roles' first (Ansible's order).
+    /// Handlers of the play and of every role in it in Ansible's order: the `roles:` section's,
+    /// the play's own, then those of roles imported or included by tasks.
     public var allHandlers: [TaskNode] {
         var seen = Set<ObjectIdentifier>()
         var out: [TaskNode] = []
@@ -217,8 +220,10 @@ public final class Play {
             r.dependencies.forEach(add)
             out += r.handlers
         }
-        (roles + importedRoles).forEach(add)
-        return out + handlers
+        roles.forEach(add)
+        out += handlers
+        importedRoles.forEach(add)
+        return out
     }
 }
 

@@ -10,8 +10,11 @@ public final class PlaybookLoader {
     public var rolesPath: [String]
     /// Extra directories searched for playbooks (import_playbook, the command line).
     public var playbookPath: [String]
+    /// Directory of the playbook being loaded or run: the last place task files are looked for.
+    public var playbookBaseDir: String?
     /// Roles imported statically while loading (handlers and vars belong to the play).
-    var importedRoles: [RoleInstance] = []
+    /// Roles brought in by import_role while loading (their handlers join the play's).
+    public internal(set) var importedRoles: [RoleInstance] = []
     /// Role instances of the current play, by identity (path + params) for de-duplication.
     var playRoles: [String: RoleInstance] = [:]
     /// Renders a templated name of a static import (import_playbook, import_tasks, import_role) at
@@ -19,8 +22,6 @@ public final class PlaybookLoader {
     public var renderStatic: (_ text: String, _ vars: Vars) throws -> String = { text, _ in text }
     /// The vars of the play being loaded, for renderStatic.
     var currentPlayVars: Vars = [:]
-    /// Directory of the playbook being loaded: its roles/ is searched from inside roles too.
-    var currentPlaybookDir: String?
     /// Role instances already applied in the current play (roles: and import_role), for allow_duplicates.
     var appliedRoles = Set<ObjectIdentifier>()
 
@@ -45,9 +46,6 @@ public final class PlaybookLoader {
             throw SourceError("a playbook must be a list of plays, got \(root.kindName)", at: root.mark)
         }
         let dir = (path as NSString).deletingLastPathComponent
-        let outerPlaybookDir = currentPlaybookDir
-        currentPlaybookDir = dir
-        defer { currentPlaybookDir = outerPlaybookDir }
         var plays: [Play] = []
         for item in items {
             guard let entries = item.entries else {
@@ -180,13 +178,28 @@ public final class PlaybookLoader {
             candidates.append(baseDir + "/roles/" + name)
             candidates += rolesPath.map { $0 + "/" + name }
             candidates.append(baseDir + "/" + name)
-            if let pb = currentPlaybookDir, pb != baseDir { candidates += [pb + "/roles/" + name, pb + "/" + name] }
-            // FQCN-style "ns.collection.role": use the last part.
-            let last = String(name.split(separator: ".").last ?? Substring(name))
+            // From a role's task file, the playbook's roles are found too.
+            if let top = playbookBaseDir, top != baseDir { candidates += [top + "/roles/" + name, top + "/" + name] }
+            // FQCN-style "ns.collection.role": the role in an installed (or playbook-adjacent)
+            // collection, else a role of that last name.
+            let parts = name.split(separator: ".").map(String.init)
+            if parts.count >= 3 {
+                let relative = "/ansible_collections/\(parts[0])/\(parts[1])/roles/" + parts[2...].joined(separator: ".")
+                candidates += collectionsPaths(baseDir: baseDir).map { $0 + relative }
+            }
+            let last = parts.last ?? name
             if last != name { candidates += rolesPath.map { $0 + "/" + last } }
         }
         var isDir: ObjCBool = false
         return candidates.first { fm.fileExists(atPath: $0, isDirectory: &isDir) && isDir.boolValue }.map(standardized)
+    }
+
+    /// Where collections are looked for: next to the playbook, $ANSIBLE_COLLECTIONS_PATH, then Ansible's defaults.
+    func collectionsPaths(baseDir: String) -> [String] {
+        let env = ProcessInfo.processInfo.environment
+        let configured = (env["ANSIBLE_COLLECTIONS_PATH"] ?? env["ANSIBLE_COLLECTIONS_PATHS"])?.split(separator: ":").map(String.init)
+        let home = FileManager.default.homeDirectoryForCurrentUser.path
+        return [baseDir + "/collections"] + (configured ?? [home + "/.ansible/collections", "/usr/share/ansible/collections"])
     }
 
     public func loadRole(name: String, params: Vars, inherited: Inherited, baseDir: String,
@@ -201,7 +214,12 @@ public final class PlaybookLoader {
         let key = [path, tasksFrom ?? "main", Value.dict(params).pythonRepr, Value.dict(inherited.vars).pythonRepr, Value.dict(inherited.includeParams).pythonRepr,
                    inherited.tags.joined(separator: ","), Value.list(inherited.when).pythonRepr].joined(separator: "|")
         if let existing = playRoles[key] { return existing }
-        let roleName = (path as NSString).lastPathComponent
+        var roleName = (path as NSString).lastPathComponent
+        // A collection's role is known by its fully qualified name (ns.col.role).
+        let parts = path.split(separator: "/").map(String.init)
+        if parts.count >= 5, parts[parts.count - 5] == "ansible_collections", parts[parts.count - 2] == "roles" {
+            roleName = "\(parts[parts.count - 4]).\(parts[parts.count - 3]).\(roleName)"
+        }
         let role = RoleInstance(name: roleName, path: path, params: params,
                                 defaults: try loadVarsFile(in: path + "/defaults", name: defaultsFrom ?? "main"),
                                 vars: try loadVarsFile(in: path + "/vars", name: varsFrom ?? "main"))
@@ -260,6 +278,7 @@ public final class PlaybookLoader {
     public func resolveTaskFile(_ file: String, dir: String, role: RoleInstance?) throws -> String {
         var candidates = file.hasPrefix("/") ? [file] : [dir + "/" + file]
         if let role, !file.hasPrefix("/") { candidates += [role.path + "/tasks/" + file, role.path + "/" + file] }
+        if let base = playbookBaseDir, !file.hasPrefix("/"), !candidates.contains(base + "/" + file) { candidates.append(base + "/" + file) }
         for c in candidates where FileManager.default.fileExists(atPath: c) { return standardized(c) }
         throw SourceError("could not find or access '\(file)' (looked in \(candidates.joined(separator: ", ")))", at: nil)
     }

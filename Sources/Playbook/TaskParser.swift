@@ -54,6 +54,14 @@ extension PlaybookLoader {
     func parseBlock(_ node: YAMLNode, inherited: Inherited, dir: String, handlers: Bool) throws -> Block {
         var scope = inherited
         try applyKeywords(node, to: &scope)
+        if handlers {
+            // A handler may be one block (a group of tasks), but blocks do not nest in handlers.
+            for section in ["block", "rescue", "always"] {
+                for item in node[section]?.items ?? [] where item["block"] != nil {
+                    throw SourceError("Using a block as a handler is not supported.", at: item.mark)
+                }
+            }
+        }
         let name = node["name"]?.value.pythonStr
         let body = try parseTasks(node["block"], inherited: scope, dir: dir, handlers: handlers)
         let rescue = try parseTasks(node["rescue"], inherited: scope, dir: dir, handlers: handlers)
@@ -91,6 +99,7 @@ extension PlaybookLoader {
             case "diff": scope.diff = v
             case "delegate_to": scope.delegateTo = v
             case "run_once": scope.runOnce = v
+            case "notify": scope.notify = v.listValue?.map(\.pythonStr) ?? (v.isNone ? [] : [v.pythonStr])
             case "any_errors_fatal": scope.anyErrorsFatal = v
             default: break
             }
@@ -152,6 +161,12 @@ extension PlaybookLoader {
         if node["local_action"] != nil { scope.delegateTo = "localhost" }
         let short = shortActionName(action)
 
+        if handler && (short == "include_role" || short == "import_role") {
+            throw SourceError("Using '\(action)' as a handler is not supported.", at: node.mark)
+        }
+        if handler && short == "meta" && args["_raw_params"]?.stringValue == "flush_handlers" {
+            throw SourceError("flush_handlers cannot be used as a handler", at: node.mark)
+        }
         if ["include_tasks", "import_tasks", "include"].contains(short),
            (args["_raw_params"] ?? args["file"]).map({ $0.isNone || $0.pythonStr.isEmpty }) ?? true {
             throw SourceError("No file specified for \(action)", at: node.mark)
@@ -211,6 +226,8 @@ extension PlaybookLoader {
         }
         let task = Task(action: action, args: args, mark: node.mark, inherited: scope)
         task.enclosing = scope
+        // A block's notify applies to its tasks unless they name their own handlers.
+        task.notify = scope.notify
         task.isHandler = handler
         for e in entries {
             task.keywords.insert(e.key)
@@ -321,15 +338,25 @@ extension PlaybookLoader {
         }
     }
 
+    /// Where a `key=value` token splits: its first `=`, or for a `{{ key }}=value` token the first `=`
+    /// after the key's template.
+    static func keyValueSplit(_ token: String) -> String.Index? {
+        guard token.hasPrefix("{{") else { return token.firstIndex(of: "=") }
+        guard let close = token.range(of: "}}") else { return nil }
+        return token[close.upperBound...].first == "=" ? close.upperBound : nil
+    }
+
     /// Splits `a=1 b='x y' rest` like Ansible's k=v parser. With `rawOptions`, only those keys are
     /// options and everything else stays in `_raw_params`; for other free-form actions every k=v is an option.
     func parseKeyValues(_ s: String, freeForm: Bool, rawOptions: Set<String>?, mark: SourceMark) throws -> Vars {
         var out: Vars = [:]
         var raw: [String] = []
         for token in try splitArgs(s) {
-            if let eq = token.firstIndex(of: "="), !token.hasPrefix("{{") {
+            if let eq = Self.keyValueSplit(token) {
                 let key = String(token[..<eq]).trimmingCharacters(in: .whitespacesAndNewlines)
-                let validKey = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+                // A templated key (`set_fact: "{{ name }}=value"`) is kept for the action to render.
+                let templatedKey = rawOptions == nil && key.hasPrefix("{{") && key.hasSuffix("}}")
+                let validKey = templatedKey || (!key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
                 if validKey && (rawOptions == nil || rawOptions!.contains(key)) {
                     let value = decodeEscapes(String(token[token.index(after: eq)...])).trimmingCharacters(in: .whitespacesAndNewlines)
                     out[key] = .string(unquote(value))

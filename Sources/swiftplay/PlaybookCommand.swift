@@ -76,7 +76,10 @@ struct PlaybookCommand: ParsableCommand {
         o.privateKey = privateKey ?? config.value("private_key_file")
         o.connection = connection
         o.timeout = timeout ?? config.value("timeout").flatMap { Int($0) } ?? 10
-        o.forceHandlers = forceHandlers || config.bool("force_handlers") == true
+        let forceHandlersEnv = env["ANSIBLE_FORCE_HANDLERS"].map { ["1", "true", "yes", "on", "y", "t"].contains($0.lowercased()) }
+        o.forceHandlers = forceHandlers || (forceHandlersEnv ?? config.bool("force_handlers") ?? false)
+        let missingHandlerEnv = env["ANSIBLE_ERROR_ON_MISSING_HANDLER"].map { ["1", "true", "yes", "on", "y", "t"].contains($0.lowercased()) }
+        o.errorOnMissingHandler = missingHandlerEnv ?? config.bool("error_on_missing_handler") ?? true
         let statsEnv = (env["SWIFTPLAY_SHOW_CUSTOM_STATS"] ?? env["ANSIBLE_SHOW_CUSTOM_STATS"]).map { ["1", "true", "yes", "on"].contains($0.lowercased()) }
         o.showCustomStats = statsEnv ?? config.bool("show_custom_stats") ?? false
         let hkcEnv = (env["SWIFTPLAY_HOST_KEY_CHECKING"] ?? env["ANSIBLE_HOST_KEY_CHECKING"]).map { ["1", "true", "yes", "on"].contains($0.lowercased()) }

@@ -16,8 +16,7 @@ do {
     var command = try Swiftplay.parseAsRoot()
     try command.run()
 } catch let e as SourceError {
-    // Ansible's layout: "ERROR! message", then the file, line and column and the offending line.
-    FileHandle.standardError.write(Data("ERROR! \(e.ansibleText)\n".utf8))
+    FileHandle.standardError.write(Data("ERROR! \(e.report)\n".utf8))
     exit(4)
 } catch let e as ExecutionError {
     FileHandle.standardError.write(Data("ERROR! \(e.description)\n".utf8))

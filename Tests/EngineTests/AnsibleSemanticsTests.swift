@@ -48,8 +48,8 @@ final class AnsibleSemanticsTests: XCTestCase {
               register: 200
         """)
         XCTAssertEqual(r.status, 4, r.output)
-        // ansible-playbook's layout: the message right after "ERROR!", then where it is.
-        XCTAssertTrue(r.stderr.contains("ERROR! Invalid variable name in 'register' specified: '200'\n\nThe error appears to be in '\(ws.path)/play.yml': line 5, column 17"), r.stderr)
+        // The message right after "ERROR!" (as ansible-playbook prints it), then where it is.
+        XCTAssertTrue(r.stderr.contains("ERROR! Invalid variable name in 'register' specified: '200'\n\nThe error appears to be in \(ws.path)/play.yml:5:17"), r.stderr)
         XCTAssertFalse(r.stdout.contains("never-runs"), r.stdout)
     }
 
