@@ -143,7 +143,7 @@ final class RunTests: XCTestCase {
         XCTAssertEqual((loop?["results"] as? [Any])?.count, 2)
     }
 
-    /// A module failure keeps the module's return values; warnings print as [WARNING] lines;
+    /// A module failure keeps the module's return values; warnings print as [WARNING] lines on stderr;
     /// `!unsafe` text is never templated; a blank condition holds (all as in Ansible).
     func testModuleFailureValuesWarningsUnsafeAndBlankConditions() throws {
         let ws = try Workspace()
@@ -169,7 +169,7 @@ final class RunTests: XCTestCase {
                 content: !unsafe "{{ secret }}"
         """)
         XCTAssertEqual(r.status, 0, r.output)
-        XCTAssertTrue(r.stdout.contains("[WARNING]: failed to look up user no-such-user-xyz. Create user up to this point in real play"), r.stdout)
+        XCTAssertTrue(r.stderr.replacingOccurrences(of: "\n", with: " ").contains("[WARNING]: failed to look up user no-such-user-xyz. Create user up to this point in real play"), r.stderr)
         XCTAssertEqual(ws.read("unsafe.txt"), "{{ secret }}")
     }
 
