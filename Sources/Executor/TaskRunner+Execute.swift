@@ -200,6 +200,9 @@ extension TaskRunner {
             if !(play.play.roles + play.play.importedRoles).contains(where: { $0 === role }) {
                 role.isPublic = args["public"].map { v in v.stringValue.flatMap(Config.boolean) ?? v.truthy } ?? false
             }
+            // Included from a role's task: that role is its parent, so the included role (and its
+            // handlers) see the parent's defaults and vars even when neither is public.
+            if role.parent == nil, let parent = task.role, parent !== role { role.parent = parent }
             play.registerIncludedRole(role)
             var nodes = role.dependencies.flatMap { runner.loader.dependencyTaskNodes($0) } + role.tasks
             // A role already included on this host in this play is skipped when included with
