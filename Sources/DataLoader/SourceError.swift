@@ -28,11 +28,17 @@ public struct SourceError: Error, CustomStringConvertible {
         return "\(mark): \(message)" + excerpt(mark)
     }
 
-    /// The error as the command line reports it: the message first (as ansible-playbook prints it,
-    /// so "ERROR! <message>" reads the same), then where, as file:line:column.
+    /// The error as the command line reports it, worded as ansible-playbook's (scripts grep for it):
+    /// the message, where it is (file, line, column), and the offending line after the one before it.
     public var report: String {
         guard let mark else { return message }
-        return "\(message)\n\nThe error appears to be in \(mark)" + excerpt(mark)
+        var out = "\(message)\n\nThe error appears to be in '\(mark.file)': line \(mark.line), column \(mark.column), but may\n"
+            + "be elsewhere in the file depending on the exact syntax problem."
+        guard let line = SourceError.line(mark.line, of: mark.file) else { return out }
+        out += "\n\nThe offending line appears to be:\n\n"
+        if mark.line > 1, let previous = SourceError.line(mark.line - 1, of: mark.file) { out += previous + "\n" }
+        out += line + "\n" + String(repeating: " ", count: max(0, mark.column - 1)) + "^ here"
+        return out
     }
 
     private func excerpt(_ mark: SourceMark) -> String {

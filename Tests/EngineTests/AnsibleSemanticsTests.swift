@@ -49,7 +49,7 @@ final class AnsibleSemanticsTests: XCTestCase {
         """)
         XCTAssertEqual(r.status, 4, r.output)
         // The message right after "ERROR!" (as ansible-playbook prints it), then where it is.
-        XCTAssertTrue(r.stderr.contains("ERROR! Invalid variable name in 'register' specified: '200'\n\nThe error appears to be in \(ws.path)/play.yml:5:17"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("ERROR! Invalid variable name in 'register' specified: '200'\n\nThe error appears to be in '\(ws.path)/play.yml': line 5, column 17, but may\nbe elsewhere in the file depending on the exact syntax problem."), r.stderr)
         XCTAssertFalse(r.stdout.contains("never-runs"), r.stdout)
     }
 

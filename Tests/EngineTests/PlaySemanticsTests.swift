@@ -156,6 +156,6 @@ final class PlaySemanticsTests: XCTestCase {
         """)
         XCTAssertEqual(r.status, 4, r.output)
         XCTAssertTrue(r.stderr.contains("ERROR! Using 'include_role' as a handler is not supported."), r.stderr)
-        XCTAssertTrue(r.stderr.contains("play.yml:5:"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("play.yml': line 5,"), r.stderr)
     }
 }
