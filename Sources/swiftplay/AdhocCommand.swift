@@ -12,28 +12,12 @@ import Playbook
 struct AdhocCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "adhoc", abstract: "Run one module on hosts (like the ansible command).")
 
+    @OptionGroup var common: CommonOptions
+
     @Option(name: [.customShort("m"), .customLong("module-name")], help: "Module to run (default command).") var moduleName = "command"
     @Option(name: [.customShort("a"), .customLong("args")], help: "Module arguments: key=value pairs, free form, or a JSON object.")
     var moduleArgs = ""
-    @Option(name: [.short, .customLong("inventory"), .customLong("inventory-file")], help: "Inventory file, directory or host list (repeatable).")
-    var inventory: [String] = []
-    @Option(name: [.short, .long], help: "Further limit selected hosts to a pattern.") var limit: String?
-    @Option(name: [.customShort("e"), .customLong("extra-vars")], help: "key=value, YAML/JSON, or @file (repeatable).")
-    var extraVars: [String] = []
-    @Flag(name: [.short, .long], help: "Run operations with become.") var become = false
-    @Option(name: .customLong("become-user"), help: "Run operations as this user (default root).") var becomeUser: String?
-    @Option(name: .customLong("become-method"), help: "Privilege escalation method: sudo or su.") var becomeMethod: String?
-    @Flag(name: [.customShort("K"), .customLong("ask-become-pass")], help: "Ask for the privilege escalation password.") var askBecomePass = false
-    @Flag(name: [.customShort("k"), .customLong("ask-pass")], help: "Ask for the connection password.") var askPass = false
-    @Option(name: [.short, .long], help: "Connect as this user.") var user: String?
-    @Option(name: [.customLong("private-key"), .customLong("key-file")], help: "Use this file to authenticate.") var privateKey: String?
-    @Option(name: [.short, .long], help: "Connection type (ssh, local).") var connection: String?
-    @Option(name: [.customShort("T"), .long], help: "Connection timeout in seconds.") var timeout: Int?
     @Option(name: .customLong("task-timeout"), help: "Task time limit in seconds (0: none).") var taskTimeout: Int?
-    @Option(name: [.short, .long], help: "Number of hosts run in parallel.") var forks: Int?
-    @Flag(name: [.customShort("C"), .long], help: "Don't make any changes; predict some of the changes.") var check = false
-    @Flag(name: [.customShort("D"), .long], help: "Show the differences in changed files.") var diff = false
-    @Flag(name: .short, help: "Verbose mode (-vvv for more).") var verbose: Int
     @Flag(name: [.customShort("o"), .customLong("one-line")], help: "One line per result.") var oneLine = false
     @Option(name: [.customShort("t"), .long], help: "Also write each host's result to a file in this directory.") var tree: String?
     @Flag(name: .customLong("list-hosts"), help: "List the matching hosts; run nothing.") var listHosts = false
@@ -53,34 +37,12 @@ struct AdhocCommand: ParsableCommand {
 
     func run() throws {
         let config = try Config.load()
-        let env = ProcessInfo.processInfo.environment
         var o = RunOptions()
-        o.inventorySources = inventory.isEmpty ? InventorySources.configured(config) : inventory.map { spec in
-            spec.contains(",") && !FileManager.default.fileExists(atPath: spec) ? spec : config.resolve(spec)
-        }
-        o.limit = limit
-        o.check = check
-        o.diff = diff || config.bool("always", section: "diff") == true
-        o.extraVars = try ExtraVars.parse(extraVars)
-        o.forks = forks ?? config.value("forks").flatMap { Int($0) } ?? 5
-        o.verbosity = verbose
-        o.become = become || config.bool("become", section: "privilege_escalation") == true
-        o.becomeUser = becomeUser ?? config.value("become_user", section: "privilege_escalation")
-        o.becomeMethod = becomeMethod ?? config.value("become_method", section: "privilege_escalation")
-        (o.connectionPassword, o.becomePassword) = Prompt.passwords(askPass: askPass, askBecomePass: askBecomePass)
-        o.remoteUser = user ?? config.value("remote_user")
-        o.privateKey = privateKey ?? config.value("private_key_file")
-        o.connection = connection
-        o.timeout = timeout ?? config.value("timeout").flatMap { Int($0) } ?? 10
-        let hkcEnv = (env["SWIFTPLAY_HOST_KEY_CHECKING"] ?? env["ANSIBLE_HOST_KEY_CHECKING"]).map { ["1", "true", "yes", "on"].contains($0.lowercased()) }
-        o.hostKeyChecking = hkcEnv ?? config.bool("host_key_checking") ?? true
-        o.rolesPath = config.paths("roles_path") + (env["ANSIBLE_ROLES_PATH"].map { $0.split(separator: ":").map(String.init) } ?? [])
+        try common.apply(to: &o, config: config, defaultForks: 5)
         o.reportIncludes = true
-        let colorEnv = env["SWIFTPLAY_FORCE_COLOR"] ?? env["ANSIBLE_FORCE_COLOR"]
-        o.color = env["NO_COLOR"] == nil && (colorEnv.map { ["1", "true", "yes"].contains($0.lowercased()) } ?? (isatty(1) == 1))
 
         let inv = try Inventory(sources: o.inventorySources)
-        let callback = MinimalCallback(verbosity: verbose, color: o.color, oneLine: oneLine,
+        let callback = MinimalCallback(verbosity: common.verbose, color: o.color, oneLine: oneLine,
                                        commandStyle: MinimalCallback.commandModules.contains(shortModule),
                                        isDebug: shortModule == "debug", treeDir: tree, diff: o.diff)
         guard let hosts = try targetsHosts(inv, callback: callback) else { return }
@@ -116,10 +78,10 @@ struct AdhocCommand: ParsableCommand {
         if emptyInventory && !Inventory.localhostNames.contains(pattern) {
             callback.warning("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'")
         }
-        var hosts = try inv.hosts(matching: pattern, limit: limit)
+        var hosts = try inv.hosts(matching: pattern, limit: common.limit)
         for w in inv.warnings { callback.warning(w) }
         if hosts.isEmpty && !emptyInventory {
-            if limit != nil { throw UsageError("Specified inventory, host pattern and/or --limit leaves us with no hosts to target.", code: 1) }
+            if common.limit != nil { throw UsageError("Specified inventory, host pattern and/or --limit leaves us with no hosts to target.", code: 1) }
             callback.warning("No hosts matched, nothing to do")
             hosts = []
         }
