@@ -25,11 +25,25 @@ public struct SourceError: Error, CustomStringConvertible {
 
     public var description: String {
         guard let mark else { return message }
-        var out = "\(mark): \(message)"
-        if let line = SourceError.line(mark.line, of: mark.file) {
-            out += "\n\n    \(line)\n    \(String(repeating: " ", count: max(0, mark.column - 1)))^ here"
-        }
+        return "\(mark): \(message)" + excerpt(mark)
+    }
+
+    /// The error as the command line reports it, worded as ansible-playbook's (scripts grep for it):
+    /// the message, where it is (file, line, column), and the offending line after the one before it.
+    public var report: String {
+        guard let mark else { return message }
+        var out = "\(message)\n\nThe error appears to be in '\(mark.file)': line \(mark.line), column \(mark.column), but may\n"
+            + "be elsewhere in the file depending on the exact syntax problem."
+        guard let line = SourceError.line(mark.line, of: mark.file) else { return out }
+        out += "\n\nThe offending line appears to be:\n\n"
+        if mark.line > 1, let previous = SourceError.line(mark.line - 1, of: mark.file) { out += previous + "\n" }
+        out += line + "\n" + String(repeating: " ", count: max(0, mark.column - 1)) + "^ here"
         return out
+    }
+
+    private func excerpt(_ mark: SourceMark) -> String {
+        guard let line = SourceError.line(mark.line, of: mark.file) else { return "" }
+        return "\n\n    \(line)\n    \(String(repeating: " ", count: max(0, mark.column - 1)))^ here"
     }
 
     /// The offending source line, when the file can be read.

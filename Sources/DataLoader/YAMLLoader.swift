@@ -30,7 +30,8 @@ public enum YAMLLoader {
     }
 
     public static func read(_ file: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        // Device files such as /dev/null are read through a file handle.
+        guard let data = FileManager.default.contents(atPath: file) ?? FileHandle(forReadingAtPath: file)?.readDataToEndOfFile() else {
             throw SourceError("could not read file '\(file)'", at: nil)
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -83,6 +84,7 @@ public enum YAMLLoader {
         case Tag.Name.float.rawValue: return parseFloat(s.string).map(Value.double) ?? .string(s.string)
         case Tag.Name.bool.rawValue: return parseBool(s.string).map(Value.bool) ?? .string(s.string)
         case Tag.Name.null.rawValue: return .none
+        case "!unsafe": return .string(UnsafeText.wrap(s.string))
         default: break
         }
         guard s.style == .plain else { return .string(s.string) }

@@ -54,6 +54,22 @@ public struct Config {
         return ["1", "true", "yes", "on"].contains(v) ? true : (["0", "false", "no", "off"].contains(v) ? false : nil)
     }
 
+    /// A setting from its environment variable (ANSIBLE_X or SWIFTPLAY_X), else the config file, as Ansible looks it up.
+    public func setting(_ key: String, env name: String, section: String = "defaults") -> String? {
+        let env = ProcessInfo.processInfo.environment
+        return env["SWIFTPLAY_" + name] ?? env["ANSIBLE_" + name] ?? value(key, section: section)
+    }
+
+    /// A boolean setting, read as Ansible reads booleans (yes/no, true/false, on/off, 1/0).
+    public func flag(_ key: String, env name: String, section: String = "defaults") -> Bool? {
+        setting(key, env: name, section: section).flatMap(Config.boolean)
+    }
+
+    public static func boolean(_ text: String) -> Bool? {
+        let v = text.trimmingCharacters(in: .whitespaces).lowercased()
+        return ["1", "true", "yes", "on", "y", "t"].contains(v) ? true : (["0", "false", "no", "off", "n", "f", ""].contains(v) ? false : nil)
+    }
+
     /// Colon-separated paths, relative to the config file's directory.
     public func paths(_ key: String, section: String = "defaults") -> [String] {
         guard let v = value(key, section: section) else { return [] }

@@ -3,8 +3,8 @@ import Modules
 import Transport
 
 extension ConnectionPool {
-    /// An SSH connection from Ansible's connection variables, the command line and the config.
-    func makeSSH(host: String, lookup: (String) throws -> String?) throws -> Connection {
+    /// SSH settings from Ansible's connection variables, the command line and the config.
+    func sshOptions(host: String, lookup: (String) throws -> String?) throws -> SSHOptions {
         var o = SSHOptions(host: try lookup("ansible_host") ?? lookup("ansible_ssh_host") ?? host)
         o.port = try (lookup("ansible_port") ?? lookup("ansible_ssh_port")).flatMap { Int($0) }
         o.user = try lookup("ansible_user") ?? lookup("ansible_ssh_user") ?? options.remoteUser
@@ -18,7 +18,7 @@ extension ConnectionPool {
             ?? options.hostKeyChecking
         let common = try [lookup("ansible_ssh_common_args"), lookup("ansible_ssh_extra_args")].compactMap { $0 }.joined(separator: " ")
         applyCommonArgs(common, to: &o)
-        return try SSHConnection(host: host, options: o)
+        return o
     }
 
     /// The subset of OpenSSH arguments that matters to us: -J / ProxyJump, StrictHostKeyChecking,

@@ -32,7 +32,8 @@ final class ConnectionPool {
         case "local":
             connection = LocalConnection(host: host)
         case "ssh", "paramiko", "smart", "libssh", "ansible.builtin.ssh":
-            connection = try makeSSH(host: host, lookup: v)
+            let o = try sshOptions(host: host, lookup: v)
+            connection = DeferredConnection(host: host) { try SSHConnection(host: host, options: o) }
         default:
             throw TransportError.unreachable(host: host, message: "unsupported connection type '\(kind)' (swiftplay supports ssh and local)")
         }

@@ -28,6 +28,7 @@ final class CurrentTask {
 extension PlaybookRunner {
     /// Connects Ansible's lookups to the run: variables and search paths of the current task.
     func configureTemplating() {
+        templar.warn = { [weak self] in self?.callback.warning($0) }
         templatingContext.searchPaths = { [weak self] in
             CurrentTask.current?.searchPaths ?? [self?.playbookDir ?? FileManager.default.currentDirectoryPath]
         }

@@ -29,16 +29,19 @@ struct Listing {
             }
             let roleTasks = play.roles.flatMap { r in r.dependencies.flatMap { $0.tasks } + r.tasks }
             let nodes = play.preTasks + roleTasks + play.tasks + play.postTasks
+            let playRunner = PlayRunner(runner: runner, play: play)
             if runner.options.listTasks {
                 out.message("    tasks:")
-                for t in nodes.flatMap(listed) where runner.tagFilter.shouldRun(t.tags) {
+                for t in nodes.flatMap(listed) {
+                    let tags = playRunner.evaluatedTags(t, host: nil)
+                    guard runner.tagFilter.shouldRun(tags) else { continue }
                     // Unnamed tasks show their action only, even in roles (as ansible-playbook lists them).
                     let name = t.name.map { n in t.role.map { "\($0.name) : \(n)" } ?? n } ?? t.action
-                    out.message("      \(name)\tTAGS: [\(t.tags.sorted().joined(separator: ", "))]")
+                    out.message("      \(name)\tTAGS: [\(tags.sorted().joined(separator: ", "))]")
                 }
             }
             if runner.options.listTags {
-                let all = Set(nodes.flatMap(\.allTasks).flatMap(\.tags) + playTags).sorted()
+                let all = Set(nodes.flatMap(\.allTasks).flatMap { playRunner.evaluatedTags($0, host: nil) } + playTags).sorted()
                 out.message("      TASK TAGS: [\(all.joined(separator: ", "))]")
             }
         }

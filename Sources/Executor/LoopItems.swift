@@ -1,5 +1,6 @@
 import Foundation
 import Jinja
+import Modules
 import Templating
 
 /// Turns `loop:` and `with_<lookup>:` values into the list of items, as Ansible does.
@@ -13,6 +14,10 @@ enum LoopItems {
             default:
                 throw TemplateError(kind: .type, message: "Invalid data passed to 'loop', it requires a list, got this instead: \(templated.pythonStr). Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.")
             }
+        }
+        // A mapping is not a list of terms (Ansible's list lookup refuses it; other lookups take it whole).
+        if kind == "list", case .dict = templated {
+            throw ModuleError("with_list expects a list")
         }
         return try Lookups.run(kind, terms: Lookups.loopTerms(templated), kwargs: [:], env: runner.templar.env,
                                context: runner.templatingContext, taskAction: action)

@@ -28,7 +28,9 @@ extension PlayRunner {
                 let s = runner.state(h)
                 s.failed = false
                 s.pendingFailure = false
-                s.stats.rescued += 1
+                // A host failed only through any_errors_fatal runs the rescue but is not counted as rescued.
+                if !s.failedByOtherHost { s.stats.rescued += 1 }
+                s.failedByOtherHost = false
                 // The rescue sees what failed, as ansible_failed_task / ansible_failed_result.
                 if let t = s.lastFailedTask {
                     s.hostVars["ansible_failed_task"] = ["name": .string(t.name ?? ""), "action": .string(t.action)]
@@ -38,12 +40,19 @@ extension PlayRunner {
             try runNodes(block.rescue, hosts: failed, rescuable: rescuable)
         }
         if !block.always.isEmpty {
-            // `always` runs on hosts that failed in the block too; they stay failed afterwards.
+            // `always` runs on hosts that failed in the block too, even after any_errors_fatal;
+            // they stay failed afterwards unless the always section cleared host errors.
+            let pausedFatal = stopPlay && fatalStop
+            if pausedFatal { stopPlay = false }
             let stillFailed = hosts.filter { runner.state($0).failed && !runner.state($0).unreachable }
-            for h in stillFailed { runner.state(h).failed = false }
+            for h in stillFailed {
+                runner.state(h).failed = false
+                runner.state(h).errorsCleared = false
+            }
             let alwaysHosts = hosts.filter { !runner.state($0).unreachable && !runner.state($0).ended }
             try runNodes(block.always, hosts: alwaysHosts, rescuable: rescuable)
-            for h in stillFailed { runner.state(h).failed = true }
+            for h in stillFailed where !runner.state(h).errorsCleared { runner.state(h).failed = true }
+            if pausedFatal && fatalStop { stopPlay = true }
         }
     }
 
@@ -59,28 +68,42 @@ extension PlayRunner {
 
     /// Runs one task on the given hosts (in parallel, or once for run_once) and applies the outcome.
     func runTask(_ task: Task, hosts: [String], rescuable: Bool = false) throws {
-        guard runner.tagFilter.shouldRun(task.tags) else { return }
+        // Notified handlers run whatever the tag selection.
+        guard task.isHandler || runner.tagFilter.shouldRun(evaluatedTags(task, host: hosts.first)) else { return }
         if let start = runner.startAtTaskPending {
             guard task.name == start || task.displayName == start else { return }
             runner.startAtTaskPending = nil
         }
         let isMeta = shortActionName(task.action) == "meta"
-        if isMeta && (task.args["_raw_params"]?.stringValue == "flush_handlers") {
-            // ansible-playbook shows a flush_handlers banner once per host.
-            for _ in hosts { callback.taskStart(name: "meta", isHandler: false, path: nil) }
-        } else if !isMeta {
+        let path = "\(task.mark.file):\(task.mark.line)"
+        // The free strategy asks per host ("... on HOST"), as ansible-playbook does.
+        if !isMeta && !confirmStep(task, host: play.strategy == "free" && hosts.count == 1 ? hosts[0] : nil) { return }
+        if !isMeta {
             let banner = try taskBanner(task, host: hosts.first)
-            callback.taskStart(name: banner, isHandler: task.isHandler, path: "\(task.mark.file):\(task.mark.line)")
+            callback.taskStart(name: banner, isHandler: task.isHandler, path: path)
         }
         let runOnce = try task.inherited.runOnce.map { try runner.templar.conditional($0, scope(host: hosts.first, task: task)) } ?? false
-        let targets = runOnce ? Array(hosts.prefix(1)) : hosts
+        let short = shortActionName(task.action)
+        // add_host runs once for the play's hosts (Ansible bypasses the host loop); so do most meta actions.
+        let targets = runOnce || short == "add_host" || (isMeta && !TaskRunner.perHostMeta(task)) ? Array(hosts.prefix(1)) : hosts
         var outcomes: [String: TaskOutcome] = [:]
         let outcomesLock = NSLock()
-        try parallel(targets) { host in
+        let body = { (host: String) throws in
             let outcome = try TaskRunner(play: self, task: task, host: host).run()
             outcomesLock.lock()
             outcomes[host] = outcome
             outcomesLock.unlock()
+        }
+        if isMeta {
+            // Meta tasks run host after host, each run under its own banner, as ansible-playbook shows them.
+            for host in targets {
+                callback.taskStart(name: try taskBanner(task, host: host), isHandler: task.isHandler, path: path)
+                try body(host)
+            }
+        } else if PlayRunner.inventoryActions.contains(short) {
+            for host in targets { try body(host) }
+        } else {
+            try parallel(targets, body)
         }
         if runOnce, let first = targets.first, let outcome = outcomes[first] {
             // run_once: the result (and registered variable) applies to every host of the batch.
@@ -103,15 +126,42 @@ extension PlayRunner {
             try flushHandlers(batch)
         }
         try runIncludes(targets.compactMap { h in outcomes[h].map { (h, $0.included) } }, rescuable: rescuable)
-        // any_errors_fatal: one failure ends the play for every host.
+        // any_errors_fatal (and a failed run_once task): one failure fails every other host of the
+        // batch at this task, as if it had failed there too: enclosing rescue and always sections
+        // still run for them, nothing else does. They are not counted as failed in the recap.
         let fatal = try task.inherited.anyErrorsFatal.map { try runner.templar.conditional($0, scope(host: nil, task: nil)) } ?? play.anyErrorsFatal
-        if fatal && !rescuable && targets.contains(where: { runner.state($0).failed }) {
-            for h in batch where runner.state(h).active { runner.state(h).failed = true }
-            stopPlay = true
+        let failedHere = targets.filter { h in outcomes[h].map { ($0.failed && !$0.ignored) || $0.unreachable } ?? false }
+        if (fatal || runOnce) && !failedHere.isEmpty {
+            for h in batch where runner.state(h).active && !failedHere.contains(h) {
+                runner.state(h).failed = true
+                runner.state(h).failedByOtherHost = true
+            }
         }
         if let pct = play.maxFailPercentage {
             let failedCount = batch.filter { runner.state($0).failed || runner.state($0).unreachable }.count
             if Double(failedCount) / Double(max(1, batch.count)) * 100 > pct { stopPlay = true }
+        }
+    }
+
+    /// --step: asks whether to run `task`, as ansible-playbook does: n (the default) skips it, y runs
+    /// it, c runs it and the rest without asking. Without a terminal every task runs.
+    func confirmStep(_ task: Task, host: String?) -> Bool {
+        guard runner.stepping else { return true }
+        guard let terminal = runner.terminal else {
+            runner.stepping = false
+            return true
+        }
+        let name = task.name ?? task.action
+        let what = (task.isHandler ? "HANDLER: " : "TASK: ") + (task.role.map { "\($0.name) : \(name)" } ?? name)
+        let prompt = "Perform task: \(what) " + (host.map { "on \($0) " } ?? "") + "(N)o/(y)es/(c)ontinue: "
+        let answer = (terminal.ask(prompt, echo: true) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        callback.stepAnswered(prompt: prompt)
+        switch answer {
+        case "y", "yes": return true
+        case "c", "continue":
+            runner.stepping = false
+            return true
+        default: return false
         }
     }
 
@@ -177,31 +227,15 @@ extension PlayRunner {
             let id = ObjectIdentifier(handler)
             let targets = hosts.filter { h in
                 let s = runner.state(h)
-                return s.notified.contains(id) && (s.active || (options.forceHandlers || play.forceHandlers == true) && !s.unreachable)
+                return s.notified.contains(id) && (s.active || (play.forceHandlers ?? options.forceHandlers) && !s.unreachable)
             }
             for h in hosts { runner.state(h).notified.removeAll { $0 == id && targets.contains(h) } }
             if targets.isEmpty { continue }
+            // Forced handlers run (with what they include) on hosts that had failed; those stay failed.
+            let forced = targets.filter { runner.state($0).failed }
+            for h in forced { runner.state(h).failed = false }
+            defer { for h in forced { runner.state(h).failed = true } }
             try runTask(handler, hosts: targets)
-        }
-    }
-
-    /// Marks the handlers a changed task notifies, by name (also "role : name") or listen topic.
-    func notify(_ names: [String], host: String, task: Task) throws {
-        let s = runner.state(host)
-        for raw in names {
-            let name = Templar.hasDelimiters(raw) ? try runner.templar.render(raw, scope(host: host, task: task)).pythonStr : raw
-            var found = false
-            for h in handlers {
-                let hname = h.name ?? ""
-                let roleName = h.role.map { "\($0.name) : \(hname)" }
-                if hname == name || roleName == name || h.listen.contains(name) {
-                    s.notify(ObjectIdentifier(h))
-                    found = true
-                }
-            }
-            if !found {
-                throw ExecutionError("The requested handler '\(name)' was not found in either the main handlers list nor in the listening handlers list", task: task, host: host)
-            }
         }
     }
 }

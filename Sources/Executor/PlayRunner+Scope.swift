@@ -13,9 +13,9 @@ extension PlayRunner {
         for r in task?.role?.chain ?? [] { layers.append(r.defaults) }
         // Reading variables never creates host state (delegation targets are not play hosts).
         let state = host.flatMap { runner.existingState($0) }
-        if let host { layers.append(inventoryVariables(host)) }
-        if let state {
-            layers.append(state.facts)
+        if let host {
+            layers.append(inventoryVariables(host))
+            layers.append(runner.facts(of: host))
         }
         layers.append(play.vars)
         layers.append(varsFilesLayer)
@@ -32,6 +32,24 @@ extension PlayRunner {
         return VarScope(layers: layers, magic: magicVars(host: host, task: task), templar: runner.templar)
     }
 
+    /// A host's variables as `hostvars` gives them: inventory, facts, include_vars, set_fact and
+    /// registered results, extra vars; not the play's, roles' or tasks' variables (as in Ansible).
+    func hostVarsScope(_ host: String) -> VarScope {
+        var layers: [Vars] = [inventoryVariables(host)]
+        if let state = runner.existingState(host) { layers += [state.facts, state.includedVars, state.hostVars] }
+        layers.append(options.extraVars)
+        return VarScope(layers: layers, magic: magicVars(host: host, task: nil), templar: runner.templar)
+    }
+
+    /// Controller directories for a task's `src` files and lookups (`ansible_search_path`): the role,
+    /// the task file's directory, the playbook's.
+    func searchPaths(_ task: Task) -> [String] {
+        var search: [String] = []
+        let dirs = [task.role?.path, (task.mark.file as NSString).deletingLastPathComponent, runner.playbookDir]
+        for dir in dirs.compactMap({ $0 }) where !search.contains(dir) { search.append(dir) }
+        return search
+    }
+
     func allRoles() -> [RoleInstance] {
         var out: [RoleInstance] = []
         var seen = Set<ObjectIdentifier>()
@@ -39,7 +57,7 @@ extension PlayRunner {
             r.dependencies.forEach(add)
             if seen.insert(ObjectIdentifier(r)).inserted { out.append(r) }
         }
-        (play.roles + play.importedRoles).forEach(add)
+        (play.roles + play.importedRoles.filter(\.isPublic)).forEach(add)
         return out
     }
 
@@ -73,18 +91,21 @@ extension PlayRunner {
             "hostvars": .object(HostVars(hosts: { [runner] in runner.inventory.hosts(matching: "all") },
                                          scopeFor: { [weak self] h in
                                              guard let self, self.runner.inventory.host(h) != nil else { return nil }
-                                             return self.scope(host: h, task: nil)
+                                             return self.hostVarsScope(h)
                                          })),
         ]
         if let host {
             m["inventory_hostname"] = .string(host)
             m["inventory_hostname_short"] = .string(String(host.split(separator: ".").first ?? Substring(host)))
+            // Connection variables default to the inventory name, as tasks see them in Ansible.
+            m["ansible_host"] = inventoryVariables(host)["ansible_ssh_host"] ?? .string(host)
             m["group_names"] = .list(runner.inventory.groupNames(of: host).map { .string($0) })
-            let facts = runner.existingState(host)?.facts ?? [:]
+            let facts = runner.facts(of: host)
             var af = Vars()
             for (k, v) in facts { af[k.hasPrefix("ansible_") ? String(k.dropFirst(8)) : k] = v }
             m["ansible_facts"] = .dict(af)
         }
+        if let task { m["ansible_search_path"] = .list(searchPaths(task).map { .string($0) }) }
         if let role = task?.role {
             m["role_name"] = .string(role.name)
             m["role_path"] = .string(role.path)

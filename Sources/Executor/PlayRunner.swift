@@ -19,7 +19,12 @@ final class PlayRunner {
     var varsFilesLayer: Vars = [:]
     /// Handler tasks in order, with their (templated) names and listen topics.
     var handlers: [Task] = []
+    /// Handler names templated with the play's variables (nil: unusable), computed once.
+    var handlerNames: [ObjectIdentifier: String?] = [:]
     var stopPlay = false
+    /// The play stops because of any_errors_fatal: `always` sections still run, and
+    /// meta: clear_host_errors lets the play go on.
+    var fatalStop = false
 
     init(runner: PlaybookRunner, play: Play) {
         self.runner = runner
@@ -31,6 +36,8 @@ final class PlayRunner {
 
     /// Returns false when the run must stop (every host failed, as ansible-playbook does).
     func run() throws -> Bool {
+        // ansible-playbook asks vars_prompt questions before it looks at the hosts.
+        for (name, value) in try promptedVars() { varsFilesLayer[name] = value }
         let pattern = play.hosts.listValue?.map(\.pythonStr).joined(separator: ",") ?? play.hosts.pythonStr
         let patternText = try runner.templar.render(pattern, DictVariables(options.extraVars.reduce(into: [:]) { $0[$1.key] = $1.value })).pythonStr
         let selected = try runner.inventory.hosts(matching: patternText, limit: options.limit)
@@ -42,7 +49,6 @@ final class PlayRunner {
             return true
         }
         handlers = play.allHandlers.flatMap(\.allTasks)
-        for (name, value) in try promptedVars() { varsFilesLayer[name] = value }
         for batch in try batches() {
             self.batch = batch
             // Each serial batch is shown as its own play, as ansible-playbook does.
@@ -60,13 +66,38 @@ final class PlayRunner {
         return try runner.templar.render(name, scope(host: nil, task: nil)).pythonStr
     }
 
-    /// vars_prompt never blocks here: the default (or an extra var) is used, as in a non-interactive run.
+    /// vars_prompt: asks on the terminal (private answers without echo; an empty answer takes the
+    /// default); a variable given with -e is not asked. Without a terminal the default is used.
     func promptedVars() throws -> Vars {
         var out: Vars = [:]
         for p in play.varsPrompt where options.extraVars[p.name] == nil {
-            out[p.name] = p.defaultValue ?? .string("")
+            guard let terminal = runner.terminal else {
+                out[p.name] = p.defaultValue ?? .string("")
+                continue
+            }
+            let question = p.prompt + (p.defaultValue.map { " [\($0.pythonStr)]" } ?? "") + ": "
+            var answer = terminal.ask(question, echo: !p.isPrivate) ?? ""
+            while p.confirm && (terminal.ask("confirm " + question, echo: !p.isPrivate) ?? "") != answer {
+                terminal.write("***** VALUES ENTERED DO NOT MATCH ****\n")
+                answer = terminal.ask(question, echo: !p.isPrivate) ?? ""
+            }
+            out[p.name] = answer.isEmpty ? (p.defaultValue ?? .string("")) : .string(answer)
+            if let scheme = p.encrypt, let value = out[p.name] {
+                out[p.name] = try encryptPrompted(value, scheme: scheme, salt: p.salt, saltSize: p.saltSize)
+            }
         }
         return out
+    }
+
+    /// vars_prompt `encrypt`: the answer hashed as the password_hash filter hashes it.
+    func encryptPrompted(_ value: Value, scheme: String, salt: String?, saltSize: Int?) throws -> Value {
+        var vars: [String: Value] = ["value": value, "scheme": .string(scheme), "salt": salt.map(Value.string) ?? .none]
+        var expression = "value | password_hash(scheme, salt"
+        if let saltSize {
+            vars["size"] = .int(saltSize)
+            expression += ", salt_size=size"
+        }
+        return try runner.templar.evaluate(expression + ")", DictVariables(vars))
     }
 
     func batches() throws -> [[String]] {
@@ -109,7 +140,7 @@ final class PlayRunner {
     }
 
     func runSection(_ nodes: [TaskNode], hosts: [String]) throws {
-        if play.strategy == "free" {
+        if (play.strategy ?? options.strategy) == "free" {
             // Each host goes through the section at its own pace.
             try parallel(hosts) { host in try self.runNodes(nodes, hosts: [host], rescuable: false) }
         } else {
@@ -139,6 +170,7 @@ final class PlayRunner {
         if let subset = play.gatherSubset { args["gather_subset"] = subset }
         let t = Task(action: "setup", args: args, mark: play.mark, inherited: play.inherited)
         t.name = "Gathering Facts"
+        t.when = play.when
         t.ownTags = ["always"]
         return t
     }

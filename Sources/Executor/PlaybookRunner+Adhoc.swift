@@ -1,4 +1,5 @@
 import Foundation
+import Modules
 import Playbook
 
 extension PlaybookRunner {
@@ -14,5 +15,11 @@ extension PlaybookRunner {
         if anyUnreachable { return .unreachable }
         if anyFailed { return .hostsFailed }
         return .ok
+    }
+
+    /// Whether `action` names a module or an engine action (include_role, meta...).
+    public static func isKnownAction(_ action: String) -> Bool {
+        let short = shortActionName(action)
+        return Validation.engineActions.contains(short) || ModuleRegistry.module(named: action) != nil || ModuleRegistry.module(named: short) != nil
     }
 }

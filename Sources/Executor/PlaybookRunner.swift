@@ -31,6 +31,17 @@ public final class PlaybookRunner {
     var anyFailed = false
     /// --start-at-task: tasks are skipped until one with this name is reached.
     var startAtTaskPending: String?
+    var shownDeprecations = Set<String>()
+    /// The persistent fact cache (jsonfile), nil for the default memory cache.
+    var factCache: FactCache?
+    /// --step: ask before each task until the user answers "continue" (or there is no terminal).
+    var stepping: Bool
+    /// set_stats data, shown after the recap with show_custom_stats.
+    let customStats = CustomStats()
+    /// Serialises add_host / group_by changes to the inventory.
+    let inventoryLock = NSLock()
+    /// The user's terminal, opened when a question must be asked (--step, vars_prompt).
+    lazy var terminal: Terminal? = Terminal.open()
 
     public init(options: RunOptions, inventory: Inventory, callback: Callback) {
         self.options = options
@@ -41,14 +52,36 @@ public final class PlaybookRunner {
         self.connections = ConnectionPool(options: options)
         if options.verbosity >= 4 { connections.trace = { [callback] in callback.message($0) } }
         self.startAtTaskPending = options.startAtTask
+        self.stepping = options.step
         configureTemplating()
+        loader.renderStatic = { [unowned self] text, vars in
+            try self.templar.render(text, VarScope(layers: [vars, self.options.extraVars], magic: [:], templar: self.templar)).pythonStr
+        }
+        templar.allowBrokenConditionals = options.allowBrokenConditionals
+        templar.inspectConditionals = options.inspectConditionals
+        templar.deprecate = { [weak self] message in self?.deprecation(message) }
+    }
+
+    /// Shows a deprecation once per run, unless deprecation warnings are off.
+    func deprecation(_ message: String) {
+        guard options.deprecationWarnings else { return }
+        statesLock.lock()
+        let new = shownDeprecations.insert(message).inserted
+        statesLock.unlock()
+        if new { callback.deprecation(message) }
     }
 
     /// Loads every playbook first (so a syntax error anywhere stops before anything runs), then runs.
     public func run(playbooks: [String]) throws -> ExitCode {
+        factCache = try FactCache.make(options.factCache)
+        factCache?.warn = { [weak self] in self?.callback.warning($0) }
+        if options.flushCache, let cache = factCache {
+            for host in inventory.hosts(matching: "all") { cache.remove(host) }
+        }
         var loaded: [(given: String, path: String, plays: [Play])] = []
         for given in playbooks {
             let resolved = try loader.resolvePlaybook(given, relativeTo: FileManager.default.currentDirectoryPath, mark: nil)
+            loader.playbookBaseDir = (resolved as NSString).deletingLastPathComponent
             let plays = try loader.loadPlaybook(resolved)
             try Validation.check(plays)
             loaded.append((given, resolved, plays))
@@ -60,13 +93,15 @@ public final class PlaybookRunner {
         for w in inventory.warnings { callback.warning(w) }
         for (given, path, plays) in loaded {
             playbookDir = (path as NSString).deletingLastPathComponent
+            loader.playbookBaseDir = playbookDir
             if options.listHosts || options.listTasks || options.listTags {
                 try Listing(runner: self).list(path: given, plays: plays)
                 continue
             }
             if options.verbosity >= 2 {
-                callback.message("\nPLAYBOOK: \((path as NSString).lastPathComponent) \(String(repeating: "*", count: 60))")
-                callback.message("\(plays.count) plays in \(path)")
+                let banner = "PLAYBOOK: \((path as NSString).lastPathComponent)"
+                callback.message("\n\(banner) \(String(repeating: "*", count: max(3, 79 - banner.count)))")
+                callback.message("\(plays.count) plays in \(given)")
             }
             for play in plays {
                 let keepGoing = try PlayRunner(runner: self, play: play).run()
@@ -74,11 +109,18 @@ public final class PlaybookRunner {
             }
         }
         if options.listHosts || options.listTasks || options.listTags { return .ok }
-        let order = inventoryOrder(Array(hostStates.keys))
+        // ansible-playbook's recap lists hosts sorted by name.
+        let order = hostStates.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
         callback.recap(order.compactMap { h in hostStates[h].map { (h, $0.stats) } })
+        if options.showCustomStats && !customStats.isEmpty {
+            let hosts = customStats.perHost.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+            callback.customStats(perHost: hosts.map { ($0, customStats.perHost[$0] ?? [:]) },
+                                 run: customStats.run.isEmpty ? nil : customStats.run)
+        }
         connections.closeAll()
         if anyUnreachable { return .unreachable }
-        if anyFailed { return .hostsFailed }
+        // meta: clear_host_errors forgives earlier failures (they stay in the recap).
+        if anyFailed && hostStates.values.contains(where: \.failed) { return .hostsFailed }
         return .ok
     }
 
@@ -87,19 +129,19 @@ public final class PlaybookRunner {
         defer { statesLock.unlock() }
         if let s = hostStates[host] { return s }
         let s = HostState(name: host)
+        s.facts = factCache?.load(host) ?? [:]
         hostStates[host] = s
         return s
+    }
+
+    /// A host's facts: those of this run, else the cached ones (hostvars of hosts not yet seen).
+    func facts(of host: String) -> Vars {
+        existingState(host)?.facts ?? factCache?.load(host) ?? [:]
     }
 
     func existingState(_ host: String) -> HostState? {
         statesLock.lock()
         defer { statesLock.unlock() }
         return hostStates[host]
-    }
-
-    func inventoryOrder(_ hosts: [String]) -> [String] {
-        let all = inventory.hosts(matching: "all")
-        let index = Dictionary(all.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        return hosts.sorted { (index[$0] ?? Int.max, $0) < (index[$1] ?? Int.max, $1) }
     }
 }

@@ -29,12 +29,27 @@ public struct RunOptions {
     public var connection: String?
     public var timeout: Int = 10
     public var forceHandlers = false
+    /// Notifying a handler that does not exist is an error (else a warning).
+    public var errorOnMissingHandler = true
     public var hostKeyChecking = true
     public var rolesPath: [String] = []
     public var playbookPath: [String] = []
     public var json = false
     public var color = false
-    public var factCachePath: String?
+    public var factCache = FactCacheSettings()
+    /// --flush-cache: forget the cached facts of every inventory host first.
+    public var flushCache = false
+    /// Conditionals with a non-boolean result: a deprecation warning (true) or an error (false).
+    public var allowBrokenConditionals = true
+    /// ansible-core 2.18's backported checks (off with _ANSIBLE_DISABLE_BACKPORTED_INSPECTIONS).
+    public var inspectConditionals = true
+    public var deprecationWarnings = true
+    /// jinja2_native / ANSIBLE_JINJA2_NATIVE (see ModuleContext.jinja2Native).
+    public var jinja2Native = false
+    /// The strategy of plays that do not name one (strategy / ANSIBLE_STRATEGY).
+    public var strategy = "linear"
+    /// Print set_stats data after the recap (show_custom_stats).
+    public var showCustomStats = false
     /// Show include_tasks / include_role results like any module's (the ad-hoc command does).
     public var reportIncludes = false
     public init() {}

@@ -21,7 +21,9 @@ extension TaskRunner {
     /// Templates the arguments and runs the action: an engine action (include, meta, set_fact...)
     /// or a module on the host's connection.
     func execute(_ scope: VarScope) throws -> (Vars, [IncludedTasks]) {
-        let short = shortActionName(task.action)
+        // The action itself may be templated; it is resolved per host.
+        let action = Templar.hasDelimiters(task.action) ? try templar.render(task.action, scope).pythonStr : task.action
+        let short = shortActionName(action)
         switch short {
         case "include_tasks", "include", "include_role", "import_role", "import_tasks":
             return try include(short, scope)
@@ -32,16 +34,34 @@ extension TaskRunner {
         default:
             break
         }
-        guard let module = ModuleRegistry.module(named: task.action) ?? ModuleRegistry.module(named: short) else {
-            throw ExecutionError("couldn't resolve module/action '\(task.action)'", task: task, host: host)
+        guard let module = ModuleRegistry.module(named: action) ?? ModuleRegistry.module(named: short) else {
+            throw ExecutionError("couldn't resolve module/action '\(action)'", task: task, host: host)
         }
+        scope.touchedUnsafe = false
         var args = try templateArgs(scope)
+        for name in module.expressionArgs {
+            if case .list(let raw)? = task.args[name] { args[name] = .list(raw) }
+        }
+        // Facts templated from unsafe data stay unsafe: never templated again when read.
+        if module.name == "set_fact" && scope.touchedUnsafe { args = args.mapValues(Templar.markUnsafe) }
+        // `module: "{{ a_dict }}"`: a whole template that renders to a mapping gives the arguments.
+        if module.freeForm == false, case .dict(let d)? = args["_raw_params"] {
+            args.removeValue(forKey: "_raw_params")
+            args.merge(d) { old, _ in old }
+        }
         if module.freeForm == false, let raw = args.removeValue(forKey: "_raw_params"), raw.pythonStr.isEmpty == false {
             throw ModuleError("this module does not take free-form arguments: '\(raw.pythonStr)'")
         }
         let validated = try module.spec.validate(args, module: module.name)
         let context = try moduleContext(scope)
-        var result = try module.run(validated, context).values
+        var result: Vars
+        do {
+            result = try module.run(validated, context).values
+        } catch let e as ModuleError {
+            // A module failure is a result like any other, with the module's extra return values.
+            result = ModuleResult.failed(e.message, e.values).values
+        }
+        try play.applyRuntimeResult(&result, host: host)
         if let facts = result["ansible_facts"]?.dictValue {
             applyFacts(facts, cacheable: validated.bool("cacheable"), module: module.name)
         }
@@ -56,12 +76,17 @@ extension TaskRunner {
     }
 
     func applyFacts(_ facts: Vars, cacheable: Bool, module: String) {
-        let state = runner.state(factsHost)
-        if module == "set_fact" {
-            state.hostVars.merge(facts) { $1 }
-            if cacheable { state.facts.merge(facts) { $1 } }
-        } else {
+        // A run_once task's facts are set on every host of the batch, as in ansible-core.
+        let runOnce = (try? task.inherited.runOnce.map { try templar.conditional($0, play.scope(host: host, task: task)) } ?? false) ?? false
+        let targets = runOnce ? play.batch.filter { runner.state($0).active || $0 == host } : [factsHost]
+        for target in targets {
+            let state = runner.state(target)
+            if module == "set_fact" {
+                state.hostVars.merge(facts) { $1 }
+                guard cacheable else { continue }
+            }
             state.facts.merge(facts) { $1 }
+            runner.factCache?.save(target, state.facts)
         }
     }
 
@@ -86,8 +111,8 @@ extension TaskRunner {
                 try templar.renderFile(source, name: path, scope.adding(Templar.templateVars(path: path)))
             },
             evaluate: { [templar] expr in try templar.evaluate(expr, scope) },
-            conditional: { [templar] v in try templar.conditional(v, scope) },
-            verbosity: runner.options.verbosity)
+            conditional: { [templar] v in try templar.condition(v, scope) },
+            verbosity: runner.options.verbosity, jinja2Native: runner.options.jinja2Native)
     }
 
     func become(_ scope: VarScope) throws -> Become? {
@@ -108,8 +133,12 @@ extension TaskRunner {
     func environment(_ scope: VarScope) throws -> [String: String] {
         var env: [String: String] = [:]
         for e in task.inherited.environment + (task.ownEnvironment.map { [$0] } ?? []) {
-            guard case .dict(let d) = try templar.template(e, scope) else { continue }
-            for (k, v) in d { env[k] = v.pythonStr }
+            // `environment` is a mapping or a list of mappings (later ones win).
+            let templated = try templar.template(e, scope)
+            for part in templated.listValue ?? [templated] {
+                guard case .dict(let d) = part else { continue }
+                for (k, v) in d { env[k] = v.pythonStr }
+            }
         }
         return env
     }
@@ -118,10 +147,16 @@ extension TaskRunner {
 
     func include(_ action: String, _ scope: VarScope) throws -> (Vars, [IncludedTasks]) {
         var args = try templateArgs(scope)
-        var inherited = task.inherited
+        // Keywords written on the include (run_once, become, ignore_errors...) apply to the include
+        // only, as in ansible-core; the tasks it brings in inherit what encloses it, and `apply`.
+        var inherited = task.enclosing ?? task.inherited
+        var appliedWhen: [Value] = []
         // An include's own `when` decides the include only; its vars pass to the included tasks.
         inherited.includeParams.merge(task.ownVars) { $1 }
-        for name in [task.loopControl["loop_var"]?.pythonStr ?? "item", "ansible_loop_var", "ansible_loop"] {
+        // The loop's (templated) variable names are in ansible_loop_var and ansible_index_var.
+        let loopNames = ["ansible_loop_var", "ansible_loop", "ansible_index_var"]
+            + [scope.raw("ansible_loop_var"), scope.raw("ansible_index_var")].compactMap { $0?.stringValue }
+        for name in loopNames {
             if let v = scope.raw(name), task.loop != nil { inherited.includeParams[name] = v }
         }
         if let apply = args.removeValue(forKey: "apply")?.dictValue {
@@ -130,25 +165,52 @@ extension TaskRunner {
                 switch k {
                 case "become": inherited.become = v
                 case "become_user": inherited.becomeUser = v
+                case "become_method": inherited.becomeMethod = v
+                case "become_flags": inherited.becomeFlags = v
                 case "ignore_errors": inherited.ignoreErrors = v
-                case "when": inherited.when += v.listValue ?? [v]
+                case "ignore_unreachable": inherited.ignoreUnreachable = v
+                case "run_once": inherited.runOnce = v
+                case "delegate_to": inherited.delegateTo = v
+                case "no_log": inherited.noLog = v
+                case "check_mode": inherited.checkMode = v
+                case "diff": inherited.diff = v
+                case "any_errors_fatal": inherited.anyErrorsFatal = v
+                case "remote_user": inherited.remoteUser = v
+                case "connection": inherited.connection = v
+                case "environment": inherited.environment.append(v)
+                case "when": appliedWhen += v.listValue ?? [v]
                 case "vars": if let d = v.dictValue { inherited.vars.merge(d) { $1 } }
                 default: break
                 }
             }
-        } else {
-            // Without apply, the include's tags do not pass to the tasks it includes.
-            inherited.tags = []
         }
-        inherited.when = []
+        // Without apply, the include's own tags (task.ownTags) do not pass to the tasks it
+        // includes; those of its play and blocks (inherited.tags) do.
+        inherited.when = appliedWhen
+        // Roles statically imported by what is included now join the play too (handlers, vars).
+        let importedBefore = runner.loader.importedRoles.count
+        defer { runner.loader.importedRoles.dropFirst(importedBefore).forEach(play.registerIncludedRole) }
         if action == "include_role" || action == "import_role" {
             guard let name = args["name"]?.pythonStr else { throw ModuleError("include_role needs a name") }
             let role = try runner.loader.loadRole(
                 name: name, params: [:], inherited: inherited, baseDir: runner.playbookDir,
                 tasksFrom: args["tasks_from"]?.stringValue, varsFrom: args["vars_from"]?.stringValue,
                 defaultsFrom: args["defaults_from"]?.stringValue, handlersFrom: args["handlers_from"]?.stringValue, mark: task.mark)
+            // include_role keeps the role's defaults and vars to its own tasks unless `public: true`.
+            if !(play.play.roles + play.play.importedRoles).contains(where: { $0 === role }) {
+                role.isPublic = args["public"].map { v in v.stringValue.flatMap(Config.boolean) ?? v.truthy } ?? false
+            }
+            // Included from a role's task: that role is its parent, so the included role (and its
+            // handlers) see the parent's defaults and vars even when neither is public.
+            if role.parent == nil, let parent = task.role, parent !== role { role.parent = parent }
             play.registerIncludedRole(role)
-            let nodes = role.dependencies.flatMap { runner.loader.dependencyTaskNodes($0) } + role.tasks
+            var nodes = role.dependencies.flatMap { runner.loader.dependencyTaskNodes($0) } + role.tasks
+            // A role already included on this host in this play is skipped when included with
+            // allow_duplicates false (the option defaults to true and replaces the role's own setting).
+            let allowDuplicates = args["allow_duplicates"].map { v in v.stringValue.flatMap(Config.boolean) ?? v.truthy } ?? true
+            let runKey = "\(ObjectIdentifier(play.play).hashValue)|\(role.path)|\(args["tasks_from"]?.pythonStr ?? "main")"
+            let state = runner.state(host)
+            if !state.includedRoles.insert(runKey).inserted && !allowDuplicates { nodes = [] }
             return (["changed": false, "include_args": .dict(args)], [IncludedTasks(nodes: nodes, key: "role:\(role.path):\(args)", file: name, item: loopItem(scope))])
         }
         guard let file = (args["_raw_params"] ?? args["file"])?.pythonStr else {
@@ -157,7 +219,13 @@ extension TaskRunner {
         for (k, v) in args where k != "_raw_params" && k != "file" { inherited.includeParams[k] = v }
         let dir = (task.mark.file as NSString).deletingLastPathComponent
         let path = try runner.loader.resolveTaskFile(file, dir: dir, role: task.role)
-        let nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
+        let nodes: [TaskNode]
+        do {
+            nodes = try runner.loader.loadTasks(file: path, inherited: inherited, handlers: task.isHandler)
+        } catch let e as SourceError where task.isHandler {
+            // What a handler includes must be valid handlers: an error there stops the run.
+            throw ExecutionError(e.report, task: task, host: host)
+        }
         return (["changed": false, "include": .string(file), "include_args": .dict(args.filter { $0.key != "_raw_params" })],
                 [IncludedTasks(nodes: nodes, key: "file:\(path):\(Value.dict(inherited.vars).pythonRepr):\(Value.dict(inherited.includeParams).pythonRepr)", file: path, item: loopItem(scope))])
     }
@@ -165,7 +233,7 @@ extension TaskRunner {
     /// The current loop item (label), when the include runs in a loop.
     func loopItem(_ scope: VarScope) -> Value? {
         guard task.loop != nil else { return nil }
-        let loopVar = task.loopControl["loop_var"]?.pythonStr ?? "item"
+        let loopVar = scope.raw("ansible_loop_var")?.stringValue ?? "item"
         if let label = task.loopControl["label"], let v = try? templar.template(label, scope) { return v }
         return scope.raw(loopVar)
     }
@@ -207,8 +275,18 @@ extension TaskRunner {
             play.stopPlay = what == "end_play"
             for h in play.batch { runner.state(h).ended = true }
         case "end_host": state.ended = true
-        case "clear_facts": state.facts = [:]
-        case "clear_host_errors": for h in play.batch { runner.state(h).failed = false }
+        case "clear_facts":
+            state.facts = [:]
+            runner.factCache?.remove(host)
+        case "clear_host_errors":
+            // Failed and unreachable hosts rejoin the play (their recap counts stay), also past a
+            // block's always section and an any_errors_fatal stop.
+            for h in play.batch {
+                runner.state(h).failed = false
+                runner.state(h).unreachable = false
+                runner.state(h).errorsCleared = true
+            }
+            if play.fatalStop { play.fatalStop = false; play.stopPlay = false }
         case "reset_connection": runner.connections.reset(host)
         default: throw ModuleError("invalid meta action requested: \(what)")
         }

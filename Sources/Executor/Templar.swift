@@ -1,5 +1,7 @@
+import DataLoader
 import Foundation
 import Jinja
+import Modules
 import Playbook
 import Templating
 
@@ -8,6 +10,9 @@ import Templating
 final class Templar {
     let env: Environment
     static let omitToken = "__omit_place_holder__" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+
+    /// Where templating warnings go (the run's callback).
+    var warn: (String) -> Void = { _ in }
 
     init(context: TemplatingContext) {
         var options = EnvironmentOptions()
@@ -78,8 +83,15 @@ final class Templar {
         try env.expression(expression).evaluate(scope)
     }
 
-    /// `when`, `changed_when`, `failed_when`, `until`, `assert that`: a bool, or a bare expression
-    /// (optionally wrapped in {{ }}).
+    /// ansible-core 2.18's backported check of conditionals whose result is not a boolean: a
+    /// deprecation warning, or an error when allow_broken_conditionals is off.
+    var allowBrokenConditionals = true
+    var inspectConditionals = true
+    /// Reports a deprecation (printed once per text by the callback).
+    var deprecate: (String) -> Void = { _ in }
+
+    /// A boolean keyword (ignore_errors, become, run_once...): a bool, or an expression
+    /// (optionally wrapped in {{ }}) whose value may be a boolean word.
     func conditional(_ v: Value, _ scope: VariableSource) throws -> Bool {
         switch v {
         case .bool(let b): return b
@@ -94,23 +106,77 @@ final class Templar {
                 s = try render(s, scope).pythonStr
             }
             let result = try evaluate(s, scope)
-            return try truth(result, expression: s)
+            if case .undefined(let u) = result {
+                throw TemplateError(kind: .undefined, message: "The conditional check '\(s)' failed. The error was: \(u)")
+            }
+            if case .string(let text) = result {
+                switch text.lowercased() {
+                case "false", "no", "off", "0", "": return false
+                default: return true
+                }
+            }
+            return result.truthy
         default:
             return v.truthy
         }
     }
 
-    private func truth(_ v: Value, expression: String) throws -> Bool {
+    /// A condition (`when`, `changed_when`, `failed_when`, `until`, assert's `that`): a bool, or a
+    /// bare expression, or a template whose text is read again as an expression, as ansible-core does.
+    /// `location` says where the condition was written, for the non-boolean result warning.
+    func condition(_ v: Value, _ scope: VariableSource, location: String? = nil) throws -> Bool {
+        if case .string(let s) = v, Templar.hasDelimiters(s) {
+            warn("conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: \(s)")
+        }
         switch v {
-        case .undefined(let u): throw TemplateError(kind: .undefined, message: "The conditional check '\(expression)' failed. The error was: \(u)")
-        case .string(let s):
-            // A variable holding "false"/"no" reads as false, as Ansible's conditionals do.
-            switch s.lowercased() {
-            case "false", "no", "off", "0", "": return false
-            case "true", "yes", "on", "1": return true
-            default: return true
+        case .bool(let b): return b
+        case .none: return true
+        case .string(let raw):
+            var s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if s.isEmpty { return true }
+            if Templar.hasDelimiters(s) {
+                let rendered = try render(s, scope)
+                switch rendered {
+                case .bool(let b): return b
+                case .string(let text):
+                    if text.isEmpty { return false }
+                    s = text
+                default: return try checked(rendered, expression: raw, shown: Value.string(raw).pythonRepr, location: location)
+                }
             }
-        default: return v.truthy
+            let result = try evaluate(s, scope)
+            if case .undefined(let u) = result {
+                throw TemplateError(kind: .undefined, message: "The conditional check '\(raw)' failed. The error was: \(u)")
+            }
+            return try checked(result, expression: raw, shown: Value.string(raw).pythonRepr, location: location)
+        default:
+            return try checked(v, expression: v.pythonStr, shown: v.pythonRepr, location: location)
+        }
+    }
+
+    /// `shown`: the condition as Python's repr shows it, when there is no location to name.
+    private func checked(_ v: Value, expression: String, shown: String, location: String?) throws -> Bool {
+        if case .bool(let b) = v { return b }
+        guard inspectConditionals else { return v.truthy }
+        let type = v.typeName
+        guard allowBrokenConditionals else {
+            throw ModuleError("The conditional check '\(expression)' failed. The error was: Conditional result was of type '\(type)'. "
+                + "Conditional results must be True or False when `ALLOW_BROKEN_CONDITIONALS` is disabled, which is the default in Ansible Core >= 2.19.")
+        }
+        let at = location ?? "unknown location (conditional: \(shown))"
+        deprecate("Conditional result at \(at) was of type '\(type)'. Conditional results should only be True or False. "
+            + "The result was interpreted as \(v.truthy ? "True" : "False"). This feature will be removed in version 2.19.")
+        return v.truthy
+    }
+
+    /// Unsafe data: every string inside is kept from being templated again (see UnsafeText).
+    static func markUnsafe(_ v: Value) -> Value {
+        switch v {
+        case .string(let s): return .string(UnsafeText.wrap(s))
+        case .list(let l): return .list(l.map(markUnsafe))
+        case .tuple(let l): return .tuple(l.map(markUnsafe))
+        case .dict(let d): return .dict(d.mapValues(markUnsafe))
+        default: return v
         }
     }
 

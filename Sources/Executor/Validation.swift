@@ -18,7 +18,8 @@ enum Validation {
 
     static func check(_ task: Task) throws {
         let short = shortActionName(task.action)
-        if engineActions.contains(short) { return }
+        // A templated action (`action: {module: "{{ name }}"}`) is resolved per host when it runs.
+        if engineActions.contains(short) || Templar.hasDelimiters(task.action) { return }
         if ModuleRegistry.module(named: task.action) != nil || ModuleRegistry.module(named: short) != nil { return }
         var msg = "couldn't resolve module/action '\(task.action)'. This often indicates a misspelling, missing collection, or incorrect module path."
         if let hint = closest(short, in: ModuleRegistry.names + Array(engineActions)) { msg += " Did you mean '\(hint)'?" }

@@ -11,11 +11,17 @@ final class VarScope: VariableSource {
     private let templar: Templar
     private var cache: [String: Value] = [:]
     private var resolving: Set<String> = []
+    /// Variables holding unsafe data (a with_* loop's item, as Ansible marks lookup results): what is
+    /// templated from them is unsafe too (see `touchedUnsafe`).
+    private let unsafeNames: Set<String>
+    /// Set when a lookup read one of `unsafeNames`.
+    var touchedUnsafe = false
 
-    init(layers: [Vars], magic: [String: Value], templar: Templar) {
+    init(layers: [Vars], magic: [String: Value], templar: Templar, unsafeNames: Set<String> = []) {
         self.layers = layers
         self.magic = magic
         self.templar = templar
+        self.unsafeNames = unsafeNames
     }
 
     func raw(_ name: String) -> Value? {
@@ -24,6 +30,7 @@ final class VarScope: VariableSource {
     }
 
     func lookup(_ name: String) throws -> Value? {
+        if unsafeNames.contains(name) { touchedUnsafe = true }
         if let v = cache[name] { return v }
         guard let v = raw(name) else { return nil }
         guard Templar.needsTemplating(v) else { return v }
@@ -46,8 +53,8 @@ final class VarScope: VariableSource {
     }
 
     /// A scope with more variables on top (loop items, registered results).
-    func adding(_ extra: Vars) -> VarScope {
-        VarScope(layers: layers + [extra], magic: magic, templar: templar)
+    func adding(_ extra: Vars, unsafe: Set<String> = []) -> VarScope {
+        VarScope(layers: layers + [extra], magic: magic, templar: templar, unsafeNames: unsafeNames.union(unsafe))
     }
 }
 
@@ -75,7 +82,11 @@ final class HostVarsEntry: ValueObject {
     let typeName = "HostVarsVars"
     let scope: VarScope
     init(scope: VarScope) { self.scope = scope }
-    func attribute(_ name: String) -> Value? { (try? scope.lookup(name)) ?? nil }
+    /// Like Ansible's hostvars, a value whose template uses a variable this host does not have is
+    /// returned as written.
+    func attribute(_ name: String) -> Value? {
+        do { return try scope.lookup(name) } catch let e as TemplateError where e.kind == .undefined { return scope.raw(name) } catch { return nil }
+    }
     var keys: [String]? { scope.names }
     var stringValue: String {
         var d = OrderedDictionary<String, Value>()

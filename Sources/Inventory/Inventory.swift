@@ -24,15 +24,16 @@ public final class Inventory {
     let varsFiles = VarsFiles()
     let lock = NSLock()
     private var implicitLocalhost: Host?
-    private var groupHostsCache: [String: [String]] = [:]
-    private var hostGroupsCache: [String: [String]] = [:]
+    var groupHostsCache: [String: [String]] = [:]
+    var hostGroupsCache: [String: [String]] = [:]
     var sortedGroupsCache: [[String]: [String]] = [:]  // direct groups -> groups in vars order
     var groupVarsCache: [[String]: OrderedDictionary<String, Value>] = [:]  // [playbook dir] + groups -> vars
     /// Source directories that have a group_vars or host_vars folder.
     lazy var groupVarsDirs: [String] = sourceDirs.filter { varsFiles.hasFolder(baseDir: $0, kind: "group_vars") }
     lazy var hostVarsDirs: [String] = sourceDirs.filter { varsFiles.hasFolder(baseDir: $0, kind: "host_vars") }
-    /// Each group's ancestors, and its place in vars precedence; groups do not change after loading.
-    private var ancestors: [String: [String]] = [:]
+    /// Each group's ancestors, and its place in vars precedence; rebuilt when add_host or group_by
+    /// change the groups during a run.
+    var ancestors: [String: [String]] = [:]
     var precedenceRank: [String: Int] = [:]
     var patternCache: [String: [String]] = [:]
 
@@ -63,6 +64,11 @@ public final class Inventory {
         } else {
             data.warn("No inventory was parsed, only implicit localhost is available")
         }
+        rebuildIndexes()
+    }
+
+    /// Group ancestors and vars precedence, computed once the groups are known.
+    func rebuildIndexes() {
         for name in data.groups.keys { ancestors[name] = data.ancestors(of: name) }
         // Vars of shallower groups apply first; then lower priority; then by name.
         let ordered = data.groups.values.sorted { a, b in

@@ -62,7 +62,7 @@ final class InventoryData {
         if let target { add(host, to: target) }
     }
 
-    private func add(_ host: Host, to group: Group) {
+    func add(_ host: Host, to group: Group) {
         guard !group.hostSet.contains(host.name) else { return }
         group.hosts.append(host.name)
         group.hostSet.insert(host.name)

@@ -159,7 +159,7 @@ public extension Value {
     }
 
     /// Python's type name, as `type_debug` and error messages show it.
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .undefined: return "AnsibleUndefined"
         case .none: return "NoneType"

@@ -17,12 +17,16 @@ public protocol Module {
     static var documentation: String { get }
     /// Whether the module takes a free-form string (`command: ls -l`), stored as `_raw_params`.
     static var freeForm: Bool { get }
+    /// Arguments the module evaluates itself as expressions (assert's `that`): a list of them is
+    /// passed as written, not templated first, so conditions see their own text.
+    static var expressionArgs: Set<String> { get }
     static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult
 }
 
 public extension Module {
     static var aliases: [String] { ["ansible.builtin.\(name)", "ansible.legacy.\(name)"] }
     static var freeForm: Bool { false }
+    static var expressionArgs: Set<String> { [] }
 }
 
 /// What a module sees of the run: the host connection, modes, and controller-side helpers.
@@ -47,12 +51,14 @@ public final class ModuleContext {
     public let environment: [String: String]
     /// -v count, for modules whose output depends on it (debug's `verbosity`).
     public let verbosity: Int
+    /// Ansible's jinja2_native setting (off by default); with it off, set_fact turns boolean words into booleans.
+    public let jinja2Native: Bool
     public init(connection: Connection, host: String, checkMode: Bool, diffMode: Bool, become: Become?,
                 variables: VariableSource, searchPaths: [String], environment: [String: String] = [:],
                 renderTemplate: @escaping (_ source: String, _ path: String) throws -> String,
                 evaluate: @escaping (_ expression: String) throws -> Value,
                 conditional: @escaping (_ condition: Value) throws -> Bool = { $0.truthy },
-                verbosity: Int = 0) {
+                verbosity: Int = 0, jinja2Native: Bool = false) {
         self.connection = connection
         self.host = host
         self.checkMode = checkMode
@@ -65,6 +71,7 @@ public final class ModuleContext {
         self.evaluate = evaluate
         self.conditional = conditional
         self.verbosity = verbosity
+        self.jinja2Native = jinja2Native
     }
 
     /// Runs a shell command on the host with the task's privileges and environment.

@@ -3,6 +3,7 @@ public enum ModuleRegistry {
     public static let all: [Module.Type] = [
         CommandModule.self, ShellModule.self, RawModule.self,
         DebugModule.self, SetFactModule.self, AssertModule.self, FailModule.self, PingModule.self, PauseModule.self,
+        AddHostModule.self, GroupByModule.self, SetStatsModule.self,
         SetupModule.self,
         FileModule.self, CopyModule.self, TemplateModule.self,
         LineInFileModule.self, BlockInFileModule.self, ReplaceModule.self,

@@ -21,7 +21,24 @@ public protocol Callback: AnyObject {
     /// The final outcome of a task on a host (after loops), whether or not a line was shown.
     func hostDone(host: String, status: ResultStatus, result: OrderedDictionary<String, Value>, ignored: Bool)
     func warning(_ message: String)
+    /// A deprecated feature was used (ansible-playbook prints these on stderr).
+    func deprecation(_ message: String)
     func message(_ text: String)
     func recap(_ stats: [(String, HostStats)])
     func noHostsMatched()
+    /// --step: the question asked before a task, shown again as a banner once answered.
+    func stepAnswered(prompt: String)
+    /// set_stats data after the recap (with show_custom_stats): each host's, then the run's.
+    func customStats(perHost: [(String, OrderedDictionary<String, Value>)], run: OrderedDictionary<String, Value>?)
+}
+
+extension Callback {
+    public func stepAnswered(prompt: String) {}
+    public func customStats(perHost: [(String, OrderedDictionary<String, Value>)], run: OrderedDictionary<String, Value>?) {}
+}
+
+extension Callback {
+    public func deprecation(_ message: String) {
+        FileHandle.standardError.write(Data("[DEPRECATION WARNING]: \(message) Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.\n".utf8))
+    }
 }

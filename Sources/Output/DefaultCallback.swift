@@ -42,21 +42,38 @@ public final class DefaultCallback: Callback {
         let who = delegatedTo.map { "[\(host) -> \($0)]" } ?? "[\(host)]"
         var shown = result
         for k in ["_ansible_no_log", "_ansible_verbose_always", "_ansible_item_label", "_ansible_delegated_vars"] { shown.removeValue(forKey: k) }
+        // Module warnings print before the result line, which then leaves them out.
+        if let warnings = shown.removeValue(forKey: "warnings")?.listValue {
+            for w in warnings { warning(w.pythonStr) }
+        }
         let label = item.map { " => (item=\(labelText($0)))" } ?? ""
+        // Module warnings show as [WARNING] lines before the result (except in an ok item's line).
+        if status != .skipped && (item == nil || status == .failed), let warnings = shown["warnings"]?.listValue {
+            for w in warnings { warning(w.pythonStr) }
+            shown.removeValue(forKey: "warnings")
+        }
+        // A failed loop shows its failed items only (and "...ignoring"), as ansible-playbook does.
+        if result["_swiftplay_loop_summary"]?.truthy == true {
+            if ignored { out(paint("...ignoring", "0;36")) }
+            return
+        }
         var text: String
         var colorCode: String
         switch status {
         case .ok: text = "ok: \(who)\(label)"; colorCode = "0;32"
         case .changed: text = "changed: \(who)\(label)"; colorCode = "0;33"
-        case .skipped: text = "skipping: \(who)\(label)"; colorCode = "0;36"
+        // A skipped item's label is followed by a space, also before " => ".
+        case .skipped: text = "skipping: \(who)\(label)\(item == nil ? "" : " ")"; colorCode = "0;36"
         case .failed:
             text = item != nil ? "failed: \(who) (item=\(labelText(item!)))" : "fatal: \(who): FAILED!"; colorCode = "0;31"
         case .unreachable: text = "fatal: \(who): UNREACHABLE!"; colorCode = "1;31"
         }
-        if diff, let diffs = result["diff"]?.listValue {
-            for d in diffs { if let t = DiffText.render(d), !t.isEmpty { out(t) } }
+        // A module's diff is one dictionary (file) or a list of them (copy, template).
+        if diff, let d = result["diff"] {
+            for d in d.listValue ?? [d] { if let t = DiffText.render(d), !t.isEmpty { out(t) } }
         }
-        let alwaysShow = status == .failed || status == .unreachable || verbose || verbosity >= 1
+        let override = result["_swiftplay_verbose_override"]?.truthy ?? false
+        let alwaysShow = status == .failed || status == .unreachable || (!override && (verbose || verbosity >= 1))
         if alwaysShow && !(status == .skipped && verbosity < 1) {
             shown.removeValue(forKey: "diff")
             if status == .skipped || (item != nil && !(status == .failed)) { shown.removeValue(forKey: "invocation") }
@@ -66,18 +83,17 @@ public final class DefaultCallback: Callback {
             if status == .ok || status == .changed, let hidden = result["_swiftplay_hide"]?.listValue {
                 for k in hidden { shown.removeValue(forKey: k.pythonStr) }
             }
-            shown = shown.filter { !$0.key.hasPrefix("_swiftplay") }
-            shown.removeValue(forKey: "failed")
-            if item != nil, let loopVar = shown["ansible_loop_var"]?.stringValue {
-                // The item is already in the line's label.
-                for k in [loopVar, "ansible_loop_var", "ansible_index_var", "ansible_loop"] { shown.removeValue(forKey: k) }
-                if let iv = result["ansible_index_var"]?.stringValue { shown.removeValue(forKey: iv) }
+            if status == .ok || status == .changed, let only = result["_swiftplay_show_only"]?.listValue {
+                let keep = Set(only.map(\.pythonStr))
+                shown = shown.filter { keep.contains($0.key) }
             }
+            shown = shown.filter { !$0.key.hasPrefix("_swiftplay") }
+            // Like ansible-playbook, the status words are in the line, not repeated in the result.
+            shown.removeValue(forKey: "failed")
+            shown.removeValue(forKey: "skipped")
             text += " => "
             text += JSONText.encode(.dict(shown), indent: indent)
         }
-        // ansible-playbook leaves a space after a skipped item's label.
-        if status == .skipped && item != nil && !alwaysShow { text += " " }
         out(paint(text, colorCode))
         if ignored { out(paint("...ignoring", "0;36")) }
     }
@@ -87,11 +103,20 @@ public final class DefaultCallback: Callback {
 
     public func hostDone(host: String, status: ResultStatus, result: OrderedDictionary<String, Value>, ignored: Bool) {}
 
+    var shownWarnings = Set<String>()
+
+    /// Warnings go to stderr, wrapped at 79 columns and each shown once, as ansible-playbook shows them.
     public func warning(_ message: String) {
-        out(paint("[WARNING]: \(message)", "1;35"))
+        let text = TextWrap.wrap("[WARNING]: \(message)", width: 79).joined(separator: "\n")
+        lock.lock()
+        defer { lock.unlock() }
+        guard shownWarnings.insert(text).inserted else { return }
+        FileHandle.standardError.write(Data((paint(text, "1;35") + "\n").utf8))
     }
 
     public func message(_ text: String) { out(text) }
+
+    public func stepAnswered(prompt: String) { out(banner(prompt.trimmingCharacters(in: .whitespaces))) }
 
     public func noHostsMatched() { out("skipping: no hosts matched") }
 
@@ -104,6 +129,20 @@ public final class DefaultCallback: Callback {
                  field("failed", s.failed), field("skipped", s.skipped), field("rescued", s.rescued),
                  field("ignored", s.ignored)].joined(separator: " ")
             out(line)
+        }
+        out("")
+    }
+
+    /// As ansible-playbook prints them: JSON with one-space indents, joined on one line.
+    public func customStats(perHost: [(String, OrderedDictionary<String, Value>)], run: OrderedDictionary<String, Value>?) {
+        func oneLine(_ d: OrderedDictionary<String, Value>) -> String {
+            JSONText.encode(.dict(d), indent: 1).replacingOccurrences(of: "\n", with: "")
+        }
+        out(banner("CUSTOM STATS:"))
+        for (host, data) in perHost { out("\t\(host): \(oneLine(data))") }
+        if let run {
+            out("")
+            out("\tRUN: \(oneLine(run))")
         }
         out("")
     }

@@ -15,10 +15,12 @@ public final class MinimalCallback: Callback {
     let commandStyle: Bool
     let isDebug: Bool
     let treeDir: String?
+    /// -D: file differences are shown before the result (not in oneline mode, as in Ansible).
+    let diff: Bool
     let write: (String) -> Void
     let lock = NSLock()
 
-    public init(verbosity: Int, color: Bool, oneLine: Bool, commandStyle: Bool, isDebug: Bool, treeDir: String?,
+    public init(verbosity: Int, color: Bool, oneLine: Bool, commandStyle: Bool, isDebug: Bool, treeDir: String?, diff: Bool = false,
                 write: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
         self.verbosity = verbosity
         self.color = color
@@ -26,6 +28,7 @@ public final class MinimalCallback: Callback {
         self.commandStyle = commandStyle
         self.isDebug = isDebug
         self.treeDir = treeDir
+        self.diff = diff
         self.write = write
     }
 
@@ -60,6 +63,10 @@ public final class MinimalCallback: Callback {
             r.removeValue(forKey: key)
         }
         if let treeDir { writeTree(treeDir, host: host, result: r) }
+        if diff, !oneLine, status != .skipped, status != .unreachable {
+            // Printed as the playbook output prints it (a blank line after each diff).
+            for d in r["diff"]?.listValue ?? [] { if let t = DiffText.render(d), !t.isEmpty { out(t + "\n") } }
+        }
         let verboseAlways = r["_ansible_verbose_always"]?.truthy == true || r["_swiftplay_verbose"]?.truthy == true
         // Results name their module (ad-hoc runs through includes may run other modules than -m's).
         let action = r["_swiftplay_action"]?.stringValue

@@ -30,6 +30,8 @@ public struct Inherited {
     public var delegateTo: Value?
     public var runOnce: Value?
     public var anyErrorsFatal: Value?
+    /// Handlers a block notifies for its tasks.
+    public var notify: [String] = []
     public var role: RoleInstance?
     public init() {}
 }
@@ -42,8 +44,13 @@ public final class Task {
     public var args: Vars
     public var mark: SourceMark
     public var inherited: Inherited
+    /// What the task inherits from its play, blocks and imports, without its own keywords: the
+    /// tasks of an include_tasks / include_role inherit this (the include's keywords are its own).
+    public var enclosing: Inherited?
     /// The task's own `when` (evaluated after inherited ones).
     public var when: [Value] = []
+    /// Where each string condition of `when` was written (nil for other values), for warnings.
+    public var whenMarks: [SourceMark?] = []
     public var loop: Value?
     /// "loop", or the lookup name of a with_X loop ("items", "dict", "nested"...).
     public var loopKind: String?
@@ -137,6 +144,9 @@ public final class RoleInstance {
         return out
     }
     public var allowDuplicates = false
+    /// Whether its defaults and vars are visible to the rest of the play (roles:, import_role, and
+    /// include_role with `public: true`); the role's own tasks always see them.
+    public var isPublic = true
     /// Set by the executor once its tasks ran in a play (role de-duplication).
     public var hasRun = false
     public init(name: String, path: String, params: Vars, defaults: Vars, vars: Vars) {
@@ -153,6 +163,12 @@ public struct VarsPrompt {
     public var prompt: String
     public var defaultValue: Value?
     public var isPrivate: Bool
+    /// Ask twice, until both answers match.
+    public var confirm = false
+    /// Hash the answer with this scheme (password_hash's names), with an optional salt or salt size.
+    public var encrypt: String?
+    public var salt: String?
+    public var saltSize: Int?
 }
 
 public final class Play {
@@ -173,7 +189,8 @@ public final class Play {
     public var postTasks: [TaskNode] = []
     public var handlers: [TaskNode] = []
     public var serial: Value?
-    public var strategy: String = "linear"
+    /// linear or free; nil: the configured default (strategy / ANSIBLE_STRATEGY).
+    public var strategy: String?
     public var anyErrorsFatal = false
     public var maxFailPercentage: Double?
     public var forceHandlers: Bool?
@@ -193,7 +210,8 @@ public final class Play {
         return hosts.pythonStr
     }
 
-    /// Handlers of the play and of every role in it, roles' first (Ansible's order).
+    /// Handlers of the play and of every role in it in Ansible's order: the `roles:` section's,
+    /// the play's own, then those of roles imported or included by tasks.
     public var allHandlers: [TaskNode] {
         var seen = Set<ObjectIdentifier>()
         var out: [TaskNode] = []
@@ -202,8 +220,10 @@ public final class Play {
             r.dependencies.forEach(add)
             out += r.handlers
         }
-        (roles + importedRoles).forEach(add)
-        return out + handlers
+        roles.forEach(add)
+        out += handlers
+        importedRoles.forEach(add)
+        return out
     }
 }
 

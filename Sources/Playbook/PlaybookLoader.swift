@@ -10,10 +10,20 @@ public final class PlaybookLoader {
     public var rolesPath: [String]
     /// Extra directories searched for playbooks (import_playbook, the command line).
     public var playbookPath: [String]
+    /// Directory of the playbook being loaded or run: the last place task files are looked for.
+    public var playbookBaseDir: String?
     /// Roles imported statically while loading (handlers and vars belong to the play).
-    var importedRoles: [RoleInstance] = []
+    /// Roles brought in by import_role while loading (their handlers join the play's).
+    public internal(set) var importedRoles: [RoleInstance] = []
     /// Role instances of the current play, by identity (path + params) for de-duplication.
     var playRoles: [String: RoleInstance] = [:]
+    /// Renders a templated name of a static import (import_playbook, import_tasks, import_role) at
+    /// load time with the variables known then; the executor sets it (these vars under the extra vars).
+    public var renderStatic: (_ text: String, _ vars: Vars) throws -> String = { text, _ in text }
+    /// The vars of the play being loaded, for renderStatic.
+    var currentPlayVars: Vars = [:]
+    /// Role instances already applied in the current play (roles: and import_role), for allow_duplicates.
+    var appliedRoles = Set<ObjectIdentifier>()
 
     public init(rolesPath: [String] = [], playbookPath: [String] = []) {
         self.rolesPath = rolesPath
@@ -42,11 +52,12 @@ public final class PlaybookLoader {
                 throw SourceError("a play must be a mapping, got \(item.kindName)", at: item.mark)
             }
             if let imp = item["import_playbook"] ?? item["ansible.builtin.import_playbook"] {
-                guard let name = imp.value.stringValue else {
+                guard let written = imp.value.stringValue else {
                     throw SourceError("import_playbook needs a file name", at: imp.mark)
                 }
                 var scope = inherited
                 try applyKeywords(item, to: &scope, includeWhen: false)
+                let name = try staticName(written, vars: scope.vars, mark: imp.mark)
                 let conds = when + conditions(item["when"]?.value ?? .none)
                 let target = try resolvePlaybook(name, relativeTo: dir, mark: imp.mark)
                 plays += try loadPlaybook(target, inherited: scope, when: conds)
@@ -96,9 +107,14 @@ public final class PlaybookLoader {
                 guard let name = p["name"]?.value.stringValue else {
                     throw SourceError("vars_prompt entries need a 'name'", at: p.mark)
                 }
-                play.varsPrompt.append(VarsPrompt(name: name, prompt: p["prompt"]?.value.pythonStr ?? name,
-                                                  defaultValue: p["default"]?.value,
-                                                  isPrivate: p["private"].map { $0.value.truthy } ?? true))
+                var prompt = VarsPrompt(name: name, prompt: p["prompt"]?.value.pythonStr ?? name,
+                                        defaultValue: p["default"]?.value,
+                                        isPrivate: p["private"].map { $0.value.truthy } ?? true)
+                prompt.confirm = p["confirm"]?.value.truthy ?? false
+                prompt.encrypt = p["encrypt"]?.value.stringValue
+                prompt.salt = p["salt"]?.value.stringValue
+                prompt.saltSize = p["salt_size"]?.value.intValue
+                play.varsPrompt.append(prompt)
             }
         }
         play.gatherFacts = node["gather_facts"]?.value
@@ -110,14 +126,23 @@ public final class PlaybookLoader {
         play.forceHandlers = node["force_handlers"].map { $0.value.truthy }
 
         playRoles = [:]
+        appliedRoles = []
+        currentPlayVars = play.vars
         importedRoles = []
+        // An import_playbook's `when` applies to every task of the play (not to its handlers).
+        var taskScope = scope
+        taskScope.when = when + scope.when
         if let roles = node["roles"] {
             guard let items = roles.items else { throw SourceError("'roles' must be a list", at: roles.mark) }
-            for r in items { play.roles.append(try parseRoleEntry(r, inherited: scope, dir: dir)) }
+            for r in items {
+                let role = try parseRoleEntry(r, inherited: taskScope, dir: dir)
+                play.roles.append(role)
+                appliedRoles.insert(ObjectIdentifier(role))
+            }
         }
-        play.preTasks = try parseTasks(node["pre_tasks"], inherited: scope, dir: dir)
-        play.tasks = try parseTasks(node["tasks"], inherited: scope, dir: dir)
-        play.postTasks = try parseTasks(node["post_tasks"], inherited: scope, dir: dir)
+        play.preTasks = try parseTasks(node["pre_tasks"], inherited: taskScope, dir: dir)
+        play.tasks = try parseTasks(node["tasks"], inherited: taskScope, dir: dir)
+        play.postTasks = try parseTasks(node["post_tasks"], inherited: taskScope, dir: dir)
         play.handlers = try parseTasks(node["handlers"], inherited: scope, dir: dir, handlers: true)
         // Statically imported roles contribute handlers, defaults and vars to the play.
         play.importedRoles = importedRoles.filter { r in !play.roles.contains { $0 === r } }
@@ -153,12 +178,28 @@ public final class PlaybookLoader {
             candidates.append(baseDir + "/roles/" + name)
             candidates += rolesPath.map { $0 + "/" + name }
             candidates.append(baseDir + "/" + name)
-            // FQCN-style "ns.collection.role": use the last part.
-            let last = String(name.split(separator: ".").last ?? Substring(name))
+            // From a role's task file, the playbook's roles are found too.
+            if let top = playbookBaseDir, top != baseDir { candidates += [top + "/roles/" + name, top + "/" + name] }
+            // FQCN-style "ns.collection.role": the role in an installed (or playbook-adjacent)
+            // collection, else a role of that last name.
+            let parts = name.split(separator: ".").map(String.init)
+            if parts.count >= 3 {
+                let relative = "/ansible_collections/\(parts[0])/\(parts[1])/roles/" + parts[2...].joined(separator: ".")
+                candidates += collectionsPaths(baseDir: baseDir).map { $0 + relative }
+            }
+            let last = parts.last ?? name
             if last != name { candidates += rolesPath.map { $0 + "/" + last } }
         }
         var isDir: ObjCBool = false
         return candidates.first { fm.fileExists(atPath: $0, isDirectory: &isDir) && isDir.boolValue }.map(standardized)
+    }
+
+    /// Where collections are looked for: next to the playbook, $ANSIBLE_COLLECTIONS_PATH, then Ansible's defaults.
+    func collectionsPaths(baseDir: String) -> [String] {
+        let env = ProcessInfo.processInfo.environment
+        let configured = (env["ANSIBLE_COLLECTIONS_PATH"] ?? env["ANSIBLE_COLLECTIONS_PATHS"])?.split(separator: ":").map(String.init)
+        let home = FileManager.default.homeDirectoryForCurrentUser.path
+        return [baseDir + "/collections"] + (configured ?? [home + "/.ansible/collections", "/usr/share/ansible/collections"])
     }
 
     public func loadRole(name: String, params: Vars, inherited: Inherited, baseDir: String,
@@ -173,7 +214,12 @@ public final class PlaybookLoader {
         let key = [path, tasksFrom ?? "main", Value.dict(params).pythonRepr, Value.dict(inherited.vars).pythonRepr, Value.dict(inherited.includeParams).pythonRepr,
                    inherited.tags.joined(separator: ","), Value.list(inherited.when).pythonRepr].joined(separator: "|")
         if let existing = playRoles[key] { return existing }
-        let roleName = (path as NSString).lastPathComponent
+        var roleName = (path as NSString).lastPathComponent
+        // A collection's role is known by its fully qualified name (ns.col.role).
+        let parts = path.split(separator: "/").map(String.init)
+        if parts.count >= 5, parts[parts.count - 5] == "ansible_collections", parts[parts.count - 2] == "roles" {
+            roleName = "\(parts[parts.count - 4]).\(parts[parts.count - 3]).\(roleName)"
+        }
         let role = RoleInstance(name: roleName, path: path, params: params,
                                 defaults: try loadVarsFile(in: path + "/defaults", name: defaultsFrom ?? "main"),
                                 vars: try loadVarsFile(in: path + "/vars", name: varsFrom ?? "main"))
@@ -232,6 +278,7 @@ public final class PlaybookLoader {
     public func resolveTaskFile(_ file: String, dir: String, role: RoleInstance?) throws -> String {
         var candidates = file.hasPrefix("/") ? [file] : [dir + "/" + file]
         if let role, !file.hasPrefix("/") { candidates += [role.path + "/tasks/" + file, role.path + "/" + file] }
+        if let base = playbookBaseDir, !file.hasPrefix("/"), !candidates.contains(base + "/" + file) { candidates.append(base + "/" + file) }
         for c in candidates where FileManager.default.fileExists(atPath: c) { return standardized(c) }
         throw SourceError("could not find or access '\(file)' (looked in \(candidates.joined(separator: ", ")))", at: nil)
     }
@@ -243,6 +290,16 @@ public final class PlaybookLoader {
 
     /// Loads a role at run time (include_role); de-duplicated like static ones within the play.
     public func resetPlayRoles() { playRoles = [:] }
+
+    /// A static import's name, templated when it uses variables.
+    func staticName(_ text: String, vars: Vars, mark: SourceMark?) throws -> String {
+        guard text.contains("{{") || text.contains("{%") else { return text }
+        do {
+            return try renderStatic(text, vars)
+        } catch {
+            throw SourceError("could not template '\(text)' of a static import: \(error)", at: mark)
+        }
+    }
 
     func closestKeyword(_ word: String, _ options: [String]) -> String? {
         options.first { $0.hasPrefix(word.prefix(3)) && abs($0.count - word.count) <= 2 }

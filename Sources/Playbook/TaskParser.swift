@@ -54,6 +54,14 @@ extension PlaybookLoader {
     func parseBlock(_ node: YAMLNode, inherited: Inherited, dir: String, handlers: Bool) throws -> Block {
         var scope = inherited
         try applyKeywords(node, to: &scope)
+        if handlers {
+            // A handler may be one block (a group of tasks), but blocks do not nest in handlers.
+            for section in ["block", "rescue", "always"] {
+                for item in node[section]?.items ?? [] where item["block"] != nil {
+                    throw SourceError("Using a block as a handler is not supported.", at: item.mark)
+                }
+            }
+        }
         let name = node["name"]?.value.pythonStr
         let body = try parseTasks(node["block"], inherited: scope, dir: dir, handlers: handlers)
         let rescue = try parseTasks(node["rescue"], inherited: scope, dir: dir, handlers: handlers)
@@ -91,6 +99,7 @@ extension PlaybookLoader {
             case "diff": scope.diff = v
             case "delegate_to": scope.delegateTo = v
             case "run_once": scope.runOnce = v
+            case "notify": scope.notify = v.listValue?.map(\.pythonStr) ?? (v.isNone ? [] : [v.pythonStr])
             case "any_errors_fatal": scope.anyErrorsFatal = v
             default: break
             }
@@ -152,42 +161,93 @@ extension PlaybookLoader {
         if node["local_action"] != nil { scope.delegateTo = "localhost" }
         let short = shortActionName(action)
 
+        if handler && (short == "include_role" || short == "import_role") {
+            throw SourceError("Using '\(action)' as a handler is not supported.", at: node.mark)
+        }
+        if handler && short == "meta" && args["_raw_params"]?.stringValue == "flush_handlers" {
+            throw SourceError("flush_handlers cannot be used as a handler", at: node.mark)
+        }
+        if ["include_tasks", "import_tasks", "include"].contains(short),
+           (args["_raw_params"] ?? args["file"]).map({ $0.isNone || $0.pythonStr.isEmpty }) ?? true {
+            throw SourceError("No file specified for \(action)", at: node.mark)
+        }
+        if short == "include_role" || short == "import_role" {
+            for key in ["tasks_from", "vars_from", "defaults_from", "handlers_from"] {
+                guard let v = args[key], v.stringValue == nil else { continue }
+                let kind = v.listValue != nil ? "ansible.parsing.yaml.objects.AnsibleSequence"
+                    : (v.dictValue != nil ? "ansible.parsing.yaml.objects.AnsibleMapping" : v.typeName)
+                throw SourceError("Expected a string for \(key) but got <class '\(kind)'> instead", at: argsMark)
+            }
+        }
         // Static imports: their keywords (incl. when and tags) apply to every imported task.
         if short == "import_tasks" || short == "import_role" {
+            let valid: Set<String> = short == "import_tasks" ? ["_raw_params", "file"]
+                : ["name", "tasks_from", "vars_from", "defaults_from", "handlers_from", "allow_duplicates", "rolespec_validate", "public"]
+            let invalid = args.keys.filter { !valid.contains($0) }
+            if !invalid.isEmpty {
+                throw SourceError("Invalid options for \(short): \(invalid.joined(separator: ","))", at: argsMark)
+            }
             try applyKeywords(node, to: &scope)
             if short == "import_tasks" {
-                guard let file = (args["_raw_params"] ?? args["file"])?.stringValue else {
+                guard let written = (args["_raw_params"] ?? args["file"])?.stringValue else {
                     throw SourceError("import_tasks needs a file name", at: node.mark)
                 }
-                if file.contains("{{") {
-                    throw SourceError("import_tasks is static: its file name cannot use variables ('\(file)'); use include_tasks", at: node.mark)
-                }
+                let file = try staticName(written, vars: currentPlayVars.merging(scope.vars) { $1 }, mark: node.mark)
                 let path = try resolveTaskFile(file, dir: dir, role: scope.role)
                 scope.vars.merge(args.filter { $0.key != "_raw_params" && $0.key != "file" }) { $1 }
                 return try parseTasks(try YAMLLoader.load(file: path), inherited: scope, dir: (path as NSString).deletingLastPathComponent, handlers: handler)
             }
-            guard let name = args["name"]?.stringValue else { throw SourceError("import_role needs a name", at: node.mark) }
-            let role = try loadRole(name: name, params: [:], inherited: scope, baseDir: dir,
-                                    tasksFrom: args["tasks_from"]?.stringValue, varsFrom: args["vars_from"]?.stringValue,
-                                    defaultsFrom: args["defaults_from"]?.stringValue, handlersFrom: args["handlers_from"]?.stringValue,
+            guard args["name"]?.stringValue != nil else { throw SourceError("import_role needs a name", at: node.mark) }
+            let known = currentPlayVars.merging(scope.vars) { $1 }
+            func arg(_ key: String) throws -> String? {
+                try args[key]?.stringValue.map { try staticName($0, vars: known, mark: node.mark) }
+            }
+            let role = try loadRole(name: try arg("name")!, params: [:], inherited: scope, baseDir: dir,
+                                    tasksFrom: try arg("tasks_from"), varsFrom: try arg("vars_from"),
+                                    defaultsFrom: try arg("defaults_from"), handlersFrom: try arg("handlers_from"),
                                     mark: node.mark)
             importedRoles.append(role)
-            return role.dependencies.flatMap { dependencyTasks($0) } + (handler ? role.handlers : role.tasks)
+            if handler { return role.dependencies.flatMap { dependencyTasks($0) } + role.handlers }
+            // import_role's allow_duplicates (true unless given) replaces the role's own setting: a role
+            // imported again with allow_duplicates false is skipped.
+            var allowDuplicates = true
+            if let v = args["allow_duplicates"] {
+                let text = try v.stringValue.map { try staticName($0, vars: known, mark: node.mark) }
+                allowDuplicates = try text.map { try YAMLBoolean.parse($0, mark: node.mark) } ?? v.truthy
+            }
+            if !appliedRoles.insert(ObjectIdentifier(role)).inserted && !allowDuplicates { return [] }
+            return role.dependencies.flatMap { dependencyTasks($0) } + role.tasks
         }
 
+        let freeFormActions: Set<String> = ["command", "shell", "raw", "script", "win_command", "win_shell"]
+        if !freeFormActions.contains(short), let reserved = args.keys.first(where: { $0.hasPrefix("_ansible_") }) {
+            throw SourceError("Invalid parameter specified beginning with keyword '_ansible_' for action '\(action)': '\(reserved)'. "
+                + "The prefix '_ansible_' is reserved for internal use only.", at: argsMark)
+        }
         let task = Task(action: action, args: args, mark: node.mark, inherited: scope)
+        task.enclosing = scope
+        // A block's notify applies to its tasks unless they name their own handlers.
+        task.notify = scope.notify
         task.isHandler = handler
         for e in entries {
             task.keywords.insert(e.key)
             let v = e.value.value
             switch e.key {
             case "name": task.name = v.isNone ? nil : v.pythonStr
-            case "when": task.when = conditions(v)
+            case "when":
+                task.when = conditions(v)
+                task.whenMarks = (e.value.items ?? [e.value]).map { if case .string = $0.value { return $0.mark } else { return nil } }
             case "loop": task.loop = v; task.loopKind = "loop"
             case "loop_control":
                 guard case .dict(let d) = v else { throw SourceError("loop_control must be a mapping", at: e.value.mark) }
                 task.loopControl = d
-            case "register": task.register = v.pythonStr
+            case "register":
+                let name = v.pythonStr
+                // Checked when loading, as ansible-playbook does, so a bad name stops the run before any task.
+                guard isValidVariableName(name) else {
+                    throw SourceError("Invalid variable name in 'register' specified: '\(name)'", at: e.value.mark)
+                }
+                task.register = name
             case "until": task.until = v
             case "retries": task.retries = v
             case "delay": task.delay = v
@@ -227,6 +287,15 @@ extension PlaybookLoader {
             }
         }
         return [.task(task)]
+    }
+
+    /// A Python identifier that is not a keyword: what Ansible accepts as a variable name.
+    func isValidVariableName(_ name: String) -> Bool {
+        let keywords: Set<String> = ["False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+            "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+            "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"]
+        guard let first = name.first, first.isLetter || first == "_" else { return false }
+        return name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } && !keywords.contains(name)
     }
 
     func dependencyTasks(_ role: RoleInstance) -> [TaskNode] {
@@ -269,15 +338,25 @@ extension PlaybookLoader {
         }
     }
 
+    /// Where a `key=value` token splits: its first `=`, or for a `{{ key }}=value` token the first `=`
+    /// after the key's template.
+    static func keyValueSplit(_ token: String) -> String.Index? {
+        guard token.hasPrefix("{{") else { return token.firstIndex(of: "=") }
+        guard let close = token.range(of: "}}") else { return nil }
+        return token[close.upperBound...].first == "=" ? close.upperBound : nil
+    }
+
     /// Splits `a=1 b='x y' rest` like Ansible's k=v parser. With `rawOptions`, only those keys are
     /// options and everything else stays in `_raw_params`; for other free-form actions every k=v is an option.
     func parseKeyValues(_ s: String, freeForm: Bool, rawOptions: Set<String>?, mark: SourceMark) throws -> Vars {
         var out: Vars = [:]
         var raw: [String] = []
         for token in try splitArgs(s) {
-            if let eq = token.firstIndex(of: "="), !token.hasPrefix("{{") {
+            if let eq = Self.keyValueSplit(token) {
                 let key = String(token[..<eq]).trimmingCharacters(in: .whitespacesAndNewlines)
-                let validKey = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+                // A templated key (`set_fact: "{{ name }}=value"`) is kept for the action to render.
+                let templatedKey = rawOptions == nil && key.hasPrefix("{{") && key.hasSuffix("}}")
+                let validKey = templatedKey || (!key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
                 if validKey && (rawOptions == nil || rawOptions!.contains(key)) {
                     let value = decodeEscapes(String(token[token.index(after: eq)...])).trimmingCharacters(in: .whitespacesAndNewlines)
                     out[key] = .string(unquote(value))
@@ -404,5 +483,16 @@ extension PlaybookLoader {
             return String(s.dropFirst().dropLast())
         }
         return s
+    }
+}
+
+/// Boolean words of templated keyword values ("True", "no"...), as Ansible's boolean() reads them.
+enum YAMLBoolean {
+    static func parse(_ text: String, mark: SourceMark?) throws -> Bool {
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "true", "yes", "on", "1", "y", "t": return true
+        case "false", "no", "off", "0", "n", "f", "": return false
+        default: throw SourceError("expected a boolean, got '\(text)'", at: mark)
+        }
     }
 }

@@ -15,7 +15,7 @@ enum MiscFilters {
             let a = Arguments("now", args, kwargs)
             let utc = a.bool(0, "utc", default: false)
             let epoch = Date().timeIntervalSince1970
-            if let fmt = try a.string(1, "fmt") { return .string(TimeFilters.formatTime(fmt, epoch: epoch, utc: utc)) }
+            if let fmt = try a.string(1, "fmt") { return .string(TimeFilters.formatTime(fmt, epoch: epoch, utc: utc, microseconds: true)) }
             let text = TimeFilters.formatTime("%Y-%m-%d %H:%M:%S", epoch: epoch, utc: utc)
             guard let dt = DateTimeObject.parse(text, format: "%Y-%m-%d %H:%M:%S") else { return .string(text) }
             dt.microsecond = Int((epoch - epoch.rounded(.down)) * 1_000_000)

@@ -32,10 +32,23 @@ enum TimeFilters {
     }
 
     /// C strftime on the controller, local time unless `utc`.
-    static func formatTime(_ format: String, epoch: Double, utc: Bool) -> String {
+    /// With `microseconds`, `%f` is the six-digit fraction of the second, as Python's datetime.strftime
+    /// writes it (time.strftime, behind the strftime filter, leaves it alone).
+    static func formatTime(_ format: String, epoch: Double, utc: Bool, microseconds: Bool = false) -> String {
         var t = time_t(epoch.rounded(.down))
         var parts = tm()
         if utc { gmtime_r(&t, &parts) } else { localtime_r(&t, &parts) }
+        var format = format
+        if microseconds && format.contains("%f") {
+            let micro = String(format: "%06d", min(999_999, Int(((epoch - epoch.rounded(.down)) * 1_000_000).rounded())))
+            var out = ""
+            var chars = format.makeIterator()
+            while let c = chars.next() {
+                guard c == "%", let d = chars.next() else { out.append(c); continue }
+                if d == "f" { out += micro } else { out += "%" + String(d) }
+            }
+            format = out
+        }
         var buffer = [Int8](repeating: 0, count: 1024)
         let n = strftime(&buffer, buffer.count, format, &parts)
         return n == 0 && !format.isEmpty ? "" : String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -122,7 +135,7 @@ final class DateTimeObject: ValueObject {
         case "microsecond": return .int(microsecond)
         case "strftime":
             return .callable(Callable(name: "strftime") { [self] args, _ in
-                .string(TimeFilters.formatTime(args.first?.text ?? "", epoch: epochUTC, utc: true))
+                .string(TimeFilters.formatTime(args.first?.text ?? "", epoch: epochUTC, utc: true, microseconds: true))
             })
         case "timestamp":
             return .callable(Callable(name: "timestamp") { [self] _, _ in

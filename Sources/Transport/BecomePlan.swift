@@ -3,8 +3,8 @@ import Foundation
 /// How a become shell is started, shared by every connection type.
 /// sudo runs with `-S` (password on stdin) and a random prompt that the session watches for on stderr;
 /// without a password it runs with `-n` so it fails at once instead of waiting for one.
-/// su needs a terminal to read a password, so it is only supported where no password is asked
-/// (connected as root, or pam rules that allow it).
+/// su (util-linux) reads the password from stdin when it has no terminal, after its fixed PAM prompt
+/// `Password:` on stderr: it is answered the same way.
 struct BecomePlan {
     let method: String
     let prompt: String
@@ -15,13 +15,11 @@ struct BecomePlan {
         self.become = become
         method = become.method
         password = become.password
-        prompt = "[sudo via swiftplay, key=\(randomHex(12))] password:"
         guard method == "sudo" || method == "su" else {
             throw TransportError.becomeFailed(host: host, message: "Unsupported become method '\(method)': use sudo or su")
         }
-        if method == "su", password != nil {
-            throw TransportError.becomeFailed(host: host, message: "become_method su with a password needs a terminal and is not supported; use sudo")
-        }
+        // sudo takes our own random prompt, so output can never be mistaken for it; su's is fixed.
+        prompt = method == "su" ? "Password:" : "[sudo via swiftplay, key=\(randomHex(12))] password:"
     }
 
     /// The command line that runs `inner` (a sh command line) as the become user.
@@ -43,18 +41,20 @@ struct BecomePlan {
         return text.replacingOccurrences(of: password, with: "********")
     }
 
-    var passwordRequiredMessage: String { "Missing \(method) password (the host asked for one and none was given)" }
+    var passwordRequiredMessage: String { "Missing \(method) password" }
     var wrongPasswordMessage: String { "Incorrect \(method) password" }
 
     /// The error for a become tool that exited without starting the command; `toolOutput` is its stderr
     /// with our prompt removed (the password is never echoed: sudo -S does not echo).
     func failureMessage(toolOutput raw: String) -> String {
         let toolOutput = redact(raw)
+        // Worded as ansible-playbook words them.
         if toolOutput.contains("a password is required") || toolOutput.contains("a terminal is required") {
-            return "Missing \(method) password: \(toolOutput)"
+            return passwordRequiredMessage
         }
-        if toolOutput.contains("incorrect password") || toolOutput.contains("Sorry, try again") {
-            return "Incorrect \(method) password: \(toolOutput)"
+        if toolOutput.contains("incorrect password") || toolOutput.contains("Sorry, try again")
+            || toolOutput.contains("Authentication failure") {
+            return wrongPasswordMessage
         }
         let said = toolOutput.isEmpty ? "no output" : toolOutput
         return "\(method) to user \(become.user) failed: \(said)"

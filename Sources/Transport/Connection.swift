@@ -37,7 +37,8 @@ public enum TransportError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unreachable(let host, let m): return "Failed to connect to the host via ssh: \(host): \(m)"
+        // As ansible-playbook words it; the host is already named where the result is shown.
+        case .unreachable(_, let m): return "Failed to connect to the host via ssh: \(m)"
         case .becomeFailed(_, let m): return m
         case .transferFailed(_, let path, let m): return "transfer of \(path) failed: \(m)"
         }

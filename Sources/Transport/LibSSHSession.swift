@@ -19,6 +19,8 @@ final class LibSSHSession {
     let label: String
     /// Where we actually connected, for messages ("root@127.0.0.1:2201").
     private(set) var endpoint = ""
+    /// The address and port connected to, for OpenSSH-worded connect errors.
+    private var address = "", port: UInt32 = 22
     /// The user we log in as (after ssh config resolution).
     private(set) var loginUser = ""
 
@@ -109,6 +111,8 @@ final class LibSSHSession {
         _ = ssh_options_get(s, SSH_OPTIONS_USER, &user)
         _ = ssh_options_get_port(s, &port)
         loginUser = user.map { String(cString: $0) } ?? ""
+        address = host.map { String(cString: $0) } ?? o.host
+        self.port = port
         endpoint = "\(user.map { String(cString: $0) } ?? "?")@\(host.map { String(cString: $0) } ?? o.host):\(port)"
         ssh_string_free_char(host)
         ssh_string_free_char(user)
@@ -135,7 +139,8 @@ final class LibSSHSession {
 
     private func connect(_ s: ssh_session, _ o: SSHOptions) throws {
         if ssh_connect(s) != SSH_OK {
-            throw unreachable("cannot connect to \(endpoint): \(lastError(s))")
+            // Worded as OpenSSH's error, which is what ansible-playbook shows.
+            throw unreachable("ssh: connect to host \(address) port \(port): \(lastError(s))")
         }
         // Detect a peer that vanished without closing (host killed, network gone) within minutes.
         let fd = ssh_get_fd(s)

@@ -12,28 +12,12 @@ import Playbook
 struct AdhocCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "adhoc", abstract: "Run one module on hosts (like the ansible command).")
 
+    @OptionGroup var common: CommonOptions
+
     @Option(name: [.customShort("m"), .customLong("module-name")], help: "Module to run (default command).") var moduleName = "command"
     @Option(name: [.customShort("a"), .customLong("args")], help: "Module arguments: key=value pairs, free form, or a JSON object.")
     var moduleArgs = ""
-    @Option(name: [.short, .customLong("inventory"), .customLong("inventory-file")], help: "Inventory file, directory or host list (repeatable).")
-    var inventory: [String] = []
-    @Option(name: [.short, .long], help: "Further limit selected hosts to a pattern.") var limit: String?
-    @Option(name: [.customShort("e"), .customLong("extra-vars")], help: "key=value, YAML/JSON, or @file (repeatable).")
-    var extraVars: [String] = []
-    @Flag(name: [.short, .long], help: "Run operations with become.") var become = false
-    @Option(name: .customLong("become-user"), help: "Run operations as this user (default root).") var becomeUser: String?
-    @Option(name: .customLong("become-method"), help: "Privilege escalation method: sudo or su.") var becomeMethod: String?
-    @Flag(name: [.customShort("K"), .customLong("ask-become-pass")], help: "Ask for the privilege escalation password.") var askBecomePass = false
-    @Flag(name: [.customShort("k"), .customLong("ask-pass")], help: "Ask for the connection password.") var askPass = false
-    @Option(name: [.short, .long], help: "Connect as this user.") var user: String?
-    @Option(name: [.customLong("private-key"), .customLong("key-file")], help: "Use this file to authenticate.") var privateKey: String?
-    @Option(name: [.short, .long], help: "Connection type (ssh, local).") var connection: String?
-    @Option(name: [.customShort("T"), .long], help: "Connection timeout in seconds.") var timeout: Int?
     @Option(name: .customLong("task-timeout"), help: "Task time limit in seconds (0: none).") var taskTimeout: Int?
-    @Option(name: [.short, .long], help: "Number of hosts run in parallel.") var forks: Int?
-    @Flag(name: [.customShort("C"), .long], help: "Don't make any changes; predict some of the changes.") var check = false
-    @Flag(name: [.customShort("D"), .long], help: "Show the differences in changed files.") var diff = false
-    @Flag(name: .short, help: "Verbose mode (-vvv for more).") var verbose: Int
     @Flag(name: [.customShort("o"), .customLong("one-line")], help: "One line per result.") var oneLine = false
     @Option(name: [.customShort("t"), .long], help: "Also write each host's result to a file in this directory.") var tree: String?
     @Flag(name: .customLong("list-hosts"), help: "List the matching hosts; run nothing.") var listHosts = false
@@ -53,41 +37,30 @@ struct AdhocCommand: ParsableCommand {
 
     func run() throws {
         let config = try Config.load()
-        let env = ProcessInfo.processInfo.environment
         var o = RunOptions()
-        o.inventorySources = inventory.isEmpty ? InventorySources.configured(config) : inventory.map { config.resolve($0) }
-        o.limit = limit
-        o.check = check
-        o.diff = diff || config.bool("always", section: "diff") == true
-        o.extraVars = try ExtraVars.parse(extraVars)
-        o.forks = forks ?? config.value("forks").flatMap { Int($0) } ?? 5
-        o.verbosity = verbose
-        o.become = become || config.bool("become", section: "privilege_escalation") == true
-        o.becomeUser = becomeUser ?? config.value("become_user", section: "privilege_escalation")
-        o.becomeMethod = becomeMethod ?? config.value("become_method", section: "privilege_escalation")
-        if askBecomePass { o.becomePassword = Prompt.secret("BECOME password: ") }
-        if askPass { o.connectionPassword = Prompt.secret("SSH password: ") }
-        o.remoteUser = user ?? config.value("remote_user")
-        o.privateKey = privateKey ?? config.value("private_key_file")
-        o.connection = connection
-        o.timeout = timeout ?? config.value("timeout").flatMap { Int($0) } ?? 10
-        let hkcEnv = (env["SWIFTPLAY_HOST_KEY_CHECKING"] ?? env["ANSIBLE_HOST_KEY_CHECKING"]).map { ["1", "true", "yes", "on"].contains($0.lowercased()) }
-        o.hostKeyChecking = hkcEnv ?? config.bool("host_key_checking") ?? true
-        o.rolesPath = config.paths("roles_path") + (env["ANSIBLE_ROLES_PATH"].map { $0.split(separator: ":").map(String.init) } ?? [])
+        try common.apply(to: &o, config: config, defaultForks: 5)
         o.reportIncludes = true
-        let colorEnv = env["SWIFTPLAY_FORCE_COLOR"] ?? env["ANSIBLE_FORCE_COLOR"]
-        o.color = env["NO_COLOR"] == nil && (colorEnv.map { ["1", "true", "yes"].contains($0.lowercased()) } ?? (isatty(1) == 1))
 
         let inv = try Inventory(sources: o.inventorySources)
-        let callback = MinimalCallback(verbosity: verbose, color: o.color, oneLine: oneLine,
+        let callback = MinimalCallback(verbosity: common.verbose, color: o.color, oneLine: oneLine,
                                        commandStyle: MinimalCallback.commandModules.contains(shortModule),
-                                       isDebug: shortModule == "debug", treeDir: tree)
-        guard try targetsHosts(inv, callback: callback) else { return }
+                                       isDebug: shortModule == "debug", treeDir: tree, diff: o.diff)
+        guard let hosts = try targetsHosts(inv, callback: callback) else { return }
 
         if Self.needArgs.contains(shortModule) && moduleArgs.isEmpty {
             throw UsageError("No argument passed to \(moduleName) module" + (pattern.hasSuffix(".yml") ? " (did you mean to run ansible-playbook?)" : ""))
         }
         if shortModule == "import_playbook" { throw UsageError("'\(moduleName)' is not a valid action for ad-hoc commands") }
+        // Ansible resolves the module on each host, so an unknown one fails there, not as a parse error.
+        guard PlaybookRunner.isKnownAction(moduleName) else {
+            for h in hosts {
+                callback.hostResult(host: h, delegatedTo: nil, status: .failed,
+                                    result: ["msg": .string("The module \(moduleName) was not found in configured module paths")],
+                                    item: nil, ignored: false, verbose: false)
+            }
+            if !hosts.isEmpty { throw ExitCode(PlaybookRunner.ExitCode.hostsFailed.rawValue) }
+            return
+        }
 
         let cwd = FileManager.default.currentDirectoryPath
         let baseDir = playbookDir.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
@@ -98,24 +71,24 @@ struct AdhocCommand: ParsableCommand {
         if code != .ok { throw ExitCode(code.rawValue) }
     }
 
-    /// Lists the hosts for --list-hosts (then returns false), warns when none match. A --limit that
-    /// leaves no host is an error, as in Ansible.
-    func targetsHosts(_ inv: Inventory, callback: Callback) throws -> Bool {
+    /// The hosts to run on; nil after listing them for --list-hosts. Warns when none match; a --limit
+    /// that leaves no host is an error, as in Ansible.
+    func targetsHosts(_ inv: Inventory, callback: Callback) throws -> [String]? {
         let emptyInventory = inv.hosts.isEmpty
         if emptyInventory && !Inventory.localhostNames.contains(pattern) {
             callback.warning("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'")
         }
-        var hosts = try inv.hosts(matching: pattern, limit: limit)
+        var hosts = try inv.hosts(matching: pattern, limit: common.limit)
         for w in inv.warnings { callback.warning(w) }
         if hosts.isEmpty && !emptyInventory {
-            if limit != nil { throw UsageError("Specified inventory, host pattern and/or --limit leaves us with no hosts to target.", code: 1) }
+            if common.limit != nil { throw UsageError("Specified inventory, host pattern and/or --limit leaves us with no hosts to target.", code: 1) }
             callback.warning("No hosts matched, nothing to do")
             hosts = []
         }
-        guard listHosts else { return true }
+        guard listHosts else { return hosts }
         print("  hosts (\(hosts.count)):")
         for h in hosts { print("    \(h)") }
-        return false
+        return nil
     }
 
     /// The one-task play as JSON (which is YAML): arguments given as a JSON object are a mapping,

@@ -199,27 +199,3 @@ struct InventoryView {
         depth == 0 ? s : String(repeating: "  |", count: depth) + "--" + s
     }
 }
-
-/// Inventory sources when none is given on the command line: $ANSIBLE_INVENTORY, the config's
-/// `inventory`, else /etc/ansible/hosts (as Ansible's DEFAULT_HOST_LIST).
-enum InventorySources {
-    static func configured(_ config: Config) -> [String] {
-        if let env = ProcessInfo.processInfo.environment["ANSIBLE_INVENTORY"], !env.isEmpty {
-            return env.split(separator: ",").map(String.init)
-        }
-        let paths = config.paths("inventory")
-        if !paths.isEmpty { return paths }
-        return FileManager.default.fileExists(atPath: "/etc/ansible/hosts") ? ["/etc/ansible/hosts"] : []
-    }
-}
-
-/// A command-line error: "ERROR! message" and exit code 5 for bad options (Ansible's
-/// AnsibleOptionsError), or another code such as 1 for a general error.
-struct UsageError: Error, CustomStringConvertible {
-    let description: String
-    let code: Int32
-    init(_ message: String, code: Int32 = 5) {
-        description = message
-        self.code = code
-    }
-}

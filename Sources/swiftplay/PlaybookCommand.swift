@@ -11,32 +11,16 @@ import Playbook
 struct PlaybookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "playbook", abstract: "Run playbooks (the default command).")
 
-    @Option(name: [.short, .customLong("inventory"), .customLong("inventory-file")], help: "Inventory file, directory or host list (repeatable).")
-    var inventory: [String] = []
-    @Option(name: [.short, .long], help: "Further limit selected hosts to a pattern.") var limit: String?
+    @OptionGroup var common: CommonOptions
+
     @Option(name: [.customShort("t"), .long], help: "Only run plays and tasks tagged with these values.") var tags: [String] = []
     @Option(name: .customLong("skip-tags"), help: "Only run plays and tasks whose tags do not match.") var skipTags: [String] = []
-    @Flag(name: [.customShort("C"), .long], help: "Don't make any changes; predict some of the changes.") var check = false
-    @Flag(name: [.customShort("D"), .long], help: "Show the differences in changed files.") var diff = false
-    @Option(name: [.customShort("e"), .customLong("extra-vars")], help: "key=value, YAML/JSON, or @file (repeatable).")
-    var extraVars: [String] = []
-    @Option(name: [.short, .long], help: "Number of hosts run in parallel.") var forks: Int?
-    @Flag(name: .short, help: "Verbose mode (-vvv for more).") var verbose: Int
     @Flag(name: .customLong("list-hosts"), help: "List the matching hosts; run nothing.") var listHosts = false
     @Flag(name: .customLong("list-tasks"), help: "List the tasks that would run.") var listTasks = false
     @Flag(name: .customLong("list-tags"), help: "List all available tags.") var listTags = false
     @Flag(name: .customLong("syntax-check"), help: "Check the playbook's syntax; run nothing.") var syntaxCheck = false
     @Option(name: .customLong("start-at-task"), help: "Start at the task with this name.") var startAtTask: String?
-    @Flag(name: .long, help: "One step at a time (runs are non-interactive: every task is confirmed).") var step = false
-    @Flag(name: [.short, .long], help: "Run operations with become.") var become = false
-    @Option(name: .customLong("become-user"), help: "Run operations as this user (default root).") var becomeUser: String?
-    @Option(name: .customLong("become-method"), help: "Privilege escalation method: sudo or su.") var becomeMethod: String?
-    @Flag(name: [.customShort("K"), .customLong("ask-become-pass")], help: "Ask for the privilege escalation password.") var askBecomePass = false
-    @Flag(name: [.customShort("k"), .customLong("ask-pass")], help: "Ask for the connection password.") var askPass = false
-    @Option(name: [.short, .long], help: "Connect as this user.") var user: String?
-    @Option(name: [.customLong("private-key"), .customLong("key-file")], help: "Use this file to authenticate.") var privateKey: String?
-    @Option(name: [.short, .long], help: "Connection type (ssh, local).") var connection: String?
-    @Option(name: [.customShort("T"), .long], help: "Connection timeout in seconds.") var timeout: Int?
+    @Flag(name: .long, help: "One step at a time: confirm each task before running it (on the terminal; without one every task runs).") var step = false
     @Flag(name: .customLong("force-handlers"), help: "Run handlers even if a task fails.") var forceHandlers = false
     @Flag(name: .customLong("flush-cache"), help: "Clear the fact cache.") var flushCache = false
     @Option(name: .long, help: "Output format: text (default) or json.") var output: String?
@@ -51,41 +35,35 @@ struct PlaybookCommand: ParsableCommand {
         let config = try Config.load()
         var o = RunOptions()
         let env = ProcessInfo.processInfo.environment
-        o.inventorySources = (inventory.isEmpty ? config.paths("inventory") : inventory).flatMap { spec -> [String] in
-            spec.contains(",") && !FileManager.default.fileExists(atPath: spec) ? [spec] : [config.resolve(spec)]
-        }
-        if o.inventorySources.isEmpty, FileManager.default.fileExists(atPath: "/etc/ansible/hosts") { o.inventorySources = ["/etc/ansible/hosts"] }
-        o.limit = limit
+        try common.apply(to: &o, config: config, defaultForks: 50)
         o.tags = tags.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         o.skipTags = skipTags.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        o.check = check
-        o.diff = diff || config.bool("always", section: "diff") == true
-        o.extraVars = try ExtraVars.parse(extraVars)
-        o.forks = forks ?? config.value("forks").flatMap { Int($0) } ?? 50
-        o.verbosity = verbose
         o.listHosts = listHosts
         o.listTasks = listTasks
         o.listTags = listTags
         o.syntaxCheck = syntaxCheck
         o.startAtTask = startAtTask
         o.step = step
-        o.become = become || config.bool("become", section: "privilege_escalation") == true
-        o.becomeUser = becomeUser ?? config.value("become_user", section: "privilege_escalation")
-        o.becomeMethod = becomeMethod ?? config.value("become_method", section: "privilege_escalation")
-        if askBecomePass { o.becomePassword = Prompt.secret("BECOME password: ") }
-        if askPass { o.connectionPassword = Prompt.secret("SSH password: ") }
-        o.remoteUser = user ?? config.value("remote_user")
-        o.privateKey = privateKey ?? config.value("private_key_file")
-        o.connection = connection
-        o.timeout = timeout ?? config.value("timeout").flatMap { Int($0) } ?? 10
-        o.forceHandlers = forceHandlers || config.bool("force_handlers") == true
-        let hkcEnv = (env["SWIFTPLAY_HOST_KEY_CHECKING"] ?? env["ANSIBLE_HOST_KEY_CHECKING"]).map { ["1", "true", "yes", "on"].contains($0.lowercased()) }
-        o.hostKeyChecking = hkcEnv ?? config.bool("host_key_checking") ?? true
-        o.rolesPath = config.paths("roles_path") + (env["ANSIBLE_ROLES_PATH"].map { $0.split(separator: ":").map(String.init) } ?? [])
         o.playbookPath = config.paths("playbook_path")
+        o.forceHandlers = forceHandlers || config.flag("force_handlers", env: "FORCE_HANDLERS") == true
+        o.errorOnMissingHandler = config.flag("error_on_missing_handler", env: "ERROR_ON_MISSING_HANDLER") ?? true
+        o.showCustomStats = config.flag("show_custom_stats", env: "SHOW_CUSTOM_STATS") ?? false
         o.json = (output ?? config.value("stdout_callback")) == "json"
-        let colorEnv = env["SWIFTPLAY_FORCE_COLOR"] ?? env["ANSIBLE_FORCE_COLOR"]
-        o.color = env["NO_COLOR"] == nil && (colorEnv.map { ["1", "true", "yes"].contains($0.lowercased()) } ?? (isatty(1) == 1))
+        o.factCache.plugin = config.setting("fact_caching", env: "CACHE_PLUGIN") ?? "memory"
+        o.factCache.connection = config.setting("fact_caching_connection", env: "CACHE_PLUGIN_CONNECTION")
+        o.factCache.prefix = config.setting("fact_caching_prefix", env: "CACHE_PLUGIN_PREFIX") ?? ""
+        if let t = config.setting("fact_caching_timeout", env: "CACHE_PLUGIN_TIMEOUT") {
+            guard let seconds = Int(t.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("fact_caching_timeout must be a number of seconds, got '\(t)'")
+            }
+            o.factCache.timeout = seconds
+        }
+        o.flushCache = flushCache
+        o.allowBrokenConditionals = config.flag("allow_broken_conditionals", env: "ALLOW_BROKEN_CONDITIONALS") ?? true
+        o.inspectConditionals = !(env["_ANSIBLE_DISABLE_BACKPORTED_INSPECTIONS"].flatMap(Config.boolean) ?? false)
+        o.deprecationWarnings = config.flag("deprecation_warnings", env: "DEPRECATION_WARNINGS") ?? true
+        o.jinja2Native = config.flag("jinja2_native", env: "JINJA2_NATIVE") ?? false
+        o.strategy = config.setting("strategy", env: "STRATEGY") ?? "linear"
         let callback: Callback = o.json ? JSONCallback() : DefaultCallback(verbosity: o.verbosity, color: o.color, diff: o.diff)
         let inventory = try Inventory(sources: o.inventorySources)
         let runner = PlaybookRunner(options: o, inventory: inventory, callback: callback)
@@ -145,10 +123,18 @@ enum KeyValue {
 }
 
 enum Prompt {
-    /// Reads a secret from the terminal without echo; empty when there is no terminal.
+    /// -k and -K, asked in ansible's order; an empty become password then means the SSH one.
+    static func passwords(askPass: Bool, askBecomePass: Bool) -> (ssh: String?, become: String?) {
+        let ssh = askPass ? secret("SSH password: ") : nil
+        guard askBecomePass else { return (ssh, nil) }
+        guard let ssh else { return (nil, secret("BECOME password: ")) }
+        let answer = secret("BECOME password[defaults to SSH password]: ")
+        return (ssh, answer.isEmpty ? ssh : answer)
+    }
+
+    /// Reads a secret from the terminal without echo; without a terminal, a line of stdin.
     static func secret(_ prompt: String) -> String {
-        guard isatty(0) == 1 else { return readLine() ?? "" }
-        guard let p = getpass(prompt) else { return "" }
-        return String(cString: p)
+        guard let terminal = Terminal.open() else { return readLine() ?? "" }
+        return terminal.ask(prompt, echo: false) ?? ""
     }
 }

@@ -16,7 +16,7 @@ do {
     var command = try Swiftplay.parseAsRoot()
     try command.run()
 } catch let e as SourceError {
-    FileHandle.standardError.write(Data("ERROR! \(e.description)\n".utf8))
+    FileHandle.standardError.write(Data("ERROR! \(e.report)\n".utf8))
     exit(4)
 } catch let e as ExecutionError {
     FileHandle.standardError.write(Data("ERROR! \(e.description)\n".utf8))

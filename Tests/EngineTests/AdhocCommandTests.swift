@@ -14,6 +14,9 @@ final class AdhocCommandTests: XCTestCase {
         let fail = try ws.swiftplay(["adhoc", "localhost", "-m", "fail", "-a", "msg=boom"])
         XCTAssertEqual(fail.status, 2)
         XCTAssertEqual(fail.stdout, "localhost | FAILED! => {\n    \"changed\": false,\n    \"msg\": \"boom\"\n}\n")
+        let unknown = try ws.swiftplay(["adhoc", "localhost", "-m", "nosuch"])
+        XCTAssertEqual(unknown.status, 2, unknown.output)
+        XCTAssertEqual(unknown.stdout, "localhost | FAILED! => {\n    \"msg\": \"The module nosuch was not found in configured module paths\"\n}\n")
     }
 
     func testCommandsPrintTheirOutput() throws {

@@ -12,7 +12,7 @@ final class ErrorTests: XCTestCase {
              - broken: [
         """)
         XCTAssertEqual(r.status, 4, r.output)
-        XCTAssertTrue(r.stderr.contains("play.yml:4:"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("play.yml': line 4,"), r.stderr)
         XCTAssertTrue(r.stderr.contains("^ here"), r.stderr)
         XCTAssertFalse(r.stderr.contains("Fatal error"), r.stderr)
     }
@@ -26,7 +26,7 @@ final class ErrorTests: XCTestCase {
               copyy: src=a dest=b
         """)
         XCTAssertEqual(r.status, 4, r.output)
-        XCTAssertTrue(r.stderr.contains("play.yml:3:7"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("play.yml': line 3, column 7"), r.stderr)
         XCTAssertTrue(r.stderr.contains("Did you mean 'copy'?"), r.stderr)
     }
 
@@ -74,7 +74,7 @@ final class ErrorTests: XCTestCase {
         let role = try ws.play("- hosts: localhost\n  roles: [ghost]\n")
         XCTAssertEqual(role.status, 4)
         XCTAssertTrue(role.stderr.contains("the role 'ghost' was not found"), role.stderr)
-        XCTAssertTrue(role.stderr.contains("play.yml:2:"), role.stderr)
+        XCTAssertTrue(role.stderr.contains("play.yml': line 2,"), role.stderr)
     }
 
     func testInvalidPlayKeywordSuggests() throws {
@@ -82,7 +82,7 @@ final class ErrorTests: XCTestCase {
         let r = try ws.play("- hosts: localhost\n  taks: []\n")
         XCTAssertEqual(r.status, 4)
         XCTAssertTrue(r.stderr.contains("'taks' is not a valid attribute for a Play"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("play.yml:2:3"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("play.yml': line 2, column 3"), r.stderr)
     }
 
     func testBadInventoryLine() throws {
@@ -91,6 +91,6 @@ final class ErrorTests: XCTestCase {
         try ws.write("play.yml", "- hosts: all\n  tasks: []\n")
         let r = try ws.swiftplay(["-i", "hosts.ini", "play.yml"])
         XCTAssertNotEqual(r.status, 0)
-        XCTAssertTrue(r.stderr.contains("hosts.ini:1"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("hosts.ini': line 1,"), r.stderr)
     }
 }

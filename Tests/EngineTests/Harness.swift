@@ -54,10 +54,17 @@ final class Workspace {
     }
 
     /// Runs `swiftplay ARGS` in the workspace; the default inventory is the implicit localhost.
+    /// It runs without a controlling terminal (setsid), so nothing asks questions (--step,
+    /// vars_prompt) even when the tests run from one.
     func swiftplay(_ args: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Run {
         let p = Process()
-        p.executableURL = Workspace.binary
-        p.arguments = args
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid") {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+            p.arguments = ["-w", Workspace.binary.path] + args
+        } else {
+            p.executableURL = Workspace.binary
+            p.arguments = args
+        }
         p.currentDirectoryURL = dir
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
@@ -82,5 +89,85 @@ final class Workspace {
     func play(_ playbook: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> Run {
         try write("play.yml", playbook)
         return try swiftplay(["-i", "localhost,", "-c", "local", "play.yml"] + extra, environment: environment)
+    }
+}
+
+/// A run of the binary on a real pseudo-terminal (Python's pty module makes it the controlling
+/// terminal), answering prompts: each (prompt, answer) is sent once the output ends with the prompt.
+struct TerminalRun {
+    var status: Int32
+    /// Everything the terminal showed (the program's output and the echo of what was typed), \r removed.
+    var transcript: String
+    /// Prompts that were never shown, so never answered.
+    var unanswered: Int
+}
+
+extension Workspace {
+    private static let ptyDriver = """
+    import json, os, pty, select, sys, time
+    spec = json.loads(os.environ["PTY_SPEC"])
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(spec["cwd"])
+        os.execve(spec["argv"][0], spec["argv"], spec["env"])
+    buf, answers = b"", spec["answers"]
+    deadline = time.time() + spec["timeout"]
+    while time.time() < deadline:
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            buf += data
+        if answers and buf.endswith(answers[0][0].encode()):
+            buf += b"\\x00"  # marks the answered prompt so it is not matched twice
+            os.write(fd, answers.pop(0)[1].encode())
+    else:
+        os.kill(pid, 9)
+    _, status = os.waitpid(pid, 0)
+    sys.stdout.buffer.write(buf.replace(b"\\x00", b""))
+    sys.stderr.write(str(len(answers)))
+    sys.exit(os.waitstatus_to_exitcode(status) & 255)
+    """
+
+    /// Runs `swiftplay ARGS` in the workspace on a pseudo-terminal, answering `answers` in order.
+    func swiftplayOnTerminal(_ args: [String], answers: [(String, String)], timeout: TimeInterval = 120) throws -> TerminalRun {
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        let spec: [String: Any] = ["cwd": path, "argv": [Workspace.binary.path] + args, "env": env,
+                                   "answers": answers.map { [$0.0, $0.1] }, "timeout": timeout]
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", Workspace.ptyDriver]
+        var driverEnv = ProcessInfo.processInfo.environment
+        driverEnv["PTY_SPEC"] = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
+        p.environment = driverEnv
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        let transcript = String(decoding: outData, as: UTF8.self).replacingOccurrences(of: "\r", with: "")
+        let errText = String(decoding: errData, as: UTF8.self)
+        guard let unanswered = Int(errText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw XCTSkip("the pseudo-terminal driver (python3 pty) did not run: \(errText)")
+        }
+        return TerminalRun(status: p.terminationStatus, transcript: transcript, unanswered: unanswered)
+    }
+
+    /// Runs `swiftplay ARGS` without a controlling terminal, stdin /dev/null (what `swiftplay` does).
+    func swiftplayWithoutTerminal(_ args: [String]) throws -> Run {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid") else { throw XCTSkip("no /usr/bin/setsid") }
+        return try swiftplay(args)
     }
 }

@@ -143,6 +143,53 @@ final class RunTests: XCTestCase {
         XCTAssertEqual((loop?["results"] as? [Any])?.count, 2)
     }
 
+    /// A module failure keeps the module's return values; warnings print as [WARNING] lines on stderr;
+    /// `!unsafe` text is never templated; a blank condition holds (all as in Ansible).
+    func testModuleFailureValuesWarningsUnsafeAndBlankConditions() throws {
+        let ws = try Workspace()
+        let r = try ws.play("""
+        - hosts: localhost
+          gather_facts: false
+          vars:
+            secret: S
+          tasks:
+            - file: path=\(ws.path)/missing state=file
+              register: missing
+              ignore_errors: true
+            - assert:
+                that:
+                  - missing is failed
+                  - missing.state == 'absent'
+                  - missing.path == '\(ws.path)/missing'
+                  -
+            - file: path=\(ws.path)/w state=touch owner=no-such-user-xyz
+              check_mode: true
+            - copy:
+                dest: \(ws.path)/unsafe.txt
+                content: !unsafe "{{ secret }}"
+        """)
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.stderr.replacingOccurrences(of: "\n", with: " ").contains("[WARNING]: failed to look up user no-such-user-xyz. Create user up to this point in real play"), r.stderr)
+        XCTAssertEqual(ws.read("unsafe.txt"), "{{ secret }}")
+    }
+
+    func testForceHandlersFromEnvironment() throws {
+        let ws = try Workspace()
+        let forced = try ws.play("""
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - command: echo change
+              notify: h
+            - command: /bin/false
+          handlers:
+            - name: h
+              debug: msg=handler-ran
+        """, environment: ["ANSIBLE_FORCE_HANDLERS": "true"])
+        XCTAssertEqual(forced.status, 2)
+        XCTAssertTrue(forced.stdout.contains("handler-ran"), forced.stdout)
+    }
+
     /// k=v values decode backslash escapes like ansible-core (bytes checked against its output);
     /// free-form command text keeps them.
     func testKeyValueEscapes() throws {

@@ -189,9 +189,57 @@ final class CopyModuleTests: ModuleTestCase {
         assertOK(run(CopyModule.self, ["src": .string(path("tree/")), "dest": .string(path("flat")), "remote_src": true]), changed: false)
     }
 
+    /// Symlinks in a controller tree: followed by default, except dangling ones and links to an
+    /// enclosing directory; all kept as links with local_follow: no (as Ansible's copy action).
+    func testDirectoryCopySymlinks() throws {
+        let src = controllerDir + "/files/linked"
+        try FileManager.default.createDirectory(atPath: src + "/sub", withIntermediateDirectories: true)
+        try Data("real".utf8).write(to: URL(fileURLWithPath: src + "/real.txt"))
+        try FileManager.default.createSymbolicLink(atPath: src + "/sub/to-real", withDestinationPath: "../real.txt")
+        try FileManager.default.createSymbolicLink(atPath: src + "/sub/up", withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(atPath: src + "/dangling", withDestinationPath: "nowhere")
+        let follow: OrderedDictionary<String, Value> = ["src": "linked/", "dest": .string(path("f"))]
+        assertOK(run(CopyModule.self, follow), changed: true)
+        XCTAssertEqual(read("f/sub/to-real"), "real")
+        XCTAssertNotEqual((lstatInfo("f/sub/to-real")?.st_mode ?? 0) & S_IFMT, S_IFLNK)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: path("f/sub/up")), "..")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: path("f/dangling")), "nowhere")
+        assertOK(run(CopyModule.self, follow), changed: false)
+        let links: OrderedDictionary<String, Value> = ["src": "linked/", "dest": .string(path("l")), "local_follow": false]
+        assertOK(run(CopyModule.self, links), changed: true)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: path("l/sub/to-real")), "../real.txt")
+        assertOK(run(CopyModule.self, links), changed: false)
+    }
+
+    func testVaultEncryptedSourceFails() throws {
+        try Data("$ANSIBLE_VAULT;1.1;AES256\n6162\n".utf8).write(to: URL(fileURLWithPath: controllerDir + "/files/secret"))
+        assertFails(run(CopyModule.self, ["src": "secret", "dest": .string(path("s"))]),
+                    "A vault password or secret must be specified to decrypt \(controllerDir)/files/secret")
+        XCTAssertFalse(exists("s"))
+        assertOK(run(CopyModule.self, ["src": "secret", "dest": .string(path("s")), "decrypt": false]), changed: true)
+    }
+
+    func testRemoteSrcPreserveModeAndNonFiles() throws {
+        try write("orig", "x", mode: 0o547)
+        let r = run(CopyModule.self, ["src": .string(path("orig")), "dest": .string(path("dup")), "remote_src": true, "mode": "preserve"])
+        assertOK(r, changed: true)
+        XCTAssertEqual(r["mode"], "0547")
+        XCTAssertEqual(mode("dup"), 0o547)
+        assertFails(run(CopyModule.self, ["src": "/dev/null", "dest": .string(path("n")), "remote_src": true]),
+                    "Cannot copy invalid source '/dev/null': not a file")
+    }
+
+    func testContentDiffNamesDest() {
+        let r = run(CopyModule.self, ["content": "Ansible managed\n", "dest": .string(path("m"))], diff: true)
+        assertOK(r, changed: true)
+        XCTAssertEqual(r["diff"]?.listValue?.first?["after_header"], .string(path("m")))
+        XCTAssertEqual(r["diff"]?.listValue?.first?["before"], "")
+    }
+
     func testArgumentErrors() {
         assertFails(run(CopyModule.self, ["content": "x", "src": "y", "dest": "/tmp/z"]), "parameters are mutually exclusive: content|src")
-        assertFails(run(CopyModule.self, ["content": "x"]), "missing required arguments: dest")
+        assertFails(run(CopyModule.self, ["content": "x"]), "dest is required")
+        assertFails(run(CopyModule.self, [:]), "src (or content) is required")
         assertFails(run(CopyModule.self, ["dest": .string(path("x"))]), "src (or content) is required")
         assertFails(run(CopyModule.self, ["src": "missing.txt", "dest": .string(path("x"))]), "Could not find or access 'missing.txt'")
         assertFails(run(CopyModule.self, ["content": "x", "dest": .string(path("nodir/x"))]), "Destination directory")

@@ -1,6 +1,7 @@
 import Foundation
 import Jinja
 import OrderedCollections
+import Transport
 import XCTest
 @testable import Modules
 
@@ -74,8 +75,8 @@ final class FileModuleTests: ModuleTestCase {
         XCTAssertEqual(mode("a"), 0o750)   // created parents get the attributes too
         XCTAssertEqual(r["state"], "directory")
         XCTAssertEqual(r["mode"], "0750")
-        XCTAssertEqual(r["diff"]?.listValue?.first?["before"]?["state"], "absent")
-        XCTAssertEqual(r["diff"]?.listValue?.first?["after"]?["state"], "directory")
+        XCTAssertEqual(r["diff"]?["before"]?["state"], "absent")
+        XCTAssertEqual(r["diff"]?["after"]?["state"], "directory")
 
         assertOK(run(FileModule.self, ["path": .string(p), "state": "directory", "mode": "0750"]), changed: false)
     }
@@ -87,7 +88,7 @@ final class FileModuleTests: ModuleTestCase {
         assertOK(check, changed: true)
         XCTAssertEqual(mode("f"), 0o600)
         XCTAssertEqual(uid("f"), 0)
-        let d = check["diff"]?.listValue?.first
+        let d = check["diff"]
         XCTAssertEqual(d?["before"]?["mode"], "0600")
         XCTAssertEqual(d?["after"]?["mode"], "0744")
         XCTAssertEqual(d?["after"]?["owner"], .int(65534))
@@ -126,7 +127,7 @@ final class FileModuleTests: ModuleTestCase {
         assertOK(r, changed: true)
         XCTAssertEqual(r["dest"], .string(path("t")))
         XCTAssertEqual(r["state"], "file")
-        XCTAssertEqual(r["diff"]?.listValue?.first?["after"]?["state"], "touch")
+        XCTAssertEqual(r["diff"]?["after"]?["state"], "touch")
         XCTAssertEqual(mode("t"), 0o600)
         // touch always updates times unless preserved
         assertOK(run(FileModule.self, ["path": .string(path("t")), "state": "touch"]), changed: true)
@@ -149,7 +150,7 @@ final class FileModuleTests: ModuleTestCase {
         assertOK(r, changed: true)
         XCTAssertFalse(exists("d"))
         XCTAssertEqual(r["state"], "absent")
-        XCTAssertEqual(r["diff"]?.listValue?.first?["before"]?["state"], "directory")
+        XCTAssertEqual(r["diff"]?["before"]?["state"], "directory")
         assertOK(run(FileModule.self, ["path": .string(path("d")), "state": "absent"]), changed: false)
     }
 
@@ -177,10 +178,85 @@ final class FileModuleTests: ModuleTestCase {
         assertOK(run(FileModule.self, ["path": .string(path("plain")), "src": "target", "state": "link", "force": true]), changed: true)
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: path("plain")), "target")
 
-        // Owner of the link itself.
-        assertOK(run(FileModule.self, ["path": .string(path("plain")), "src": "target", "state": "link", "owner": "nobody"]), changed: true)
+        // Owner of the link itself without follow; of its target with follow (the default), as Ansible.
+        assertOK(run(FileModule.self, ["path": .string(path("plain")), "src": "target", "state": "link", "owner": "nobody", "follow": false]), changed: true)
         XCTAssertEqual(uid("plain"), 65534)
         XCTAssertEqual(uid("target"), 0)
+        assertOK(run(FileModule.self, ["path": .string(path("plain")), "src": "target", "state": "link", "owner": "daemon"]), changed: true)
+        XCTAssertEqual(uid("target"), 1)
+        XCTAssertEqual(uid("plain"), 65534)
+    }
+
+    /// Like Ansible's file module, the diff is one dictionary returned with or without diff mode;
+    /// removing a directory lists what it held.
+    func testDiffIsAlwaysReturned() throws {
+        let t = run(FileModule.self, ["path": .string(path("t")), "state": "touch"])
+        XCTAssertEqual(t["diff"]?["before"]?["state"], "absent")
+        XCTAssertEqual(t["diff"]?["after"]?["state"], "touch")
+        try write("d/e/f", "x")
+        let r = run(FileModule.self, ["path": .string(path("d")), "state": "absent"], check: true)
+        assertOK(r, changed: true)
+        XCTAssertEqual(r["diff"]?["before"]?["path_content"]?["directories"], .list([.string(path("d/e"))]))
+        XCTAssertEqual(r["diff"]?["before"]?["path_content"]?["files"], .list([.string(path("d/e/f"))]))
+        XCTAssertNil(run(FileModule.self, ["path": .string(path("t")), "state": "absent"])["diff"]?["before"]?["path_content"])
+    }
+
+    func testLinksWithoutSrc() throws {
+        try write("target", "t", mode: 0o644)
+        // src without state: the state defaults to file, which takes no src.
+        assertFails(run(FileModule.self, ["path": .string(path("l")), "src": "target"]), "src option requires state to be 'link' or 'hard'")
+        assertOK(run(FileModule.self, ["path": .string(path("l")), "src": "target", "state": "link"]), changed: true)
+        // An existing link keeps its target; following it, the mode is the target's.
+        let r = run(FileModule.self, ["path": .string(path("l")), "mode": "0600"])
+        assertOK(r, changed: true)
+        XCTAssertEqual(r["state"], "link")
+        XCTAssertEqual(mode("target"), 0o600)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: path("l")), "target")
+        // A hard link keeps its inode; a plain file cannot become one without src.
+        assertOK(run(FileModule.self, ["path": .string(path("h")), "src": .string(path("target")), "state": "hard"]), changed: true)
+        let h = run(FileModule.self, ["path": .string(path("h")), "mode": "0701"])
+        assertOK(h, changed: true)
+        XCTAssertEqual(h["state"], "hard")
+        XCTAssertEqual(mode("target"), 0o701)
+        try write("plain", "p")
+        assertFails(run(FileModule.self, ["path": .string(path("plain")), "state": "hard"]), "src is required for creating new hardlinks")
+        let missing = run(FileModule.self, ["path": .string(path("h2")), "src": "no-such-src", "state": "hard"])
+        assertFails(missing, "src does not exist")
+        XCTAssertEqual(missing["src"], "no-such-src")
+    }
+
+    /// Check mode warns about an owner or group the host lacks (a real run may create it first).
+    func testCheckModeWarnsAboutUnknownOwnerAndGroup() throws {
+        let r = run(FileModule.self, ["path": .string(path("w")), "state": "touch", "owner": "no-such-user-xyz", "group": "987654"], check: true)
+        assertOK(r, changed: true)
+        XCTAssertEqual(r["warnings"]?.listValue?.map(\.pythonStr), [
+            "failed to look up user no-such-user-xyz. Create user up to this point in real play",
+            "failed to look up group with gid 987654. Create group up to this point in real play"])
+        let absent = run(FileModule.self, ["path": .string(path("w")), "owner": "987654"], check: true)
+        assertFails(absent, "is absent, cannot continue")
+        XCTAssertEqual(absent["state"], "absent")
+        XCTAssertEqual(absent["warnings"]?.listValue?.first?.pythonStr.hasPrefix("failed to look up user with uid 987654"), true)
+        XCTAssertNil(run(FileModule.self, ["path": .string(path("w")), "state": "touch", "owner": "nobody"], check: true)["warnings"])
+        assertFails(run(FileModule.self, ["path": .string(path("w")), "state": "touch", "owner": "no-such-user-xyz"]), "failed to look up user")
+    }
+
+    /// Path arguments expand $VAR and ${VAR} on the host (Ansible's expandvars); unknown ones stay.
+    func testEnvironmentVariablesExpandOnTheHost() throws {
+        environment = ["SP_TEST_DIR": dir, "SP_NAME": "made"]
+        let r = run(FileModule.self, ["path": "$SP_TEST_DIR/${SP_NAME}.txt", "state": "touch"])
+        assertOK(r, changed: true)
+        XCTAssertEqual(r["dest"], .string(path("made.txt")))
+        XCTAssertTrue(exists("made.txt"))
+        try FileManager.default.createDirectory(atPath: path("${SP_NO_SUCH_VAR_XYZ}"), withIntermediateDirectories: true)
+        XCTAssertEqual(run(StatModule.self, ["path": "$SP_TEST_DIR/${SP_NO_SUCH_VAR_XYZ}"])["stat"]?["isdir"], true)
+    }
+
+    /// Times keep their sub-second part, as Python's os.stat gives them.
+    func testTimesHaveNanoseconds() throws {
+        try write("n", "x")
+        XCTAssertEqual(try connection.inner.run("touch -m -d '2020-01-02 03:04:05.25' \(shellQuote(path("n")))", stdin: nil, become: nil).exitCode, 0)
+        let mtime = run(StatModule.self, ["path": .string(path("n"))])["stat"]?["mtime"]?.doubleValue ?? 0
+        XCTAssertEqual(mtime.truncatingRemainder(dividingBy: 1), 0.25, accuracy: 1e-6)
     }
 
     func testHardLinks() throws {
@@ -231,5 +307,23 @@ final class FileModuleTests: ModuleTestCase {
         print("command count file: change=\(n1) unchanged=\(n2)")
         XCTAssertEqual(n1, 2)
         XCTAssertEqual(n2, 1)
+    }
+}
+
+/// The probe's parent-directory check is computed on the controller; it must agree with POSIX dirname.
+final class ParentDirectoryTests: XCTestCase {
+    func testMatchesDirname() throws {
+        for path in ["/", "a", "/a", "/a/b", "a/b", "a/b/", "a//b", "/a/b//", "./x", "../x/y", "dir with space/f"] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/dirname")
+            p.arguments = ["--", path]
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            try p.run()
+            p.waitUntilExit()
+            let expected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                .trimmingCharacters(in: .newlines)
+            XCTAssertEqual(RemoteFile.parentDirectory(path), expected, path)
+        }
     }
 }

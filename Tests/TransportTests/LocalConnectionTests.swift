@@ -140,7 +140,11 @@ final class LocalConnectionTests: XCTestCase {
         let n = try BecomePlan(Become(), host: "h")
         XCTAssertTrue(n.wrap("id").hasPrefix("sudo -H -n "))
         XCTAssertEqual(try BecomePlan(Become(method: "su", user: "bob"), host: "h").wrap("id"), "su bob -c id")
-        XCTAssertThrowsError(try BecomePlan(Become(method: "su", password: "x"), host: "h"))
+        // su with a password: answered at su's own fixed prompt; the command line never holds it.
+        let su = try BecomePlan(Become(method: "su", password: "x-secret"), host: "h")
+        XCTAssertEqual(su.prompt, "Password:")
+        XCTAssertFalse(su.wrap("id").contains("x-secret"))
+        XCTAssertEqual(su.failureMessage(toolOutput: "su: Authentication failure"), "Incorrect su password")
         XCTAssertThrowsError(try BecomePlan(Become(method: "pbrun"), host: "h"))
     }
 }

@@ -88,4 +88,32 @@ final class SSHBecomeTests: XCTestCase {
         // root becoming root: no sudo started at all.
         XCTAssertEqual(try c.run("echo $$", become: Become()).stdoutText, try c.run("echo $$").stdoutText)
     }
+
+    /// su with a password: su reads it from stdin after its `Password:` prompt (no terminal needed).
+    /// nopass becomes tester with tester's password; the password never shows in results or errors.
+    func testSuWithPassword() throws {
+        let t = try TestHosts.load()
+        let c = try t.connect(0, user: "nopass")
+        defer { c.close() }
+        let b = Become(method: "su", user: "tester", password: t.testerPassword)
+        for _ in 0..<2 {
+            let r = try c.run("id -un; echo \"$HOME\"; cat; echo err >&2", stdin: Data("in\n".utf8), become: b, environment: [:])
+            XCTAssertEqual(r.exitCode, 0, r.stderrText)
+            XCTAssertEqual(r.stdoutText, "tester\n/home/tester\nin\n")
+            XCTAssertEqual(r.stderrText, "err\n")
+        }
+        try c.put(Data("x".utf8), to: "/home/tester/su-put.txt", mode: "0600", become: b)
+        XCTAssertEqual(try c.run("stat -c %U:%a /home/tester/su-put.txt", become: b).stdoutText, "tester:600\n")
+        let wrong = "wrong-" + t.testerPassword
+        XCTAssertThrowsError(try c.run("id", become: Become(method: "su", user: "tester", password: wrong))) { e in
+            guard case TransportError.becomeFailed(_, let m) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(m.contains("Incorrect su password"), m)
+            XCTAssertFalse("\(e)".contains(wrong))
+        }
+        XCTAssertThrowsError(try c.run("id", become: Become(method: "su", user: "tester"))) { e in
+            guard case TransportError.becomeFailed(_, let m) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(m.contains("Missing su password"), m)
+        }
+        XCTAssertEqual(try c.run("id -un").stdoutText, "nopass\n")
+    }
 }

@@ -57,6 +57,8 @@ fi
 # One Debian test host over SSH.
 name=${SWIFTPLAY_TARGETS_NAME:-at}
 export SWIFTPLAY_HOSTS_BASE_PORT=${SWIFTPLAY_TARGETS_PORT:-2651} SWIFTPLAY_HOSTS_DIR=$cache/targets-hosts-$name
+# A fresh host each run: targets leave files behind that a second run would trip over.
+/usr/bin/docker rm -f "${name}-h1" >/dev/null 2>&1 || true
 "$root/Tests/hosts/start.sh" 1 "$name-h" >/dev/null || { echo "run.sh: test host did not start" >&2; exit 1; }
 port=$SWIFTPLAY_HOSTS_BASE_PORT
 key=$cache/testhost-keys/id_ed25519

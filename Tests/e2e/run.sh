@@ -231,10 +231,9 @@ net_ip() { $DOCKER inspect -f "{{with index .NetworkSettings.Networks \"$NET\"}}
 
 scenario_s3() {
     local P=${PREFIX}2 B=${PREFIX}3 S=${PREFIX}4 inv=$WORK/s3.ini
-    # Two hosts per play: swiftplay crashes now and then when it templates for several hosts at once
-    # (Tests/e2e/engine-repro/parallel-templating-crash.yml), so one host at a time until that is
-    # fixed; RG_E2E_FORKS=5 runs them in parallel.
-    local F=(--forks "${RG_E2E_FORKS:-1}")
+    # Hosts run in parallel (EngineTests ParallelHostsTests guards the template-cache crash once seen
+    # here); RG_E2E_FORKS=1 runs one at a time.
+    local F=(--forks "${RG_E2E_FORKS:-5}")
     # Container-to-container network for the S3 server and the proxy's second backend.
     $DOCKER network inspect "$NET" >/dev/null 2>&1 || $DOCKER network create --subnet "$NET_SUBNET" "$NET" >/dev/null
     for h in "$P" "$B" "$S"; do

@@ -2,7 +2,7 @@
 # The same 20-task playbook (10 directories, 5 file contents, 5 lines, looped) on N test hosts with
 # swiftplay, ansible-core (pipelining + ControlPersist) and pyinfra (an equivalent deploy file):
 # first run and no-change rerun, wall times and ratios.
-# Usage: bench/playbook/run.sh [N hosts, default 5]
+# Usage: [RUNS=3] bench/playbook/run.sh [N hosts, default 5]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -63,11 +63,26 @@ reset() { for i in $(seq 1 "$n"); do /usr/bin/docker exec "bh$i" rm -rf /opt/ben
 secs() { local s e; s=$(date +%s%N); "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; return 1; }; e=$(date +%s%N); awk "BEGIN {printf \"%.2f\", ($e - $s) / 1e9}"; }
 
 export ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_PIPELINING=True ANSIBLE_SSH_ARGS="-o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=/dev/null" ANSIBLE_FORKS=50
-reset; sp1=$(secs "$bin" -i "$inv" -f 50 "$work/play.yml" -e ansible_host_key_checking=false); sp2=$(secs "$bin" -i "$inv" -f 50 "$work/play.yml" -e ansible_host_key_checking=false)
-reset; an1=$(secs "$venv/bin/ansible-playbook" -i "$inv" "$work/play.yml" -e ansible_python_interpreter=/usr/bin/python3); an2=$(secs "$venv/bin/ansible-playbook" -i "$inv" "$work/play.yml" -e ansible_python_interpreter=/usr/bin/python3)
-reset; py1=$(secs "$venv/bin/pyinfra" -y "$work/inventory.py" "$work/deploy.py"); py2=$(secs "$venv/bin/pyinfra" -y "$work/inventory.py" "$work/deploy.py")
+# Each tool: RUNS rounds of (reset hosts, first run, no-change rerun); medians are printed.
+runs=${RUNS:-3}
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+measure() {  # measure VAR_PREFIX COMMAND...: sets ${VAR_PREFIX}1 (first) and ${VAR_PREFIX}2 (rerun) medians
+    local prefix=$1; shift
+    local firsts=() reruns=() i
+    for i in $(seq 1 "$runs"); do
+        reset
+        firsts+=("$(secs "$@")") || return 1
+        reruns+=("$(secs "$@")") || return 1
+    done
+    printf -v "${prefix}1" '%s' "$(median "${firsts[@]}")"
+    printf -v "${prefix}2" '%s' "$(median "${reruns[@]}")"
+    echo "$prefix: first ${firsts[*]}; rerun ${reruns[*]}" >&2
+}
+measure sp "$bin" -i "$inv" -f 50 "$work/play.yml" -e ansible_host_key_checking=false
+measure an "$venv/bin/ansible-playbook" -i "$inv" "$work/play.yml" -e ansible_python_interpreter=/usr/bin/python3
+measure py "$venv/bin/pyinfra" -y "$work/inventory.py" "$work/deploy.py"
 ratio() { awk "BEGIN {printf \"%.1f\", $1 / $2}"; }
-printf '%-12s %10s %10s\n' tool "first (s)" "rerun (s)"
+printf '%-12s %10s %10s   (median of %s rounds)\n' tool "first (s)" "rerun (s)" "$runs"
 printf '%-12s %10s %10s\n' swiftplay "$sp1" "$sp2" ansible-core "$an1" "$an2" pyinfra "$py1" "$py2"
 echo "hosts: $n; swiftplay vs ansible-core: first $(ratio "$an1" "$sp1")x, rerun $(ratio "$an2" "$sp2")x; vs pyinfra: first $(ratio "$py1" "$sp1")x, rerun $(ratio "$py2" "$sp2")x"
 "$root/Tests/hosts/stop.sh" bh >/dev/null 2>&1 || true

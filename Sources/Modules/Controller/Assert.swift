@@ -16,6 +16,8 @@ public enum AssertModule: Module {
         .init("quiet", .bool, default: false),
     ])
 
+    public static let expressionArgs: Set<String> = ["that"]
+
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
         // A single expression is not split on commas (it may contain a list literal).
         let conditions = args["that"]?.listValue ?? [args["that"] ?? .none]

@@ -36,6 +36,8 @@ public enum DebugModule: Module {
         }
         r["_swiftplay_verbose"] = true
         r["_swiftplay_hide"] = ["changed", "failed", "skipped", "invocation", "skip_reason"]
+        // A message is shown alone (not even a loop's item), as ansible-playbook shows it.
+        if r["msg"] != nil { r["_swiftplay_show_only"] = ["msg", "exception", "warnings", "deprecations"] }
         return r
     }
 }

@@ -19,7 +19,14 @@ public enum SetFactModule: Module {
             guard k.first.map({ $0.isLetter || $0 == "_" }) == true, k.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
                 throw ModuleError("The variable name '\(k)' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.")
             }
-            facts[k] = v
+            // Like ansible-core without jinja2_native, boolean words given as strings become booleans.
+            if !context.jinja2Native, case .string(let text) = v, ["true", "yes"].contains(text.lowercased()) {
+                facts[k] = .bool(true)
+            } else if !context.jinja2Native, case .string(let text) = v, ["false", "no"].contains(text.lowercased()) {
+                facts[k] = .bool(false)
+            } else {
+                facts[k] = v
+            }
         }
         if facts.isEmpty { throw ModuleError("No key/value pairs provided, at least one is required for this action to succeed") }
         return ModuleResult(changed: false, ["ansible_facts": .dict(facts)])

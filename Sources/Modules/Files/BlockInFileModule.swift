@@ -73,9 +73,19 @@ public enum BlockInFileModule: Module {
             at = min(s, f)
             lines.removeSubrange(at...max(s, f))
         } else if let insertRegex {
-            var last: Int?
-            for (i, l) in lines.enumerated() where insertRegex.matches(l) { last = i }
-            if let last { at = insertAfter != nil ? last + 1 : last } else { at = lines.count }
+            var found: Int?
+            if insertRegex.hasMultilineFlag {
+                // A (?m) pattern is searched in the whole text: the block goes at the line where the
+                // match starts (insertbefore) or after the line where it ends (insertafter).
+                let text = loaded.text ?? ""
+                if let m = insertRegex.firstMatch(text), let r = Range(m.range, in: text) {
+                    let upTo = insertAfter != nil ? r.upperBound : r.lowerBound
+                    found = text[..<upTo].reduce(0) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 }
+                }
+            } else {
+                for (i, l) in lines.enumerated() where insertRegex.matches(l) { found = i }
+            }
+            if let found { at = min(lines.count, insertAfter != nil ? found + 1 : found) } else { at = lines.count }
         } else {
             at = insertBefore != nil ? 0 : lines.count
         }

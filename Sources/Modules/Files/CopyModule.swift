@@ -5,7 +5,16 @@ import Transport
 
 /// `copy`: puts a controller file, a directory tree, inline content or a host file at `dest`.
 public enum CopyModule: Module {
+    /// swiftplay has no Vault: an encrypted source that Ansible would decrypt fails with Ansible's
+    /// message for a missing vault secret, rather than copying ciphertext.
+    static func refuseVaultEncrypted(_ data: Data, path: String) throws {
+        if data.starts(with: Data("$ANSIBLE_VAULT;".utf8)) {
+            throw ModuleError("A vault password or secret must be specified to decrypt \(path)")
+        }
+    }
+
     public static let name = "copy"
+
     public static let documentation = """
     # copy
     Copies a file or directory from the controller (`src`, looked up in the role's `files/`), inline
@@ -19,6 +28,11 @@ public enum CopyModule: Module {
     - `remote_src`: `src` is on the host; a host directory is compared by checksums and copied
       with `cp -RPp` (one more round trip; files are not renamed into place one by one).
     - `content`: text written as the file (never logged). Mutually exclusive with `src`.
+    - `local_follow` (default yes): symlinks in a controller tree are copied as what they point to,
+      except dangling ones and links to an enclosing directory; `no` copies them all as links. For a
+      host tree, links are kept unless `local_follow: yes` is given.
+    - `decrypt`: Vault is not supported, so a Vault-encrypted `src` fails (as with no vault secret).
+    - `mode: preserve`: the source's mode (controller or host file).
     - `force` (default yes): replace a file whose content differs; `no` only creates missing files.
     - `backup`: keep a timestamped copy of the old file (`backup_file` is returned).
     - `validate`: command run on the temporary file (`%s`) before it replaces `dest`.
@@ -30,12 +44,12 @@ public enum CopyModule: Module {
     public static let spec = ArgumentSpec([
         .init("src", .path, help: "Controller path (files/ of the role or playbook), or a host path with remote_src."),
         .init("content", noLog: true, help: "File content, instead of src."),
-        .init("dest", .path, required: true),
+        .init("dest", .path),  // required, checked in run() after src/content as Ansible's action does
         .init("backup", .bool, default: .bool(false)),
         .init("force", .bool, default: .bool(true), aliases: ["thirsty"]),
         .init("directory_mode", .raw),
         .init("remote_src", .bool, default: .bool(false)),
-        .init("local_follow", .bool, default: .bool(true)),
+        .init("local_follow", .bool),  // controller trees: default yes; host trees: links kept unless yes
         .init("follow", .bool, default: .bool(false)),
         .init("validate"),
         .init("checksum"),
@@ -44,6 +58,7 @@ public enum CopyModule: Module {
     ] + FileAttributes.options, mutuallyExclusive: [["content", "src"]])
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
+        if (args.string("src") ?? "").isEmpty && args.string("content") == nil { throw ModuleError("src (or content) is required") }
         guard let destArg = args.string("dest"), !destArg.isEmpty else { throw ModuleError("dest is required") }
         let dest = try RemotePath.expandUser(destArg, context)
         let preserve = args.string("mode") == "preserve"
@@ -64,10 +79,11 @@ public enum CopyModule: Module {
         }
         guard let src = args.string("src"), !src.isEmpty else { throw ModuleError("src (or content) is required") }
         if args.bool("remote_src") {
-            if preserve { throw ModuleError("mode=preserve is not supported with remote_src") }
             let src = try RemotePath.expandUser(src, context)
             copy.source = .remote(src)
             copy.directoryMode = directoryMode
+            copy.preserveRemoteMode = preserve
+            copy.followRemoteLinks = args["local_follow"].flatMap(Arguments.boolean) == true
             copy.basename = (src as NSString).lastPathComponent
             copy.displaySource = src
             return try copy.run(context)
@@ -83,9 +99,12 @@ public enum CopyModule: Module {
                                      attributes: attributes, directoryMode: directoryMode)
             tree.preserveMode = preserve
             tree.force = args.bool("force")
+            tree.localFollow = args["local_follow"].flatMap(Arguments.boolean) ?? true
+            tree.decrypt = args.bool("decrypt")
             return try tree.run(context, displaySource: local)
         }
         guard let data = FileManager.default.contents(atPath: local) else { throw ModuleError("Could not read '\(local)' on the controller") }
+        if args.bool("decrypt") { try refuseVaultEncrypted(data, path: local) }
         if preserve {
             var st = stat()
             if stat(local, &st) == 0 { copy.attributes.mode = .numeric(Int(st.st_mode & 0o7777)) }

@@ -35,19 +35,33 @@ public struct FileAttributes {
     public var lookupScript: String { RemoteFile.lookup(owner: owner, group: group) }
 
     /// Numeric ids wanted, from the lookup output; fails like Ansible on unknown names.
-    public func resolve(_ out: RemoteFile.Output) throws -> (uid: Int?, gid: Int?) {
+    /// `lenient` leaves unknown names unresolved (nil) instead of failing.
+    public func resolve(_ out: RemoteFile.Output, lenient: Bool = false) throws -> (uid: Int?, gid: Int?) {
         var uid: Int?, gid: Int?
         if let owner {
-            if let n = Int(owner) { uid = n } else if let n = out.tags["OU"].flatMap({ Int($0) }) { uid = n } else {
+            if let n = Int(owner) { uid = n } else if let n = out.tags["OU"].flatMap({ Int($0) }) { uid = n } else if !lenient {
                 throw ModuleError("chown failed: failed to look up user \(owner)")
             }
         }
         if let group {
-            if let n = Int(group) { gid = n } else if let n = out.tags["OG"].flatMap({ Int($0) }) { gid = n } else {
+            if let n = Int(group) { gid = n } else if let n = out.tags["OG"].flatMap({ Int($0) }) { gid = n } else if !lenient {
                 throw ModuleError("chgrp failed: failed to look up group \(group)")
             }
         }
         return (uid, gid)
+    }
+
+    /// Check mode's warnings for an owner or group the host does not know (Ansible's file module
+    /// warns instead of failing there, as an earlier task may create them in a real run).
+    public func lookupWarnings(_ out: RemoteFile.Output) -> [String] {
+        var w: [String] = []
+        if let owner, (out.tags["OU"] ?? "").isEmpty {
+            w.append("failed to look up user \(Int(owner) != nil ? "with uid " : "")\(owner). Create user up to this point in real play")
+        }
+        if let group, (out.tags["OG"] ?? "").isEmpty {
+            w.append("failed to look up group \(Int(group) != nil ? "with gid " : "")\(group). Create group up to this point in real play")
+        }
+        return w
     }
 
     /// What has to change on an existing path (nil fields: nothing to do).
@@ -120,13 +134,6 @@ public enum FileResult {
         v["state"] = .string(state ?? PathState(path: path, info: info).state)
         v["size"] = .int(info.size)
         return v
-    }
-
-    /// Appends a structured before/after diff (dictionaries), as the file module reports state changes.
-    public static func addDiff(_ result: inout ModuleResult, before: OrderedDictionary<String, Value>, after: OrderedDictionary<String, Value>) {
-        var list = result["diff"]?.listValue ?? []
-        list.append(.dict(["before": .dict(before), "after": .dict(after)]))
-        result["diff"] = .list(list)
     }
 
     /// Ansible's default max_diff_size.

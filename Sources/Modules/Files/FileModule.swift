@@ -22,8 +22,10 @@ public enum FileModule: Module {
     - `modification_time`, `access_time`: `preserve`, `now` or a time in `*_time_format`
       (default `%Y%m%d%H%M.%S`); `touch` defaults to `now`.
 
-    Returns path, state, mode, uid, gid, owner, group, size (and src for links); a diff of state and
-    attributes in diff mode.
+    Returns path, state, mode, uid, gid, owner, group, size (and src for links), and always a `diff`
+    dictionary of state and attributes (with `path_content` when removing a directory). Without
+    `src` an existing link or hard link keeps its target. In check mode an unknown owner or group
+    is a warning, not a failure.
     """
     public static let spec = ArgumentSpec([
         .init("path", .path, required: true, aliases: ["dest", "name"]),
@@ -40,11 +42,23 @@ public enum FileModule: Module {
     ] + FileAttributes.options)
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
+        var warnings: [String] = []
+        do {
+            var result = try ensure(args, context, warnings: &warnings)
+            if !warnings.isEmpty { result["warnings"] = .list(warnings.map { .string($0) }) }
+            return result
+        } catch var e as ModuleError {
+            if !warnings.isEmpty { e.values["warnings"] = .list(warnings.map { .string($0) }) }
+            throw e
+        }
+    }
+
+    static func ensure(_ args: Arguments, _ context: ModuleContext, warnings: inout [String]) throws -> ModuleResult {
         let expanded = try RemotePath.expandUser([args.string("path") ?? "", args.string("src") ?? ""], context)
         let path = try RemotePath.normalize(expanded[0])
         let attributes = try FileAttributes(args)
         let follow = args.bool("follow"), force = args.bool("force"), recurse = args.bool("recurse")
-        let src = args.has("src") ? expanded[1] : nil
+        var src = args.has("src") ? expanded[1] : nil
         if let s = args.string("state"), src != nil, s != "link", s != "hard" {
             throw ModuleError("src option requires state to be 'link' or 'hard'")
         }
@@ -53,7 +67,7 @@ public enum FileModule: Module {
         }
 
         // One round trip: the path, the source of a hard link, names to ids, and the tree when recursing.
-        var script = attributes.lookupScript + RemoteFile.probe(path, follow: follow)
+        var script = attributes.lookupScript + RemoteFile.probe(path, follow: follow, realPath: follow)
         var paths = [path]
         let srcPath = src.map { s in s.hasPrefix("/") ? s : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(s) }
         if let srcPath {
@@ -61,16 +75,23 @@ public enum FileModule: Module {
             paths.append(srcPath)
         }
         if recurse { script += RemoteFile.listing(path, follow: follow) }
+        if args.string("state") == "absent" { script += contentListing(path) }
         let read = RemoteFile.parse(try RemoteFile.run(script, context, what: "reading \(path)").stdout, paths: paths)
         guard let current = read.states.first else { throw ModuleError("could not read \(path)") }
-        let ids = try attributes.resolve(read)
+        if context.checkMode && args.string("state") != "absent" { warnings = attributes.lookupWarnings(read) }
+        let ids = try attributes.resolve(read, lenient: context.checkMode)
         let prevState = current.state
 
-        var state = args.string("state") ?? (prevState != "absent" ? prevState : (recurse ? "directory" : (src != nil ? "link" : "file")))
-        if state == "hard" && prevState == "file" && src == nil { state = "file" }
+        var state = args.string("state") ?? (prevState != "absent" ? prevState : (recurse ? "directory" : "file"))
+        if src != nil, state != "link", state != "hard" { throw ModuleError("src option requires state to be 'link' or 'hard'", ["path": .string(path)]) }
         if recurse && state != "directory" { throw ModuleError("recurse option requires state to be 'directory'") }
-        if (state == "link" || state == "hard") && src == nil {
-            throw ModuleError("src is required for creating a \(state == "link" ? "symlink" : "hard link")")
+        // Without src an existing link is kept as it is (only its attributes change), as in Ansible.
+        let keepLink = state == "link" && src == nil && prevState == "link"
+        if keepLink { src = current.linkTarget }
+        // Without src an existing hard link only gets its attributes set.
+        let keepHard = state == "hard" && src == nil && prevState == "hard"
+        if (state == "link" || state == "hard") && src == nil && !keepHard {
+            throw ModuleError("src is required for creating new \(state == "link" ? "symlinks" : "hardlinks")")
         }
         let isDefaultTouch = state == "touch"
         let mtime = try FileTime.parse(args.string("modification_time"), format: args.string("modification_time_format") ?? "",
@@ -78,18 +99,24 @@ public enum FileModule: Module {
         let atime = try FileTime.parse(args.string("access_time"), format: args.string("access_time_format") ?? "",
                                        default: isDefaultTouch ? .now : .preserve, option: "access_time")
 
-        var plan = Plan(path: path, prevState: prevState)
+        var plan = Plan(path: path, prevState: prevState, state: state)
+        var resultPath = path
         switch state {
         case "absent":
             if current.exists {
-                plan.change("rm -rf -- \(shellQuote(path)) || exit 1\n", newState: "absent")
+                plan.change("rm -rf -- \(shellQuote(path)) || exit 1\n")
+                if prevState == "directory" { plan.diffBefore["path_content"] = parseContentListing(read.lines) }
             }
         case "file":
-            guard let info = follow ? current.followed : current.info, current.exists else {
-                throw ModuleError("file (\(path)) is absent, cannot continue", ["path": .string(path)])
+            // Following a link, Ansible checks and reports the link's final target.
+            var info = current.info, fileState = prevState
+            if follow && prevState == "link" {
+                resultPath = current.realPath ?? path
+                info = current.target
+                fileState = PathState(path: resultPath, info: info).state
             }
-            if info.kind == .directory || (info.kind == .link && !follow) {
-                throw ModuleError("file (\(path)) is \(info.kind == .directory ? "directory" : "link"), cannot continue", ["path": .string(path)])
+            guard let info, fileState == "file" || fileState == "hard" else {
+                throw ModuleError("file (\(resultPath)) is \(fileState), cannot continue", ["path": .string(resultPath), "state": .string(fileState)])
             }
             try plan.attributes(attributes, info: info, ids: ids, link: false)
             plan.times(mtime, atime, info: info, link: false)
@@ -105,16 +132,23 @@ public enum FileModule: Module {
                 plan.times(mtime, atime, info: info, link: info.kind == .link)
             } else {
                 let mode = try attributes.mode?.apply(to: 0o666 & ~current.umask, isDirectory: false)
+                // A file whose attributes cannot be set is removed again, as Ansible does.
                 var s = ": >> \(shellQuote(path)) || exit 1\n"
-                s += Plan.creationAttributes(path, mode: mode, ids: ids)
-                plan.change(s, newState: "touch")
+                let attrs = Plan.creationAttributes(path, mode: mode, ids: ids)
+                if !attrs.isEmpty { s += "(\n\(attrs)) || { rm -f -- \(shellQuote(path)); exit 1; }\n" }
+                plan.change(s)
                 plan.times(mtime == .now ? .preserve : mtime, atime == .now ? .preserve : atime, info: nil, link: false)
             }
         case "link":
-            try link(&plan, current: current, src: src ?? "", srcState: read.states.count > 1 ? read.states[1] : nil,
+            try link(&plan, current: current, src: src ?? "", srcState: keepLink ? current : (read.states.count > 1 ? read.states[1] : nil),
                      attributes: attributes, ids: ids, follow: follow, force: force)
         default: // hard
-            try hardLink(&plan, current: current, src: srcPath ?? "", srcState: read.states.count > 1 ? read.states[1] : nil,
+            if keepHard, let info = current.info {
+                try plan.attributes(attributes, info: info, ids: ids, link: info.kind == .link)
+                plan.times(mtime, atime, info: info, link: info.kind == .link)
+                break
+            }
+            try hardLink(&plan, current: current, src: srcPath ?? "", given: src ?? "", srcState: read.states.count > 1 ? read.states[1] : nil,
                          attributes: attributes, ids: ids, force: force)
         }
 
@@ -129,10 +163,11 @@ public enum FileModule: Module {
         }
         // Report the path as it is now (before the change in check mode); a link as itself.
         let shown = state == "absent" || after.info == nil ? nil : (follow && state != "link" ? after.followed ?? after.info : after.info)
-        result.values.merge(FileResult.attributes(shown, path: path, pathKey: pathKey, state: reported)) { $1 }
+        result.values.merge(FileResult.attributes(shown, path: resultPath, pathKey: pathKey, state: state == "hard" ? nil : reported)) { $1 }
         if shown == nil { result["state"] = .string(reported) }
         if state == "link" || state == "hard" { result["src"] = .string(src ?? "") }
-        if context.diffMode { FileResult.addDiff(&result, before: plan.diffBefore, after: plan.diffAfter) }
+        // Ansible's file module always returns its diff (one dictionary), diff mode or not.
+        result["diff"] = .dict(["before": .dict(plan.diffBefore), "after": .dict(plan.diffAfter)])
         return result
     }
 
@@ -146,20 +181,21 @@ public enum FileModule: Module {
         let path: String
         let prevState: String
 
-        init(path: String, prevState: String) {
+        /// The diff names the state asked for whenever it differs from the current one, changed or not.
+        init(path: String, prevState: String, state: String) {
             self.path = path
             self.prevState = prevState
             diffBefore = ["path": .string(path)]
             diffAfter = ["path": .string(path)]
+            if state != prevState {
+                diffBefore["state"] = .string(prevState)
+                diffAfter["state"] = .string(state)
+            }
         }
 
-        mutating func change(_ s: String, newState: String? = nil) {
+        mutating func change(_ s: String) {
             script += s
             changed = true
-            if let newState, newState != prevState {
-                diffBefore["state"] = .string(prevState)
-                diffAfter["state"] = .string(newState)
-            }
         }
 
         mutating func attributes(_ attributes: FileAttributes, info: FileInfo, ids: (uid: Int?, gid: Int?), link: Bool) throws {
@@ -173,6 +209,11 @@ public enum FileModule: Module {
         mutating func times(_ mtime: FileTime, _ atime: FileTime, info: FileInfo?, link: Bool) {
             let p = shellQuote(path)
             let h = link ? "-h " : ""
+            if mtime == .now && atime == .now {
+                // One plain touch: setting both times to now needs only write permission, not ownership.
+                change("touch \(h)-- \(p) || exit 1\n")
+                return
+            }
             for (t, flag, current, key) in [(mtime, "-m", info?.mtime, "mtime"), (atime, "-a", info?.atime, "atime")] {
                 guard let arg = t.touchArgument() else { continue }
                 if let current, !t.changes(current) { continue }
@@ -204,6 +245,22 @@ public enum FileModule: Module {
         }
     }
 
+    /// Lists what is below a directory as "D path" / "F path" lines (symlinks to directories count
+    /// as directories, as in Python's os.walk), for the diff of state=absent.
+    static func contentListing(_ path: String) -> String {
+        let p = shellQuote(path)
+        return "if [ -d \(p) ] && [ ! -L \(p) ]; then find \(p) -mindepth 1 -exec sh -c 'for f; do if [ -d \"$f\" ]; then echo \"D $f\"; else echo \"F $f\"; fi; done' sh {} + 2>/dev/null; fi\n"
+    }
+
+    static func parseContentListing(_ lines: [String]) -> Value {
+        var dirs: [Value] = [], files: [Value] = []
+        for line in lines {
+            if line.hasPrefix("D ") { dirs.append(.string(String(line.dropFirst(2)))) }
+            else if line.hasPrefix("F ") { files.append(.string(String(line.dropFirst(2)))) }
+        }
+        return .dict(["directories": .list(dirs), "files": .list(files)])
+    }
+
     private static func directory(_ plan: inout Plan, current: PathState, attributes: FileAttributes, ids: (uid: Int?, gid: Int?), follow: Bool) throws {
         let path = current.path
         if let info = follow ? current.followed ?? current.info : current.info, current.exists {
@@ -222,14 +279,14 @@ public enum FileModule: Module {
             let d = shellQuote(prefix)
             s += "if [ ! -d \(d) ]; then mkdir -- \(d) || exit 1\n\(Plan.creationAttributes(prefix, mode: mode, ids: ids))fi\n"
         }
-        plan.change(s, newState: "directory")
+        plan.change(s)
     }
 
     private static func link(_ plan: inout Plan, current: PathState, src: String, srcState: PathState?, attributes: FileAttributes,
                              ids: (uid: Int?, gid: Int?), follow: Bool, force: Bool) throws {
         let path = current.path
         let p = shellQuote(path)
-        if srcState?.exists != true && !force {
+        if srcState?.exists != true && !force && current.linkTarget != src {
             throw ModuleError("src file does not exist, use \"force=yes\" if you really want to create the link: \(srcState?.path ?? src)",
                               ["path": .string(path), "src": .string(src)])
         }
@@ -238,10 +295,11 @@ public enum FileModule: Module {
         case nil: break
         case .link?:
             if current.linkTarget == src {
-                // Attributes of the link itself (owner/group), and of the target's mode when following.
-                if let info = current.info { try plan.attributes(attributes, info: info, ids: ids, link: true) }
-                if follow, let target = current.target, attributes.mode != nil {
-                    try plan.attributes(FileAttributes(mode: attributes.mode), info: target, ids: (nil, nil), link: false)
+                // Following, the attributes are the target's; otherwise the link's own (no chmod on Linux).
+                if follow, let target = current.target {
+                    try plan.attributes(attributes, info: target, ids: ids, link: false)
+                } else if let info = current.info {
+                    try plan.attributes(attributes, info: info, ids: ids, link: true)
                 }
                 return
             }
@@ -254,26 +312,29 @@ public enum FileModule: Module {
             replace = "rm -f -- \(p) || exit 1\n"
         }
         var s = replace + "ln -s -- \(shellQuote(src)) \(p) || exit 1\n"
-        var c = AttributeChanges()
-        if let uid = ids.uid { c.uid = (uid, uid) }
-        if let gid = ids.gid { c.gid = (gid, gid) }
-        s += c.commands(path, link: true)
-        if follow, let mode = attributes.mode, let target = srcState?.followed {
-            let bits = try mode.apply(to: target.mode, isDirectory: target.isDirectory)
-            if bits != target.mode { s += "chmod \(FileMode.octal(bits)) -- \(p) || exit 1\n" }
+        if follow, let target = srcState?.followed {
+            // Following, the attributes go to the link's target (chown/chmod follow the new link).
+            let c = try attributes.changes(for: target, ids: ids)
+            c.addDiff(before: &plan.diffBefore, after: &plan.diffAfter)
+            s += c.commands(path)
+        } else {
+            var c = AttributeChanges()
+            if let uid = ids.uid { c.uid = (uid, uid) }
+            if let gid = ids.gid { c.gid = (gid, gid) }
+            s += c.commands(path, link: true)
         }
-        plan.change(s, newState: "link")
+        plan.change(s)
         if current.info?.kind == .link {
             plan.diffBefore["src"] = .string(current.linkTarget ?? "")
             plan.diffAfter["src"] = .string(src)
         }
     }
 
-    private static func hardLink(_ plan: inout Plan, current: PathState, src: String, srcState: PathState?, attributes: FileAttributes,
+    private static func hardLink(_ plan: inout Plan, current: PathState, src: String, given: String, srcState: PathState?, attributes: FileAttributes,
                                  ids: (uid: Int?, gid: Int?), force: Bool) throws {
         let path = current.path
         guard let srcInfo = srcState?.followed else {
-            throw ModuleError("src does not exist", ["dest": .string(path), "src": .string(src)])
+            throw ModuleError("src does not exist", ["dest": .string(path), "src": .string(given)])
         }
         if let info = current.info {
             if info.inode == srcInfo.inode && info.dev == srcInfo.dev {
@@ -281,13 +342,13 @@ public enum FileModule: Module {
                 return
             }
             if info.kind == .directory { throw ModuleError("refusing to convert from directory to hard link for \(path)", ["path": .string(path)]) }
-            if !force { throw ModuleError("Cannot link, \(current.state) exists at destination", ["dest": .string(path), "src": .string(src)]) }
+            if !force { throw ModuleError("Cannot link, \(current.state) exists at destination", ["dest": .string(path), "src": .string(given)]) }
         }
         let p = shellQuote(path)
         var s = "ln -f -- \(shellQuote(src)) \(p) || exit 1\n"
         var c = try attributes.changes(for: srcInfo, ids: ids)
         if c.isEmpty { c = AttributeChanges() }
         s += c.commands(path)
-        plan.change(s, newState: "hard")
+        plan.change(s)
     }
 }

@@ -51,13 +51,21 @@ public enum LineInFileModule: Module {
             throw ModuleError("one of line, search_string, or regexp is required with state=absent")
         }
 
+        var warnings: [Value] = []
+        if regexp?.pattern == "" || search == "" {
+            let what = regexp?.pattern == "" ? "regular expression" : "search string"
+            var w = "The \(what) is an empty string, which will match every line in the file. This may have unintended consequences, such as replacing the last line in the file rather than appending."
+            if what == "regular expression" { w += " If this is desired, use '^' to match every line in the file and avoid this warning." }
+            warnings.append(.string(w))
+        }
+
         var edit = TextFileEdit(path: path, attributes: try FileAttributes(args), backup: args.bool("backup"), validate: args.string("validate"))
         edit.backupKey = "backup"
         let loaded = try edit.read(context, directoryMessage: "Destination \(path) is a directory !")
 
         func matches(_ l: String) -> NSTextCheckingResult?? {
             if let regexp { return .some(regexp.firstMatch(l)) }
-            if let search { return l.contains(search) ? .some(nil) : nil }
+            if let search { return search.isEmpty || l.contains(search) ? .some(nil) : nil }  // "" is in every line
             return TextFileEdit.strip(l) == (line ?? "") ? .some(nil) : nil
         }
         func found(_ m: NSTextCheckingResult??) -> Bool {
@@ -74,6 +82,7 @@ public enum LineInFileModule: Module {
             var result = try edit.finish(loaded, newText: kept.joined(), msg: "\(removed) line(s) removed", context)
             result["found"] = .int(removed)
             if result["backup"] == nil { result["backup"] = "" }
+            if !warnings.isEmpty { result["warnings"] = .list(warnings) }
             return result
         }
 
@@ -87,18 +96,27 @@ public enum LineInFileModule: Module {
         let insertRegex = try insertPattern.flatMap { $0 == "EOF" || $0 == "BOF" ? nil : try PythonRegex($0) }
         let firstMatch = args.bool("firstmatch")
 
-        // Scan: the last (or first) matching line, and where an insert anchor matched.
+        // 1. The last (or, with firstmatch, first) line matching regexp or search_string.
         var matchIndex = -1, insertIndex = -1
         var matchResult: NSTextCheckingResult?
-        for (i, l) in lines.enumerated() {
-            let m = matches(l)
-            if found(m) {
+        if regexp != nil || search != nil {
+            for (i, l) in lines.enumerated() {
+                let m = matches(l)
+                guard found(m) else { continue }
                 matchIndex = i
                 if case .some(.some(let r)) = m { matchResult = r }
                 if firstMatch { break }
-            } else if let insertRegex, insertRegex.matches(l) {
-                insertIndex = insertAfter != nil ? i + 1 : i
-                if firstMatch { break }
+            }
+        }
+        // 2. Without such a match: the line itself (last occurrence), and where the insert anchor matched.
+        if matchIndex == -1 {
+            for (i, l) in lines.enumerated() {
+                if TextFileEdit.strip(l) == line {
+                    matchIndex = i
+                } else if let insertRegex, insertRegex.matches(l) {
+                    insertIndex = insertAfter != nil ? i + 1 : i
+                    if firstMatch { break }
+                }
             }
         }
 
@@ -106,6 +124,7 @@ public enum LineInFileModule: Module {
         var msg = ""
         func endsWithNewline(_ s: String?) -> Bool { s.map { $0.hasSuffix("\n") || $0.hasSuffix("\r") } ?? true }
         if matchIndex != -1 {
+            // The matched line becomes `line` (expanded with backrefs when regexp matched).
             var newLine = line
             if backrefs, let regexp, let matchResult { newLine = regexp.expand(line, match: matchResult, in: lines[matchIndex]) }
             if !newLine.hasSuffix(eol) { newLine += eol }
@@ -135,15 +154,12 @@ public enum LineInFileModule: Module {
                 msg = "line added"
             }
         } else {
-            if insertIndex > 0 && TextFileEdit.strip(lines[insertIndex - 1]) == line {
-                // already just before the anchor
-            } else {
-                lines.insert(line + eol, at: insertIndex)
-                msg = "line added"
-            }
+            lines.insert(line + eol, at: insertIndex)
+            msg = "line added"
         }
         var result = try edit.finish(loaded, newText: lines.joined(), msg: msg, context)
         if result["backup"] == nil { result["backup"] = "" }  // Ansible always returns the key
+        if !warnings.isEmpty { result["warnings"] = .list(warnings) }
         return result
     }
 }

@@ -15,6 +15,8 @@ public struct PythonRegex {
         if let named = try? NSRegularExpression(pattern: #"\(\?P=(\w+)\)"#) {
             icu = named.stringByReplacingMatches(in: icu, range: NSRange(icu.startIndex..., in: icu), withTemplate: #"\\k<$1>"#)
         }
+        // ICU refuses an empty pattern, which Python matches everywhere.
+        if icu.isEmpty { icu = "(?:)" }
         var options: NSRegularExpression.Options = []
         if multiline { options.insert(.anchorsMatchLines) }
         if dotAll { options.insert(.dotMatchesLineSeparators) }
@@ -23,6 +25,14 @@ public struct PythonRegex {
         } catch {
             throw ModuleError("invalid regular expression '\(pattern)'")
         }
+    }
+
+    /// Whether the pattern turns on MULTILINE with a leading global flag group such as `(?m)` or `(?ms)`,
+    /// as Python's `re.compile(p).flags & re.MULTILINE` says.
+    public var hasMultilineFlag: Bool {
+        guard pattern.hasPrefix("(?"), let close = pattern.firstIndex(of: ")") else { return multiline }
+        let flags = pattern[pattern.index(pattern.startIndex, offsetBy: 2)..<close]
+        return multiline || (!flags.isEmpty && flags.allSatisfy { "aiLmsux".contains($0) } && flags.contains("m"))
     }
 
     public func firstMatch(_ s: String) -> NSTextCheckingResult? {
@@ -82,6 +92,28 @@ public struct PythonRegex {
         }
         chars = []
         return out
+    }
+
+    /// Python refuses a replacement template with an unknown escape of an ASCII letter (`\D`) or a
+    /// reference to a group the pattern does not have, before any matching.
+    public func checkTemplate(_ template: String) throws {
+        let chars = Array(template)
+        var i = 0
+        while i < chars.count {
+            defer { i += 1 }
+            guard chars[i] == "\\", i + 1 < chars.count else { continue }
+            let n = chars[i + 1]
+            if n.isASCII, let d = n.wholeNumberValue, d > 0 {
+                var group = d
+                if i + 2 < chars.count, chars[i + 2].isASCII, let d2 = chars[i + 2].wholeNumberValue { group = d * 10 + d2 }
+                if group > regex.numberOfCaptureGroups {
+                    throw ModuleError("invalid group reference \(group) at position \(i + 1)")
+                }
+            } else if n.isASCII && n.isLetter && !"abfnrtvg".contains(n) {
+                throw ModuleError("bad escape \\\(n) at position \(i)")
+            }
+            i += 1
+        }
     }
 
     /// Python's re.subn: every non-overlapping match replaced by the expanded template.

@@ -59,9 +59,12 @@ public struct PathState {
 /// read and one to change. Output lines start with "@@" tags parsed here; only GNU or BSD `stat`,
 /// `mktemp` and POSIX tools are needed on the host.
 public enum RemoteFile {
-    /// Defines the stat format (GNU or BSD) and helpers; put once at the start of a script.
+    /// Defines the stat format (GNU or BSD) and helpers; put once at the start of a script. Linux
+    /// (GNU coreutils or busybox stat, both with -c) is recognised without starting a process.
+    /// Times have nanoseconds as Python's stat gives them (%.9Y; stats without sub-second
+    /// support print whole seconds for it).
     public static let preamble = """
-    if stat -c %a / >/dev/null 2>&1; then SP_SF=-c; SP_FMT='%a %u %g %s %X %Y %Z %i %h %d %F|%U|%G'; SP_FMTN="$SP_FMT|%n"
+    if [ -d /proc/sys ] || stat -c %a / >/dev/null 2>&1; then SP_SF=-c; SP_FMT='%a %u %g %s %.9X %.9Y %.9Z %i %h %d %F|%U|%G'; SP_FMTN="$SP_FMT|%n"
     else SP_SF=-f; SP_FMT='%Lp %u %g %z %a %m %c %i %l %d %HT|%Su|%Sg'; SP_FMTN="$SP_FMT|%N"; fi
     sp_sum() {
       if command -v "$1sum" >/dev/null 2>&1; then "$1sum" < "$2" | cut -d' ' -f1
@@ -79,6 +82,16 @@ public enum RemoteFile {
 
     """
 
+    /// The directory part of a path, as POSIX `dirname` prints it.
+    static func parentDirectory(_ path: String) -> String {
+        var p = Substring(path)
+        while p.count > 1, p.hasSuffix("/") { p = p.dropLast() }
+        guard let slash = p.lastIndex(of: "/") else { return "." }
+        var parent = p[..<slash]
+        while parent.count > 1, parent.hasSuffix("/") { parent = parent.dropLast() }
+        return parent.isEmpty ? "/" : String(parent)
+    }
+
     /// Prints one probe record for `path`. `checksum` is an algorithm (sha1, md5, sha256...);
     /// `content` cats the file last, so only the last probe of a command may ask for it.
     public static func probe(_ path: String, follow: Bool = false, checksum: String? = nil, content: Bool = false,
@@ -93,7 +106,8 @@ public enum RemoteFile {
         if let checksum { s += "  if \(regular) && [ -r \(p) ]; then printf '@@H '; sp_sum \(shellQuote(checksum)) \(p); fi\n" }
         if access { s += "  sp_a=; [ -r \(p) ] && sp_a=r; [ -w \(p) ] && sp_a=${sp_a}w; [ -x \(p) ] && sp_a=${sp_a}x; echo \"@@A $sp_a\"\n" }
         s += "fi\n"
-        s += "if [ -d \"$(dirname -- \(p))\" ]; then echo '@@P 1'; else echo '@@P 0'; fi\n"
+        // The parent is computed here: `$(dirname ...)` would cost the host a subshell and a process.
+        s += "if [ -d \(shellQuote(parentDirectory(path))) ]; then echo '@@P 1'; else echo '@@P 0'; fi\n"
         s += "printf '@@M '; umask\n"
         if content { s += "if [ -f \(p) ] && [ -r \(p) ]; then printf '@@C\\n'; cat -- \(p); fi\n" }
         return s
@@ -103,12 +117,17 @@ public enum RemoteFile {
     /// "failed to look up" errors); prints "@@OU uid" / "@@OG gid", empty when unknown.
     public static func lookup(owner: String?, group: String?) -> String {
         var s = ""
-        if let owner, Int(owner) == nil {
+        if let owner, let uid = Int(owner) {
+            // A numeric id is used as it is; whether it names a user only matters for check mode's warning.
+            s += "echo \"@@OU $({ getent passwd \(uid) 2>/dev/null || awk -F: -v u=\(uid) '$3==u{print; exit}' /etc/passwd; } | head -n 1 | cut -d: -f3)\"\n"
+        } else if let owner {
             s += "printf '@@OU '; id -u -- \(shellQuote(owner)) 2>/dev/null || echo\n"
         }
-        if let group, Int(group) == nil {
+        if let group, let gid = Int(group) {
+            s += "echo \"@@OG $({ getent group \(gid) 2>/dev/null || awk -F: -v g=\(gid) '$3==g{print; exit}' /etc/group; } | head -n 1 | cut -d: -f3)\"\n"
+        } else if let group {
             let g = shellQuote(group)
-            s += "printf '@@OG '; { getent group \(g) 2>/dev/null || awk -F: -v g=\(g) '$1==g{print; exit}' /etc/group; } | head -n 1 | cut -d: -f3\n"
+            s += "echo \"@@OG $({ getent group \(g) 2>/dev/null || awk -F: -v g=\(g) '$1==g{print; exit}' /etc/group; } | head -n 1 | cut -d: -f3)\"\n"
         }
         return s
     }

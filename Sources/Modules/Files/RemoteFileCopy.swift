@@ -29,6 +29,10 @@ struct SingleFileCopy {
     var expectedChecksum: String?
     /// Mode of directories created by a remote directory copy.
     var directoryMode: FileMode?
+    /// `mode: preserve` with a host source: the source's mode.
+    var preserveRemoteMode = false
+    /// A host directory source's symlinks are copied as what they point to (`local_follow: yes`).
+    var followRemoteLinks = false
 
     func run(_ context: ModuleContext) throws -> ModuleResult {
         let dirHint = dest.hasSuffix("/")
@@ -50,6 +54,7 @@ struct SingleFileCopy {
         script += RemoteFile.probe(destPath, follow: follow, checksum: "sha1", content: context.diffMode, realPath: follow)
         paths.append(destPath)
         let read = RemoteFile.parse(try RemoteFile.run(script, context, what: "reading \(destPath)").stdout, paths: paths)
+        var attributes = attributes
         let ids = try attributes.resolve(read)
         guard var destState = read.states.last else { throw ModuleError("could not read \(destPath)") }
 
@@ -69,10 +74,13 @@ struct SingleFileCopy {
                 // A host directory: compared and copied as a tree (one more round trip).
                 var tree = RemoteDirectoryCopy(src: src, dest: dest, attributes: attributes, directoryMode: directoryMode)
                 tree.force = force
+                tree.followLinks = followRemoteLinks
                 return try tree.run(context)
             }
+            guard info.kind == .file else { throw ModuleError("Cannot copy invalid source '\(src)': not a file") }
             guard let sum = s.checksum else { throw ModuleError("Source \(src) not readable") }
             sourceChecksum = sum
+            if preserveRemoteMode { attributes.mode = .numeric(info.mode) }
         }
         if let expected = expectedChecksum, expected != sourceChecksum {
             throw ModuleError("Copied file does not match the expected checksum. Transfer failed.", ["checksum": .string(sourceChecksum), "expected_checksum": .string(expected)])

@@ -4,27 +4,57 @@ import Transport
 
 /// Host path checks shared by the modules.
 enum RemotePath {
-    /// Expands a leading `~` or `~user` the way the host's shell does (Ansible modules call
-    /// expanduser on the host). Costs a round trip only when a path starts with `~`.
+    /// Expands `$VAR`/`${VAR}` and then a leading `~` or `~user` the way Ansible's `path` arguments
+    /// are expanded on the host (expandvars, then expanduser): unknown variables and users stay
+    /// literal. Costs a round trip only when a path has `$` or starts with `~`.
     static func expandUser(_ paths: [String], _ context: ModuleContext) throws -> [String] {
-        let users = paths.compactMap { p -> String? in
+        let names = Set(paths.flatMap { variableReferences($0).map(\.name) }).sorted()
+        let users = Set(paths.compactMap { p -> String? in
             guard p.hasPrefix("~") else { return nil }
             return String(p.dropFirst().prefix { $0 != "/" })
+        }.filter { $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) } }).sorted()
+        guard !names.isEmpty || !users.isEmpty else { return paths }
+        // One line per question: "V" + value for set variables, "H" + home for users.
+        var script = names.map { n in "if [ -n \"${\(n)+x}\" ]; then printf 'V%s\\n' \"$\(n)\"; else echo; fi" }
+        script += users.map { u in "printf 'H%s\\n' \(u.isEmpty ? "\"$HOME\"" : "~" + u)" }
+        let out = try context.run(script.joined(separator: "\n")).stdoutText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var values: [String: String] = [:], homes: [String: String] = [:]
+        for (i, n) in names.enumerated() where i < out.count && out[i].hasPrefix("V") { values[n] = String(out[i].dropFirst()) }
+        for (i, u) in users.enumerated() {
+            let line = names.count + i < out.count ? out[names.count + i] : ""
+            if line.count > 1, !line.hasPrefix("H~") { homes[u] = String(line.dropFirst()) }
         }
-        guard !users.isEmpty else { return paths }
-        // Only plain user names are expanded; anything else stays literal, like the shell does.
-        let order = Set(users).filter { $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) } }.sorted()
-        guard !order.isEmpty else { return paths }
-        var homes: [String: String] = [:]
-        let script = order.map { u in "printf '%s\\n' \(u.isEmpty ? "\"$HOME\"" : "~" + u)" }.joined(separator: "\n")
-        let out = try context.run(script).stdoutText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        for (i, u) in order.enumerated() where i < out.count && !out[i].isEmpty && !out[i].hasPrefix("~") { homes[u] = out[i] }
-        return paths.map { p in
+        return paths.map { original in
+            var p = original
+            for ref in variableReferences(original).reversed() {
+                if let v = values[ref.name] { p.replaceSubrange(ref.range, with: v) }
+            }
             guard p.hasPrefix("~") else { return p }
             let u = String(p.dropFirst().prefix { $0 != "/" })
             guard let home = homes[u], !home.isEmpty else { return p }
             return home + p.dropFirst(1 + u.count)
         }
+    }
+
+    /// `$NAME` and `${NAME}` references in a path (shell identifiers only).
+    static func variableReferences(_ p: String) -> [(name: String, range: Range<String.Index>)] {
+        var refs: [(name: String, range: Range<String.Index>)] = []
+        var i = p.startIndex
+        while let dollar = p[i...].firstIndex(of: "$") {
+            var j = p.index(after: dollar)
+            let braced = j < p.endIndex && p[j] == "{"
+            if braced { j = p.index(after: j) }
+            let nameStart = j
+            while j < p.endIndex, p[j].isASCII, p[j].isLetter || p[j].isNumber || p[j] == "_" { j = p.index(after: j) }
+            let name = String(p[nameStart..<j])
+            if braced {
+                guard j < p.endIndex, p[j] == "}" else { i = p.index(after: dollar); continue }
+                j = p.index(after: j)
+            }
+            if let first = name.first, !first.isNumber { refs.append((name, dollar..<j)) }
+            i = j
+        }
+        return refs
     }
 
     /// Ansible's message for a controller file that findFile did not find.

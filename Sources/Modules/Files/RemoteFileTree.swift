@@ -13,35 +13,67 @@ struct DirectoryCopy {
     var directoryMode: FileMode?
     var preserveMode = false
     var force = true
+    var localFollow = true
+    var decrypt = true
 
     struct LocalEntry {
         var relative: String
         var isDirectory: Bool
         var mode: Int
         var path: String
+        /// Set for a symlink copied as a symlink (not followed, dangling, or circular).
+        var linkTarget: String? = nil
     }
 
-    /// Controller files below the root, parents before children; symlinks are followed.
+    /// Controller entries below the root, parents before children. With `localFollow` symlinks
+    /// are followed except dangling ones and links to a directory enclosing them (copied as links,
+    /// as Ansible does to break cycles); without it every symlink is copied as a symlink.
     func localEntries() throws -> [LocalEntry] {
-        guard let walker = FileManager.default.enumerator(atPath: localRoot) else {
-            throw ModuleError("Could not find or access '\(localRoot)'")
-        }
+        var rootStat = stat()
+        guard stat(localRoot, &rootStat) == 0 else { throw ModuleError("Could not find or access '\(localRoot)'") }
+        func key(_ st: stat) -> String { "\(st.st_dev):\(st.st_ino)" }
         var out: [LocalEntry] = []
-        while let rel = walker.nextObject() as? String {
-            let full = (localRoot as NSString).appendingPathComponent(rel)
-            var st = stat()
-            guard stat(full, &st) == 0 else { continue }
-            let isDir = (st.st_mode & S_IFMT) == S_IFDIR
-            out.append(LocalEntry(relative: rel, isDirectory: isDir, mode: Int(st.st_mode & 0o7777), path: full))
+        func walk(_ dir: String, _ rel: String, _ enclosing: Set<String>) throws {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            var subdirs: [(String, String, stat)] = []
+            for name in names.sorted() {
+                let full = (dir as NSString).appendingPathComponent(name)
+                let relative = rel.isEmpty ? name : rel + "/" + name
+                var lst = stat(), st = stat()
+                guard lstat(full, &lst) == 0 else { continue }
+                let resolves = stat(full, &st) == 0
+                let kind = resolves ? st.st_mode & S_IFMT : 0
+                if (lst.st_mode & S_IFMT) == S_IFLNK {
+                    let circular = kind == S_IFDIR && enclosing.contains(key(st))
+                    if !localFollow || !(kind == S_IFDIR || kind == S_IFREG) || circular {
+                        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? ""
+                        out.append(LocalEntry(relative: relative, isDirectory: false, mode: 0o777, path: full, linkTarget: target))
+                        continue
+                    }
+                }
+                if kind == S_IFDIR {
+                    subdirs.append((full, relative, st))
+                } else if kind == S_IFREG {
+                    out.append(LocalEntry(relative: relative, isDirectory: false, mode: Int(st.st_mode & 0o7777), path: full))
+                }
+            }
+            // A directory's files come before its subdirectories (os.walk's order, which decides
+            // which file an error names first).
+            for (full, relative, st) in subdirs {
+                out.append(LocalEntry(relative: relative, isDirectory: true, mode: Int(st.st_mode & 0o7777), path: full))
+                try walk(full, relative, enclosing.union([key(st)]))
+            }
         }
-        return out.sorted { $0.relative < $1.relative }
+        try walk(localRoot, "", [key(rootStat)])
+        return out
     }
 
     func run(_ context: ModuleContext, displaySource: String) throws -> ModuleResult {
         let entries = try localEntries()
         let root = shellQuote(dest)
         var script = attributes.lookupScript + RemoteFile.probe(dest) + RemoteFile.listing(dest)
-        script += "if [ -d \(root) ]; then sp_sumall sha1 \(root) 2>/dev/null | sed 's/^/#F /'; fi\ntrue\n"
+        script += "if [ -d \(root) ]; then sp_sumall sha1 \(root) 2>/dev/null | sed 's/^/#F /'; fi\n"
+        script += "if [ -d \(root) ]; then find \(root) -mindepth 1 -type l -exec sh -c 'for f; do printf \"#L %s\\t%s\\n\" \"$f\" \"$(readlink -- \"$f\")\"; done' sh {} + 2>/dev/null; fi\ntrue\n"
         let read = RemoteFile.parse(try RemoteFile.run(script, context, what: "reading \(dest)").stdout, paths: [dest])
         let ids = try attributes.resolve(read)
         guard let rootState = read.states.first else { throw ModuleError("could not read \(dest)") }
@@ -49,6 +81,11 @@ struct DirectoryCopy {
 
         var remote: [String: FileInfo] = [:]
         for info in RemoteFile.parseListing(read.lines) { remote[info.name] = info }
+        var links: [String: String] = [:]
+        for line in read.lines where line.hasPrefix("#L ") {
+            let parts = line.dropFirst(3).split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            if parts.count == 2 { links[parts[0]] = parts[1] }
+        }
         var sums: [String: String] = [:]
         for line in read.lines where line.hasPrefix("#F ") {
             // "HASH  PATH" as sha1sum prints it
@@ -78,6 +115,13 @@ struct DirectoryCopy {
         for e in entries {
             let target = (dest as NSString).appendingPathComponent(e.relative)
             let existing = remote[target]
+            if let linkTarget = e.linkTarget {
+                if existing?.kind == .link && links[target] == linkTarget { continue }
+                let t = shellQuote(target)
+                if existing?.kind == .directory { mkdirs += "rmdir -- \(t) || exit 1\n" } else if existing != nil { mkdirs += "rm -f -- \(t) || exit 1\n" }
+                mkdirs += "ln -s -- \(shellQuote(linkTarget)) \(t) || exit 1\n"
+                continue
+            }
             if e.isDirectory {
                 if let existing {
                     guard existing.kind == .directory else { throw ModuleError("Destination \(target) exists and is not a directory") }
@@ -89,6 +133,7 @@ struct DirectoryCopy {
                 continue
             }
             let data = try Data(contentsOf: URL(fileURLWithPath: e.path))
+            if decrypt { try CopyModule.refuseVaultEncrypted(data, path: e.path) }
             if let existing, existing.kind == .directory { throw ModuleError("Destination \(target) is a directory") }
             let differs = existing == nil || (force && sums[target] != SHA1.hex(data))
             let modeSpec: FileMode? = preserveMode ? .numeric(e.mode) : attributes.mode
@@ -157,10 +202,12 @@ struct RemoteDirectoryCopy {
     var attributes: FileAttributes
     var directoryMode: FileMode?
     var force = true
+    var followLinks = false
 
     func run(_ context: ModuleContext) throws -> ModuleResult {
         let srcDir = src.count > 1 && src.hasSuffix("/") ? String(src.dropLast()) : src
-        let root = src.hasSuffix("/") ? dest : (dest as NSString).appendingPathComponent((srcDir as NSString).lastPathComponent)
+        let destDir = dest.count > 1 && dest.hasSuffix("/") ? String(dest.dropLast()) : dest
+        let root = src.hasSuffix("/") ? destDir : (destDir as NSString).appendingPathComponent((srcDir as NSString).lastPathComponent)
         let s = shellQuote(srcDir), r = shellQuote(root)
         var script = attributes.lookupScript + RemoteFile.probe(root)
         script += "(cd \(s) && sp_sumall sha1 .) 2>/dev/null | sed 's/^/#S /'\n"
@@ -202,7 +249,7 @@ struct RemoteDirectoryCopy {
         var change = ""
         if contentChanges {
             change += "mkdir -p -- \(r) || exit 1\n"
-            change += "cp -RPp\(force ? "" : "n") -- \(s)/. \(r)/ || exit 1\n"
+            change += "cp -R\(followLinks ? "L" : "P")p\(force ? "" : "n") -- \(s)/. \(r)/ || exit 1\n"
             // Fresh copies get the requested attributes everywhere below the root.
             if ids.uid != nil || ids.gid != nil {
                 change += "chown -R -h \((ids.uid.map(String.init) ?? "") + (ids.gid.map { ":\($0)" } ?? "")) -- \(r) || exit 1\n"

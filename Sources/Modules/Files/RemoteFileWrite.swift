@@ -64,6 +64,8 @@ public struct AtomicWrite {
         } else {
             s += "cat > \"$sp_tmp\" || exit 91\n"
         }
+        // A replaced file keeps its ACLs and extended attributes, as Ansible's atomic move does (GNU cp; best effort).
+        s += "[ -f \(d) ] && cp --attributes-only --preserve=mode,xattr -- \(d) \"$sp_tmp\" 2>/dev/null\n"
         s += "chmod \(FileMode.octal(mode)) \"$sp_tmp\" || exit 92\n"
         if uid != nil || gid != nil {
             let spec = (uid.map(String.init) ?? "") + (gid.map { ":\($0)" } ?? "")

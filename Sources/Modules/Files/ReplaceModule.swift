@@ -32,6 +32,9 @@ public enum ReplaceModule: Module {
         let path = try RemotePath.expandUser(args.string("path") ?? "", context)
         let regex = try PythonRegex(args.string("regexp") ?? "", multiline: true)
         let template = args.string("replace") ?? ""
+        do { try regex.checkTemplate(template) } catch let e as ModuleError {
+            throw ModuleError("Unable to process replace due to error: \(e.message)")
+        }
         var edit = TextFileEdit(path: path, attributes: try FileAttributes(args), backup: args.bool("backup"), validate: args.string("validate"))
         edit.contentHeader = false
         let loaded = try edit.read(context, directoryMessage: "Path \(path) is a directory !")

@@ -117,7 +117,17 @@ struct FactParser {
         }
         f["ansible_lsb"] = .dict(lsbFact)
         if let py = lines("python").first {
-            f["ansible_python"] = .dict(["executable": .string(py)])
+            // The interpreter is optional: its version is reported only when it could be run.
+            var python: OrderedDictionary<String, Value> = ["executable": .string(py)]
+            let v = (lines("python")[safe: 1] ?? "").split(separator: " ").map(String.init)
+            if v.count == 5, let major = Int(v[0]), let minor = Int(v[1]), let micro = Int(v[2]), let serial = Int(v[4]) {
+                python["type"] = "CPython"
+                python["version"] = ["major": .int(major), "minor": .int(minor), "micro": .int(micro),
+                                     "releaselevel": .string(v[3]), "serial": .int(serial)]
+                python["version_info"] = [.int(major), .int(minor), .int(micro), .string(v[3]), .int(serial)]
+            }
+            f["ansible_python"] = .dict(python)
+            f["ansible_python_version"] = v.count == 5 ? .string("\(v[0]).\(v[1]).\(v[2])") : nil
             f["discovered_interpreter_python"] = .string(py)
         }
         let d = (lines("date").first ?? "").split(separator: " ").map(String.init)

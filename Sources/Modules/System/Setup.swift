@@ -37,7 +37,7 @@ public enum SetupModule: Module {
     echo ==addr; ip -4 -o addr show 2>/dev/null
     echo ==id; id -un; id -u; id -g; id -gn
     echo ==home; printf '%s\\n' "$HOME" "$SHELL"
-    echo ==python; command -v python3 2>/dev/null || command -v python 2>/dev/null
+    echo ==python; py=$(command -v python3 2>/dev/null || command -v python 2>/dev/null) && echo "$py" && "$py" -c "import sys; sys.stdout.write(' '.join(map(str, sys.version_info)) + '\\n')" 2>/dev/null
     echo ==date; date '+%Y-%m-%d %H:%M:%S %s %Z %z %A %B %j %u %H %M %S %d %m %Y'
     echo ==virt; cat /proc/1/cgroup 2>/dev/null | head -n3; [ -f /.dockerenv ] && echo dockerenv
     echo ==env; env
@@ -53,6 +53,7 @@ public enum SetupModule: Module {
         }
         facts["gather_subset"] = args["gather_subset"] ?? ["all"]
         facts["module_setup"] = true
-        return ModuleResult(changed: false, ["ansible_facts": .dict(facts)])
+        // Facts are never printed, whatever the verbosity (ansible's verbose override).
+        return ModuleResult(changed: false, ["ansible_facts": .dict(facts), "_swiftplay_verbose_override": true])
     }
 }

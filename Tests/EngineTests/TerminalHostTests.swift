@@ -1,0 +1,142 @@
+import Foundation
+import XCTest
+
+/// -k, -K and become_method su answered on a real pseudo-terminal against a real SSH test host
+/// (Tests/hosts/start.sh; SWIFTPLAY_TEST_HOSTS names its inventory). Passwords never show.
+final class TerminalHostTests: XCTestCase {
+    struct Host { var address: String; var port: String; var key: String; var password: String }
+
+    /// The first test host of SWIFTPLAY_TEST_HOSTS, or a skip.
+    func testHost() throws -> Host {
+        guard let path = ProcessInfo.processInfo.environment["SWIFTPLAY_TEST_HOSTS"], !path.isEmpty else {
+            throw XCTSkip("SWIFTPLAY_TEST_HOSTS is not set: run Tests/hosts/start.sh N and export SWIFTPLAY_TEST_HOSTS=<inventory>")
+        }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        func field(_ name: String, in line: Substring) -> String? {
+            line.split(separator: " ").first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
+        }
+        let lines = text.split(separator: "\n")
+        guard let line = lines.first(where: { $0.contains("ansible_port=") }),
+              let address = field("ansible_host", in: line), let port = field("ansible_port", in: line),
+              let key = field("ansible_ssh_private_key_file", in: line),
+              let pwFile = lines.compactMap({ field("swiftplay_tester_password_file", in: $0) }).first else {
+            throw XCTSkip("\(path) has no usable test host")
+        }
+        let pw = try String(contentsOfFile: pwFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return Host(address: address, port: port, key: key, password: pw)
+    }
+
+    /// An inventory for the test host as `user`, with the key only when `withKey`.
+    func inventory(_ ws: Workspace, _ h: Host, user: String, withKey: Bool, file: String = "inv.ini") throws {
+        let key = withKey ? " ansible_ssh_private_key_file=\(h.key)" : ""
+        try ws.write(file, "target ansible_host=\(h.address) ansible_port=\(h.port) ansible_user=\(user) ansible_host_key_checking=false\(key)\n")
+    }
+
+    let whoami = """
+    - hosts: target
+      gather_facts: false
+      tasks:
+        - command: id -un
+          register: who
+        - copy: content="{{ who.stdout }}" dest={{ playbook_dir }}/who
+          delegate_to: localhost
+          connection: local
+    """
+
+    /// -k: kbdonly may only log in with keyboard-interactive, so only the typed password gets in.
+    func testAskPassLogsInWithThePassword() throws {
+        let h = try testHost()
+        let ws = try Workspace()
+        try inventory(ws, h, user: "kbdonly", withKey: false)
+        try ws.write("play.yml", whoami)
+        let r = try ws.swiftplayOnTerminal(["-i", "inv.ini", "-k", "play.yml"], answers: [("SSH password: ", h.password + "\n")])
+        XCTAssertEqual(r.status, 0, r.transcript)
+        XCTAssertEqual(ws.read("who"), "kbdonly")
+        XCTAssertFalse(r.transcript.contains(h.password), r.transcript)
+
+        // A wrong password: the host is unreachable, and the password is not shown either.
+        let wrong = "wrong-" + h.password
+        let bad = try ws.swiftplayOnTerminal(["-i", "inv.ini", "-k", "play.yml"], answers: [("SSH password: ", wrong + "\n")])
+        XCTAssertEqual(bad.status, 4, bad.transcript)
+        XCTAssertTrue(bad.transcript.contains("UNREACHABLE!"), bad.transcript)
+        XCTAssertFalse(bad.transcript.contains(wrong), bad.transcript)
+    }
+
+    /// -K answers sudo for tester (whose sudo asks for a password); -k -K with an empty become
+    /// answer uses the SSH password, as ansible-playbook does.
+    func testAskBecomePassAnswersSudo() throws {
+        let h = try testHost()
+        let ws = try Workspace()
+        try inventory(ws, h, user: "tester", withKey: true)
+        try ws.write("play.yml", whoami)
+        let r = try ws.swiftplayOnTerminal(["-i", "inv.ini", "-b", "-K", "play.yml"], answers: [("BECOME password: ", h.password + "\n")])
+        XCTAssertEqual(r.status, 0, r.transcript)
+        XCTAssertEqual(ws.read("who"), "root")
+        XCTAssertFalse(r.transcript.contains(h.password), r.transcript)
+
+        try inventory(ws, h, user: "tester", withKey: false)
+        try FileManager.default.removeItem(atPath: ws.path + "/who")
+        let both = try ws.swiftplayOnTerminal(["-i", "inv.ini", "-k", "-b", "-K", "play.yml"],
+                                              answers: [("SSH password: ", h.password + "\n"),
+                                                        ("BECOME password[defaults to SSH password]: ", "\n")])
+        XCTAssertEqual(both.status, 0, both.transcript)
+        XCTAssertEqual(ws.read("who"), "root")
+        XCTAssertFalse(both.transcript.contains(h.password), both.transcript)
+
+        // A wrong become password fails the task (not the connection) without showing it.
+        let wrong = "wrong-" + h.password
+        try inventory(ws, h, user: "tester", withKey: true)
+        let bad = try ws.swiftplayOnTerminal(["-i", "inv.ini", "-b", "-K", "play.yml"], answers: [("BECOME password: ", wrong + "\n")])
+        XCTAssertEqual(bad.status, 2, bad.transcript)
+        XCTAssertTrue(bad.transcript.contains("fatal: [target]: FAILED! => {\"msg\": \"Incorrect sudo password\"}"), bad.transcript)
+        XCTAssertFalse(bad.transcript.contains(wrong), bad.transcript)
+    }
+
+    /// become_method su with a password: root's password is set for the test (then locked again),
+    /// tester logs in with the key and becomes root through su, answered from -K.
+    func testSuWithAskBecomePass() throws {
+        let h = try testHost()
+        let ws = try Workspace()
+        let rootPassword = "Su-" + UUID().uuidString.prefix(12)
+        try inventory(ws, h, user: "root", withKey: true, file: "root.ini")
+        try ws.write("setpw.yml", """
+        - hosts: target
+          gather_facts: false
+          tasks:
+            - shell: echo "root:{{ pw }}" | chpasswd
+              no_log: true
+        """)
+        try ws.write("lock.yml", "- hosts: target\n  gather_facts: false\n  tasks:\n    - command: usermod -p '*' root\n")
+        let set = try ws.swiftplay(["-i", "root.ini", "-e", "pw=\(rootPassword)", "setpw.yml"])
+        XCTAssertEqual(set.status, 0, set.output)
+        defer {
+            let lock = try? ws.swiftplay(["-i", "root.ini", "lock.yml"])
+            XCTAssertEqual(lock?.status, 0, lock?.output ?? "")
+        }
+
+        try inventory(ws, h, user: "tester", withKey: true)
+        try ws.write("play.yml", """
+        - hosts: target
+          gather_facts: false
+          become: true
+          become_method: su
+          tasks:
+            - command: id -un
+              register: who
+            - copy: content="{{ who.stdout }}" dest={{ playbook_dir }}/who
+              delegate_to: localhost
+              connection: local
+              become: false
+        """)
+        let r = try ws.swiftplayOnTerminal(["-i", "inv.ini", "-K", "play.yml"], answers: [("BECOME password: ", rootPassword + "\n")])
+        XCTAssertEqual(r.status, 0, r.transcript)
+        XCTAssertEqual(ws.read("who"), "root")
+        XCTAssertFalse(r.transcript.contains(rootPassword), r.transcript)
+
+        let wrong = "wrong-" + rootPassword
+        let bad = try ws.swiftplayOnTerminal(["-i", "inv.ini", "-K", "play.yml"], answers: [("BECOME password: ", wrong + "\n")])
+        XCTAssertEqual(bad.status, 2, bad.transcript)
+        XCTAssertTrue(bad.transcript.contains("fatal: [target]: FAILED! => {\"msg\": \"Incorrect su password\"}"), bad.transcript)
+        XCTAssertFalse(bad.transcript.contains(wrong), bad.transcript)
+    }
+}
