@@ -236,8 +236,10 @@ enum SequenceFilters {
             args.removeFirst()
         }
         let getter = attr.map(env.attributeGetter)
+        let items = try env.iterate(v)
         var out: [Value] = []
-        for item in try env.iterate(v) {
+        out.reserveCapacity(items.count)
+        for item in items {
             let x = try getter?(item) ?? item
             let ok = try test.map { try $0(x, args, [:], env) } ?? env.truth(x)
             if ok == select { out.append(item) }
