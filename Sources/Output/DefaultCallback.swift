@@ -68,8 +68,9 @@ public final class DefaultCallback: Callback {
             text = item != nil ? "failed: \(who) (item=\(labelText(item!)))" : "fatal: \(who): FAILED!"; colorCode = "0;31"
         case .unreachable: text = "fatal: \(who): UNREACHABLE!"; colorCode = "1;31"
         }
-        // A module's diff is one dictionary (file) or a list of them (copy, template).
-        if diff, let d = result["diff"] {
+        // A module's diff is one dictionary (file) or a list of them (copy, template); shown, as by
+        // ansible-playbook, only for a result that changed something.
+        if diff, result["changed"]?.truthy == true, let d = result["diff"] {
             for d in d.listValue ?? [d] { if let t = DiffText.render(d), !t.isEmpty { out(t) } }
         }
         let override = result["_swiftplay_verbose_override"]?.truthy ?? false

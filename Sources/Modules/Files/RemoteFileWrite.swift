@@ -52,7 +52,7 @@ public struct AtomicWrite {
     /// The script: content comes on stdin; it ends with a probe of the destination.
     public var script: String {
         let d = shellQuote(dest)
-        var s = "sp_dir=$(dirname -- \(d))\n"
+        var s = "sp_dir=\(shellQuote(RemoteFile.parentDirectory(dest)))\n"
         if createDirectory { s += "mkdir -p -- \"$sp_dir\" || exit 90\n" }
         // The temporary name is chosen here so `validate` gets it literally (a user's '%s' quoting
         // keeps working); noclobber makes its creation fail rather than reuse an existing file.
@@ -78,9 +78,15 @@ public struct AtomicWrite {
         if backup { s += "if [ -f \(d) ]; then sp_backup \(d) || exit 94; fi\n" }
         s += "mv -f -- \"$sp_tmp\" \(d) || exit 95\n"
         s += "trap - EXIT HUP INT TERM\n"
-        s += RemoteFile.probe(dest, checksum: checksum)
+        s += RemoteFile.probe(dest, checksum: checksumOnController == nil ? checksum : nil)
         if md5 { s += "printf '@@MD5 '; sp_sum md5 \(d)\n" }
         return s
+    }
+
+    /// The SHA-1 of what is written, computed here rather than by two more processes on the host;
+    /// nil when the host must compute it (another algorithm, or a copy of a host file).
+    private var checksumOnController: String? {
+        checksum == "sha1" && remoteSource == nil ? SHA1.hex(data) : nil
     }
 
     /// Writes in one round trip; returns the destination's new state and the backup file, if any.
@@ -99,7 +105,8 @@ public struct AtomicWrite {
         default: throw ModuleError("Could not write \(dest): \(err.isEmpty ? "exit status \(r.exitCode)" : err)")
         }
         let out = RemoteFile.parse(r.stdout, paths: [dest])
-        guard let state = out.states.first else { throw ModuleError("could not read \(dest) after writing it") }
+        guard var state = out.states.first else { throw ModuleError("could not read \(dest) after writing it") }
+        if let sum = checksumOnController, state.info?.kind == .file { state.checksum = sum }
         return (state, out.tags["K"], out.tags["MD5"].flatMap { $0.isEmpty ? nil : $0 })
     }
 }
