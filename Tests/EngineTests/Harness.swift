@@ -70,6 +70,13 @@ final class Workspace {
         env["NO_COLOR"] = "1"
         for (k, v) in environment { env[k] = v }
         p.environment = env
+        let (outData, errData) = try Workspace.capture(p)
+        return Run(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs `p` with stdin /dev/null until it exits; its stdout and stderr (read concurrently, so
+    /// neither pipe can fill up and block it).
+    static func capture(_ p: Process) throws -> (stdout: Data, stderr: Data) {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -82,7 +89,7 @@ final class Workspace {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return (outData, errData)
     }
 
     /// Writes `playbook` as play.yml and runs it against localhost with a local connection.
@@ -145,18 +152,7 @@ extension Workspace {
         var driverEnv = ProcessInfo.processInfo.environment
         driverEnv["PTY_SPEC"] = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
         p.environment = driverEnv
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
+        let (outData, errData) = try Workspace.capture(p)
         let transcript = String(decoding: outData, as: UTF8.self).replacingOccurrences(of: "\r", with: "")
         let errText = String(decoding: errData, as: UTF8.self)
         guard let unanswered = Int(errText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
