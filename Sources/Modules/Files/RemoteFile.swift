@@ -102,7 +102,9 @@ public enum RemoteFile {
         s += "if [ -e \(p) ] || [ -L \(p) ]; then\n"
         s += "  printf '@@S '; stat $SP_SF \"$SP_FMT\" -- \(p) || echo\n"
         s += "  if [ -L \(p) ]; then printf '@@L '; readlink -- \(p); if [ -e \(p) ]; then printf '@@T '; stat -L $SP_SF \"$SP_FMT\" -- \(p) || echo; fi; fi\n"
-        if realPath { s += "  printf '@@R '; readlink -f -- \(p) 2>/dev/null || realpath -- \(p) 2>/dev/null || echo \(p)\n" }
+        // Only a link's real path differs in what modules do with it (a link in a parent directory
+        // resolves the same through the kernel), so other paths cost no process here.
+        if realPath { s += "  if [ -L \(p) ]; then printf '@@R '; readlink -f -- \(p) 2>/dev/null || realpath -- \(p) 2>/dev/null || echo \(p); fi\n" }
         if let checksum { s += "  if \(regular) && [ -r \(p) ]; then printf '@@H '; sp_sum \(shellQuote(checksum)) \(p); fi\n" }
         if access { s += "  sp_a=; [ -r \(p) ] && sp_a=r; [ -w \(p) ] && sp_a=${sp_a}w; [ -x \(p) ] && sp_a=${sp_a}x; echo \"@@A $sp_a\"\n" }
         s += "fi\n"

@@ -64,13 +64,14 @@ public struct AtomicWrite {
         } else {
             s += "cat > \"$sp_tmp\" || exit 91\n"
         }
-        // A replaced file keeps its ACLs and extended attributes, as Ansible's atomic move does (GNU cp; best effort).
-        s += "[ -f \(d) ] && cp --attributes-only --preserve=mode,xattr -- \(d) \"$sp_tmp\" 2>/dev/null\n"
+        // A replaced file keeps its ACLs, extended attributes and (best effort) owner, as Ansible's atomic
+        // move does: GNU cp copies them in one process; elsewhere, or when it fails, chown keeps the owner.
+        let spec = (uid.map(String.init) ?? "") + (gid.map { ":\($0)" } ?? "")
+        let keepOwner = !requireOwnership && !spec.isEmpty
+        s += "[ -f \(d) ] && { cp --attributes-only --preserve=mode,ownership,xattr -- \(d) \"$sp_tmp\" 2>/dev/null"
+        s += keepOwner ? " || chown \(spec) \"$sp_tmp\" 2>/dev/null; }\n" : "; }\n"
         s += "chmod \(FileMode.octal(mode)) \"$sp_tmp\" || exit 92\n"
-        if uid != nil || gid != nil {
-            let spec = (uid.map(String.init) ?? "") + (gid.map { ":\($0)" } ?? "")
-            s += requireOwnership ? "chown \(spec) \"$sp_tmp\" || exit 92\n" : "chown \(spec) \"$sp_tmp\" 2>/dev/null\n"
-        }
+        if requireOwnership { s += "chown \(spec) \"$sp_tmp\" || exit 92\n" }
         if let validate {
             let command = validate.replacingOccurrences(of: "%s", with: shellQuote(tmpPath))
             s += "( \(command) ) >&2 || { sp_rc=$?; echo \"validation exited with $sp_rc\" >&2; exit \(Self.validateFailed); }\n"
