@@ -57,7 +57,7 @@ enum StringMethods {
                 }
                 return .string(PyString.replace(s, old, new, count: try a.int(2, "count") ?? -1))
             }
-        case "lower": return Jinja.method(name) { _ in .string(s.lowercased()) }
+        case "lower": return Jinja.method(name) { _ in .string(PyString.lower(s)) }
         case "upper": return Jinja.method(name) { _ in .string(s.uppercased()) }
         case "casefold": return Jinja.method(name) { _ in .string(s.lowercased()) }
         case "title": return Jinja.method(name) { _ in .string(PyString.title(s)) }

@@ -44,8 +44,7 @@ public struct AtomicWrite {
 
     /// The temporary file, next to the destination.
     public var tmpPath: String {
-        let dir = (dest as NSString).deletingLastPathComponent
-        return (dir.isEmpty ? "." : dir) + "/.swiftplay-" + tmpSuffix
+        RemoteFile.parentDirectory(dest) + "/.swiftplay-" + tmpSuffix
     }
     private let tmpSuffix = UUID().uuidString.prefix(12).lowercased()
 
@@ -79,16 +78,14 @@ public struct AtomicWrite {
         if backup { s += "if [ -f \(d) ]; then sp_backup \(d) || exit 94; fi\n" }
         s += "mv -f -- \"$sp_tmp\" \(d) || exit 95\n"
         s += "trap - EXIT HUP INT TERM\n"
-        s += RemoteFile.probe(dest, checksum: checksumOnController == nil ? checksum : nil)
+        s += RemoteFile.probe(dest, checksum: checksumsOnController ? nil : checksum)
         if md5 { s += "printf '@@MD5 '; sp_sum md5 \(d)\n" }
         return s
     }
 
-    /// The SHA-1 of what is written, computed here rather than by two more processes on the host;
-    /// nil when the host must compute it (another algorithm, or a copy of a host file).
-    private var checksumOnController: String? {
-        checksum == "sha1" && remoteSource == nil ? SHA1.hex(data) : nil
-    }
+    /// The written file's SHA-1 is computed here from the data rather than by two more processes on
+    /// the host; the host computes other algorithms, and copies of host files.
+    private var checksumsOnController: Bool { checksum == "sha1" && remoteSource == nil }
 
     /// Writes in one round trip; returns the destination's new state and the backup file, if any.
     public func run(_ context: ModuleContext) throws -> (PathState, backup: String?, md5: String?) {
@@ -101,13 +98,13 @@ public struct AtomicWrite {
         case 0: break
         case Self.validateFailed:
             throw ModuleError("failed to validate", ["exit_status": .int(Int(r.exitCode)), "stderr": .string(err)])
-        case 90: throw ModuleError("Destination directory \((dest as NSString).deletingLastPathComponent) is not writable or does not exist: \(err)")
+        case 90: throw ModuleError("Destination directory \(RemoteFile.parentDirectory(dest)) is not writable or does not exist: \(err)")
         case 94: throw ModuleError("Could not make backup of \(dest): \(err)")
         default: throw ModuleError("Could not write \(dest): \(err.isEmpty ? "exit status \(r.exitCode)" : err)")
         }
         let out = RemoteFile.parse(r.stdout, paths: [dest])
         guard var state = out.states.first else { throw ModuleError("could not read \(dest) after writing it") }
-        if let sum = checksumOnController, state.info?.kind == .file { state.checksum = sum }
+        if checksumsOnController, state.info?.kind == .file { state.checksum = SHA1.hex(data) }
         return (state, out.tags["K"], out.tags["MD5"].flatMap { $0.isEmpty ? nil : $0 })
     }
 }
