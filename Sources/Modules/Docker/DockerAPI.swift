@@ -62,22 +62,6 @@ struct DockerAPI {
         return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
     }
 
-    /// A string for a curl config file: double-quoted, with \\ and \" escaped.
-    static func curlQuote(_ s: String) -> String {
-        var out = "\""
-        for ch in s {
-            switch ch {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default: out.append(ch)
-            }
-        }
-        return out + "\""
-    }
-
     /// One API call. `body` is sent as JSON; `bodyFile` (a path on the host) as raw bytes.
     func request(_ method: String, _ path: String, query: [(String, String)] = [], body: Value? = nil,
                  bodyFile: String? = nil, contentType: String? = nil, headers: [String] = [], longRunning: Bool = false,
@@ -85,21 +69,21 @@ struct DockerAPI {
         var url = "http://localhost/\(version)\(path)"
         if !query.isEmpty { url += "?" + query.map { "\($0.0)=\(DockerAPI.encode($0.1))" }.joined(separator: "&") }
         var config = [
-            "url = \(DockerAPI.curlQuote(url))",
-            "unix-socket = \(DockerAPI.curlQuote(socket))",
-            "request = \(DockerAPI.curlQuote(method))",
+            "url = \(SysCurl.configQuote(url))",
+            "unix-socket = \(SysCurl.configQuote(socket))",
+            "request = \(SysCurl.configQuote(method))",
             "silent", "show-error",
             "max-time = \(longRunning ? timeout * 20 : timeout)",
             "write-out = \"\\n%{http_code}\"",
         ]
-        for h in headers { config.append("header = \(DockerAPI.curlQuote(h))") }
-        if let outputFile { config.append("output = \(DockerAPI.curlQuote(outputFile))") }
+        for h in headers { config.append("header = \(SysCurl.configQuote(h))") }
+        if let outputFile { config.append("output = \(SysCurl.configQuote(outputFile))") }
         if let body {
             config.append("header = \"Content-Type: application/json\"")
-            config.append("data-binary = \(DockerAPI.curlQuote(DockerJSON.serialize(body)))")
+            config.append("data-binary = \(SysCurl.configQuote(DockerJSON.serialize(body)))")
         } else if let bodyFile {
-            config.append("header = \(DockerAPI.curlQuote("Content-Type: " + (contentType ?? "application/octet-stream")))")
-            config.append("data-binary = \(DockerAPI.curlQuote("@" + bodyFile))")
+            config.append("header = \(SysCurl.configQuote("Content-Type: " + (contentType ?? "application/octet-stream")))")
+            config.append("data-binary = \(SysCurl.configQuote("@" + bodyFile))")
         }
         let stdin = Data((config.joined(separator: "\n") + "\n").utf8)
         let r = try context.run("command -v curl >/dev/null 2>&1 || { echo 'curl is not installed on the host' >&2; exit 127; }; curl -K -", stdin: stdin)
