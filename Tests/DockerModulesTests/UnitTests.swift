@@ -18,7 +18,7 @@ final class UnitTests: XCTestCase {
     }
 
     func testCurlConfigQuoting() {
-        XCTAssertEqual(DockerAPI.curlQuote("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"")
+        XCTAssertEqual(SysCurl.configQuote("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"")
     }
 
     func testSizesDurationsAndPorts() throws {
