@@ -83,7 +83,7 @@ public final class PlaybookRunner {
             let resolved = try loader.resolvePlaybook(given, relativeTo: FileManager.default.currentDirectoryPath, mark: nil)
             loader.playbookBaseDir = (resolved as NSString).deletingLastPathComponent
             let plays = try loader.loadPlaybook(resolved)
-            try Validation.check(plays)
+            try Validation.check(plays, library: options.library, playbookDir: loader.playbookBaseDir)
             loaded.append((given, resolved, plays))
         }
         if options.syntaxCheck {

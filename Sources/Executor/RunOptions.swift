@@ -33,6 +33,8 @@ public struct RunOptions {
     public var errorOnMissingHandler = true
     public var hostKeyChecking = true
     public var rolesPath: [String] = []
+    /// Where users' own modules and module_utils are looked for.
+    public var library = ModuleLibrary()
     public var playbookPath: [String] = []
     public var json = false
     public var color = false

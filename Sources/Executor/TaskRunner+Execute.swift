@@ -35,7 +35,17 @@ extension TaskRunner {
             break
         }
         guard let module = ModuleRegistry.module(named: action) ?? ModuleRegistry.module(named: short) else {
-            throw ExecutionError("couldn't resolve module/action '\(action)'", task: task, host: host)
+            let library = runner.options.library
+            let roots = ModuleLibrary.roots(play: play.play, role: task.role, playbookDir: runner.playbookDir)
+            guard let file = library.moduleFile(action, roots: roots) else {
+                throw ExecutionError("couldn't resolve module/action '\(action)'", task: task, host: host)
+            }
+            let utils = library.moduleUtils(roots: roots)
+            let args = try templateArgs(scope)
+            let name = action.hasPrefix("ansible.legacy.") ? String(action.dropFirst("ansible.legacy.".count)) : action
+            return (try finish(module: name, cacheable: false) {
+                try LibraryModule.run(name: name, file: file, moduleUtils: utils, args: args, try moduleContext(scope))
+            }, [])
         }
         scope.touchedUnsafe = false
         var args = try templateArgs(scope)
@@ -54,18 +64,23 @@ extension TaskRunner {
         }
         let validated = try module.spec.validate(args, module: module.name)
         let context = try moduleContext(scope)
+        return (try finish(module: module.name, cacheable: validated.bool("cacheable")) { try module.run(validated, context) }, [])
+    }
+
+    /// Runs a module and applies what its result asks of the engine (add_host, facts...).
+    private func finish(module: String, cacheable: Bool, _ run: () throws -> ModuleResult) throws -> Vars {
         var result: Vars
         do {
-            result = try module.run(validated, context).values
+            result = try run().values
         } catch let e as ModuleError {
             // A module failure is a result like any other, with the module's extra return values.
             result = ModuleResult.failed(e.message, e.values).values
         }
         try play.applyRuntimeResult(&result, host: host)
         if let facts = result["ansible_facts"]?.dictValue {
-            applyFacts(facts, cacheable: validated.bool("cacheable"), module: module.name)
+            applyFacts(facts, cacheable: cacheable, module: module)
         }
-        return (result, [])
+        return result
     }
 
     /// Module arguments with every template rendered and omitted options removed.

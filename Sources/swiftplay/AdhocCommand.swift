@@ -52,7 +52,9 @@ struct AdhocCommand: ParsableCommand {
         }
         if shortModule == "import_playbook" { throw UsageError("'\(moduleName)' is not a valid action for ad-hoc commands") }
         // Ansible resolves the module on each host, so an unknown one fails there, not as a parse error.
-        guard PlaybookRunner.isKnownAction(moduleName) else {
+        let cwd = FileManager.default.currentDirectoryPath
+        let baseDir = playbookDir.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
+        guard PlaybookRunner.isKnownAction(moduleName, library: o.library, baseDir: baseDir) else {
             for h in hosts {
                 callback.hostResult(host: h, delegatedTo: nil, status: .failed,
                                     result: ["msg": .string("The module \(moduleName) was not found in configured module paths")],
@@ -62,8 +64,6 @@ struct AdhocCommand: ParsableCommand {
             return
         }
 
-        let cwd = FileManager.default.currentDirectoryPath
-        let baseDir = playbookDir.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
         let loader = PlaybookLoader(rolesPath: o.rolesPath, playbookPath: [])
         let plays = try loader.loadPlays(text: try playText(), file: baseDir + "/__adhoc_playbook__")
         let runner = PlaybookRunner(options: o, inventory: inv, callback: callback)

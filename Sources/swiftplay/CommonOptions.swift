@@ -24,6 +24,8 @@ struct CommonOptions: ParsableArguments {
     @Option(name: [.customLong("private-key"), .customLong("key-file")], help: "Use this file to authenticate.") var privateKey: String?
     @Option(name: [.short, .long], help: "Connection type (ssh, local).") var connection: String?
     @Option(name: [.customShort("T"), .long], help: "Connection timeout in seconds.") var timeout: Int?
+    @Option(name: [.customShort("M"), .customLong("module-path")], help: "Prepend these colon-separated directories to the module library path.")
+    var modulePath: String?
 
     /// Fills the shared part of the run options; `defaultForks` differs (ansible-playbook 50 here, ansible 5).
     func apply(to o: inout RunOptions, config: Config, defaultForks: Int) throws {
@@ -47,6 +49,15 @@ struct CommonOptions: ParsableArguments {
         o.hostKeyChecking = config.flag("host_key_checking", env: "HOST_KEY_CHECKING") ?? true
         let env = ProcessInfo.processInfo.environment
         o.rolesPath = config.paths("roles_path") + (env["ANSIBLE_ROLES_PATH"].map { $0.split(separator: ":").map(String.init) } ?? [])
+        // ANSIBLE_LIBRARY / ANSIBLE_MODULE_UTILS replace the configured paths; -M comes first.
+        func searchPath(_ key: String, env name: String, default plugins: String) -> [String] {
+            if let v = env["ANSIBLE_" + name] { return v.split(separator: ":").map { (String($0) as NSString).expandingTildeInPath } }
+            let configured = config.paths(key)
+            return configured.isEmpty ? ["~/.ansible/plugins/\(plugins)", "/usr/share/ansible/plugins/\(plugins)"].map { ($0 as NSString).expandingTildeInPath } : configured
+        }
+        let cli = modulePath.map { $0.split(separator: ":").map { (String($0) as NSString).expandingTildeInPath } } ?? []
+        o.library = ModuleLibrary(modulePath: cli + searchPath("library", env: "LIBRARY", default: "modules"),
+                                  moduleUtilsPath: searchPath("module_utils", env: "MODULE_UTILS", default: "module_utils"))
         o.color = env["NO_COLOR"] == nil && (config.flag("force_color", env: "FORCE_COLOR") ?? (isatty(1) == 1))
     }
 

@@ -167,3 +167,32 @@ extension Workspace {
         return try swiftplay(args)
     }
 }
+
+/// An SSH test host started by Tests/hosts/start.sh (SWIFTPLAY_TEST_HOSTS names its inventory):
+/// address, port, the root key, and the password of its test users.
+struct TestHost {
+    var address: String
+    var port: String
+    var key: String
+    var password: String
+
+    /// The first test host of SWIFTPLAY_TEST_HOSTS, or a skip.
+    static func first() throws -> TestHost {
+        guard let path = ProcessInfo.processInfo.environment["SWIFTPLAY_TEST_HOSTS"], !path.isEmpty else {
+            throw XCTSkip("SWIFTPLAY_TEST_HOSTS is not set: run Tests/hosts/start.sh N and export SWIFTPLAY_TEST_HOSTS=<inventory>")
+        }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        func field(_ name: String, in line: Substring) -> String? {
+            line.split(separator: " ").first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
+        }
+        let lines = text.split(separator: "\n")
+        guard let line = lines.first(where: { $0.contains("ansible_port=") }),
+              let address = field("ansible_host", in: line), let port = field("ansible_port", in: line),
+              let key = field("ansible_ssh_private_key_file", in: line),
+              let pwFile = lines.compactMap({ field("swiftplay_tester_password_file", in: $0) }).first else {
+            throw XCTSkip("\(path) has no usable test host")
+        }
+        let pw = try String(contentsOfFile: pwFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return TestHost(address: address, port: port, key: key, password: pw)
+    }
+}

@@ -4,30 +4,8 @@ import XCTest
 /// -k, -K and become_method su answered on a real pseudo-terminal against a real SSH test host
 /// (Tests/hosts/start.sh; SWIFTPLAY_TEST_HOSTS names its inventory). Passwords never show.
 final class TerminalHostTests: XCTestCase {
-    struct Host { var address: String; var port: String; var key: String; var password: String }
-
-    /// The first test host of SWIFTPLAY_TEST_HOSTS, or a skip.
-    func testHost() throws -> Host {
-        guard let path = ProcessInfo.processInfo.environment["SWIFTPLAY_TEST_HOSTS"], !path.isEmpty else {
-            throw XCTSkip("SWIFTPLAY_TEST_HOSTS is not set: run Tests/hosts/start.sh N and export SWIFTPLAY_TEST_HOSTS=<inventory>")
-        }
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        func field(_ name: String, in line: Substring) -> String? {
-            line.split(separator: " ").first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
-        }
-        let lines = text.split(separator: "\n")
-        guard let line = lines.first(where: { $0.contains("ansible_port=") }),
-              let address = field("ansible_host", in: line), let port = field("ansible_port", in: line),
-              let key = field("ansible_ssh_private_key_file", in: line),
-              let pwFile = lines.compactMap({ field("swiftplay_tester_password_file", in: $0) }).first else {
-            throw XCTSkip("\(path) has no usable test host")
-        }
-        let pw = try String(contentsOfFile: pwFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        return Host(address: address, port: port, key: key, password: pw)
-    }
-
     /// An inventory for the test host as `user`, with the key only when `withKey`.
-    func inventory(_ ws: Workspace, _ h: Host, user: String, withKey: Bool, file: String = "inv.ini") throws {
+    func inventory(_ ws: Workspace, _ h: TestHost, user: String, withKey: Bool, file: String = "inv.ini") throws {
         let key = withKey ? " ansible_ssh_private_key_file=\(h.key)" : ""
         try ws.write(file, "target ansible_host=\(h.address) ansible_port=\(h.port) ansible_user=\(user) ansible_host_key_checking=false\(key)\n")
     }
@@ -45,7 +23,7 @@ final class TerminalHostTests: XCTestCase {
 
     /// -k: kbdonly may only log in with keyboard-interactive, so only the typed password gets in.
     func testAskPassLogsInWithThePassword() throws {
-        let h = try testHost()
+        let h = try TestHost.first()
         let ws = try Workspace()
         try inventory(ws, h, user: "kbdonly", withKey: false)
         try ws.write("play.yml", whoami)
@@ -65,7 +43,7 @@ final class TerminalHostTests: XCTestCase {
     /// -K answers sudo for tester (whose sudo asks for a password); -k -K with an empty become
     /// answer uses the SSH password, as ansible-playbook does.
     func testAskBecomePassAnswersSudo() throws {
-        let h = try testHost()
+        let h = try TestHost.first()
         let ws = try Workspace()
         try inventory(ws, h, user: "tester", withKey: true)
         try ws.write("play.yml", whoami)
@@ -95,7 +73,7 @@ final class TerminalHostTests: XCTestCase {
     /// become_method su with a password: root's password is set for the test (then locked again),
     /// tester logs in with the key and becomes root through su, answered from -K.
     func testSuWithAskBecomePass() throws {
-        let h = try testHost()
+        let h = try TestHost.first()
         let ws = try Workspace()
         let rootPassword = "Su-" + UUID().uuidString.prefix(12)
         try inventory(ws, h, user: "root", withKey: true, file: "root.ini")

@@ -8,8 +8,6 @@
 # Debian test host over SSH; script-style targets run their runme.sh as written. The environment is the
 # one ansible-test gives a target (OUTPUT_DIR, INVENTORY_PATH, ANSIBLE_FORCE_HANDLERS=true, ...).
 # Prints one line per target and a closing "targets: P passed, F failed"; exit 1 when any failed.
-# Targets listed in known-failures (next to this script, "TARGET reason") are still run and shown as
-# KNOWN-FAIL; they do not fail the run, and a known failure that passes is reported so it is removed.
 # Logs: $SWIFTPLAY_CACHE/ansible-targets-NAME/logs/TARGET.log
 # Environment: SWIFTPLAY_BIN=path uses that swiftplay binary (e.g. a debug build) instead of building
 # release; SWIFTPLAY_TARGETS_NAME (default "at") and SWIFTPLAY_TARGETS_PORT (default 2651) keep
@@ -87,9 +85,7 @@ chmod +x "$bin"/ansible*
 ln -s "$venv/bin/python3" "$bin/python"
 ln -s "$venv/bin/python3" "$bin/python3"
 
-known_file=$here/known-failures
-known() { [ "$impl" = swiftplay ] && [ -f "$known_file" ] && grep -qE "^$1( |$)" "$known_file"; }
-passed=0 failed=0 failed_names="" known_failed=0 fixed_names=""
+passed=0 failed=0 failed_names=""
 for t in $targets; do
     dir=$integration/targets/$t
     [ -d "$dir" ] || { echo "run.sh: no target '$t'" >&2; exit 2; }
@@ -115,16 +111,11 @@ for t in $targets; do
     secs=$(( $(date +%s) - start ))
     if [ $rc -eq 0 ]; then
         passed=$((passed + 1)); echo "PASS $t (${secs}s)"
-        if known "$t"; then fixed_names="$fixed_names $t"; fi
-    elif known "$t"; then
-        known_failed=$((known_failed + 1))
-        echo "KNOWN-FAIL $t (rc=$rc, ${secs}s, log: $log): $(grep -E "^$t( |$)" "$known_file" | cut -d' ' -f2-)"
     else
         failed=$((failed + 1)); failed_names="$failed_names $t"
         echo "FAIL $t (rc=$rc, ${secs}s, log: $log)"
         tail -n 15 "$log" | sed 's/^/    /'
     fi
 done
-[ -z "$fixed_names" ] || echo "run.sh: now passing, remove from $known_file:$fixed_names"
-echo "targets ($impl, ansible-core $version): $passed passed, $failed failed${failed_names:+ ($failed_names )}, $known_failed known failures"
+echo "targets ($impl, ansible-core $version): $passed passed, $failed failed${failed_names:+ ($failed_names )}"
 [ $failed -eq 0 ]
