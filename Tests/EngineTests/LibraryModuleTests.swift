@@ -185,6 +185,37 @@ final class LibraryModuleTests: XCTestCase {
         XCTAssertTrue(none.output.contains("couldn't resolve module/action 'echoargs'"), none.output)
     }
 
+    func testModuleHelpersRunCommandsWarnAndFailWithValues() throws {
+        let ws = try Workspace()
+        try ws.write("library/helpers.py", """
+        from ansible.module_utils.basic import AnsibleModule
+        from ansible.module_utils.common.text.converters import to_text
+        m = AnsibleModule(argument_spec=dict(words=dict(type='list', elements='str'), fail=dict(type='bool', default=False)))
+        rc, out, err = m.run_command([m.get_bin_path('printf', required=True), '%s|', *m.params['words']])
+        shell_rc, shell_out, _ = m.run_command('echo $((6 * 7)) | tr 4 X', use_unsafe_shell=True)
+        m.warn('careful with ' + to_text(b'bytes'))
+        if m.params['fail']:
+            m.fail_json(msg='asked to fail', rc=rc, out=out)
+        m.exit_json(rc=rc, out=out, shell=shell_out.strip())
+        """)
+        let r = try ws.play("""
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - helpers: words="a b,c"
+              register: ok
+            - helpers: {words: [x], fail: yes}
+              register: bad
+              ignore_errors: true
+            - assert:
+                that:
+                  - ok.rc == 0 and ok.out == 'a b|c|' and ok.shell == 'X2'
+                  - bad is failed and bad.msg == 'asked to fail' and bad.out == 'x|'
+        """)
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.output.contains("[WARNING]: careful with bytes"), r.output)
+    }
+
     func testAMissingInterpreterIsAClearFailure() throws {
         let ws = try Workspace()
         try ws.write("library/hello.py", "from ansible.module_utils.basic import AnsibleModule\nAnsibleModule({}).exit_json()\n")
