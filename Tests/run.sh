@@ -24,7 +24,7 @@ stage() {  # stage NAME COMMAND...: runs a stage, records pass/fail, keeps its l
 }
 
 need=()
-for pkg in libssh-dev libcrypt-dev docker.io debootstrap skopeo apache2-utils docker-registry openssh-client curl openssl; do
+for pkg in libssh-dev libcrypt-dev docker.io debootstrap skopeo apache2-utils openssh-client curl openssl; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -36,7 +36,7 @@ struct CommonOptions: ParsableArguments {
         o.check = check
         o.diff = diff || config.flag("always", env: "DIFF_ALWAYS", section: "diff") == true
         o.extraVars = try ExtraVars.parse(extraVars)
-        o.forks = try forks ?? number(config, "forks", env: "FORKS") ?? defaultForks
+        o.forks = try forks ?? config.number("forks", env: "FORKS") ?? defaultForks
         o.verbosity = verbose
         o.become = become || config.flag("become", env: "BECOME", section: "privilege_escalation") == true
         o.becomeUser = becomeUser ?? config.setting("become_user", env: "BECOME_USER", section: "privilege_escalation")
@@ -45,7 +45,7 @@ struct CommonOptions: ParsableArguments {
         o.remoteUser = user ?? config.setting("remote_user", env: "REMOTE_USER")
         o.privateKey = privateKey ?? config.setting("private_key_file", env: "PRIVATE_KEY_FILE")
         o.connection = connection
-        o.timeout = try timeout ?? number(config, "timeout", env: "TIMEOUT") ?? 10
+        o.timeout = try timeout ?? config.number("timeout", env: "TIMEOUT") ?? 10
         o.hostKeyChecking = config.flag("host_key_checking", env: "HOST_KEY_CHECKING") ?? true
         let env = ProcessInfo.processInfo.environment
         o.rolesPath = config.paths("roles_path") + (env["ANSIBLE_ROLES_PATH"].map { $0.split(separator: ":").map(String.init) } ?? [])
@@ -60,9 +60,12 @@ struct CommonOptions: ParsableArguments {
                                   moduleUtilsPath: searchPath("module_utils", env: "MODULE_UTILS", default: "module_utils"))
         o.color = env["NO_COLOR"] == nil && (config.flag("force_color", env: "FORCE_COLOR") ?? (isatty(1) == 1))
     }
+}
 
-    private func number(_ config: Config, _ key: String, env: String) throws -> Int? {
-        guard let text = config.setting(key, env: env) else { return nil }
+extension Config {
+    /// A whole-number setting (environment first, then the config file); a bad value is a usage error.
+    func number(_ key: String, env: String) throws -> Int? {
+        guard let text = setting(key, env: env) else { return nil }
         guard let n = Int(text.trimmingCharacters(in: .whitespaces)) else {
             throw ValidationError("\(key) must be a whole number, got '\(text)'")
         }

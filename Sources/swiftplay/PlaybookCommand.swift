@@ -52,12 +52,7 @@ struct PlaybookCommand: ParsableCommand {
         o.factCache.plugin = config.setting("fact_caching", env: "CACHE_PLUGIN") ?? "memory"
         o.factCache.connection = config.setting("fact_caching_connection", env: "CACHE_PLUGIN_CONNECTION")
         o.factCache.prefix = config.setting("fact_caching_prefix", env: "CACHE_PLUGIN_PREFIX") ?? ""
-        if let t = config.setting("fact_caching_timeout", env: "CACHE_PLUGIN_TIMEOUT") {
-            guard let seconds = Int(t.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("fact_caching_timeout must be a number of seconds, got '\(t)'")
-            }
-            o.factCache.timeout = seconds
-        }
+        if let seconds = try config.number("fact_caching_timeout", env: "CACHE_PLUGIN_TIMEOUT") { o.factCache.timeout = seconds }
         o.flushCache = flushCache
         o.allowBrokenConditionals = config.flag("allow_broken_conditionals", env: "ALLOW_BROKEN_CONDITIONALS") ?? true
         o.inspectConditionals = !(env["_ANSIBLE_DISABLE_BACKPORTED_INSPECTIONS"].flatMap(Config.boolean) ?? false)

@@ -49,7 +49,7 @@ final class DockerHostTests: XCTestCase {
             "labels": ["swiftplay.test": "dm"],
             "restart_policy": "unless-stopped",
             "memory": "256m", "cpus": 0.5,
-            "healthcheck": ["test": ["CMD", "/usr/bin/docker-registry", "--version"], "interval": "2s", "retries": 3],
+            "healthcheck": ["test": ["CMD", "/bin/registry", "--version"], "interval": "2s", "retries": 3],
             "log_driver": "json-file", "log_options": ["max-size": "1m"],
         ]
         res = try r.run(DockerContainerModule.self, args)
@@ -124,12 +124,12 @@ final class DockerHostTests: XCTestCase {
         // The image's own CMD, given explicitly, is no change.
         args["command"] = "serve /etc/docker/registry/config.yml"
         XCTAssertFalse(try r.run(DockerContainerModule.self, args).changed)
-        args["entrypoint"] = ["/usr/bin/docker-registry", "serve"]
+        args["entrypoint"] = ["/bin/registry", "serve"]
         args["command"] = ["/etc/docker/registry/config.yml"]
         XCTAssertTrue(try r.run(DockerContainerModule.self, args).changed)
         XCTAssertFalse(try r.run(DockerContainerModule.self, args).changed)
         XCTAssertEqual(try inspect(r, "dm-c1", "{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{.State.Running}}"),
-                       "[\"/usr/bin/docker-registry\",\"serve\"] [\"/etc/docker/registry/config.yml\"] true")
+                       "[\"/bin/registry\",\"serve\"] [\"/etc/docker/registry/config.yml\"] true")
 
         // comparisons: ignore and allow_more_present relax the env check; strict (the default) does not.
         var relaxed = args
@@ -226,12 +226,12 @@ final class DockerHostTests: XCTestCase {
         XCTAssertEqual(volumes["volumes"]?.listValue?.contains("dm-unused-vol"), true)
 
         // One-shot containers: detach false returns the output; a failing command fails the task.
-        let once = try r.run(DockerContainerModule.self, ["name": "dm-once", "image": "registry:2", "entrypoint": ["/usr/bin/docker-registry"],
+        let once = try r.run(DockerContainerModule.self, ["name": "dm-once", "image": "registry:2", "entrypoint": ["/bin/registry"],
                                                           "command": ["--version"], "detach": false, "cleanup": true])
         XCTAssertTrue(once["container"]?["Output"]?.pythonStr.contains("2.8") ?? false, once["container"]?["Output"]?.pythonStr ?? "no output")
         XCTAssertEqual(once["status"], 0)
         XCTAssertNotEqual(try r.exitCode("docker inspect dm-once >/dev/null 2>&1"), 0, "cleanup removes it")
-        let bad = try r.run(DockerContainerModule.self, ["name": "dm-once", "image": "registry:2", "entrypoint": ["/usr/bin/docker-registry"],
+        let bad = try r.run(DockerContainerModule.self, ["name": "dm-once", "image": "registry:2", "entrypoint": ["/bin/registry"],
                                                          "command": ["serve", "/nonexistent.yml"], "detach": false, "cleanup": true], expectFailure: true)
         XCTAssertTrue(bad.failed)
         XCTAssertNotEqual(bad["status"], 0)

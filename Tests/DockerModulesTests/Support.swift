@@ -102,19 +102,21 @@ enum HostDocker {
         try r.sh("export DEBIAN_FRONTEND=noninteractive; (command -v docker && command -v curl && command -v openssl && command -v htpasswd) >/dev/null || { apt-get update -qq && apt-get install -y -qq docker.io curl openssl apache2-utils >/dev/null; }; systemctl start docker; for i in $(seq 60); do docker info >/dev/null 2>&1 && exit 0; sleep 1; done; exit 1")
     }
 
-    /// The registry:2 tarball from make-registry-image.sh (built on the controller).
+    /// The registry:2 tarball from Tests/hosts/registry-image.sh (built once on the controller,
+    /// cached where the registry end-to-end scenarios find it too).
     static func registryTarball() throws -> String {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("make-registry-image.sh").path
+        let env = ProcessInfo.processInfo.environment
+        let cache = env["SWIFTPLAY_CACHE"] ?? (env["HOME"] ?? "/root") + "/.cache/swiftplay"
+        let tarball = cache + "/rg-registry-2.tar"
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../hosts/registry-image.sh").standardized.path
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [script]
-        let out = Pipe()
-        p.standardOutput = out
+        p.arguments = [script, tarball]
         try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw XCTSkip("make-registry-image.sh failed (docker-registry or a local Docker engine missing)") }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard p.terminationStatus == 0 else { throw XCTSkip("registry-image.sh failed (apt-get download docker-registry or a local Docker engine missing)") }
+        return tarball
     }
 }
 

@@ -34,7 +34,7 @@ setup() {
     ensure_engine_built || { fail "build swiftplay"; return 1; }
     command -v skopeo >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq skopeo >/dev/null; }
     "$REPO/Tests/hosts/engine.sh" || return 1
-    "$here/build-registry-image.sh" "$IMAGE_TAR" || { fail "build the registry image tarball"; return 1; }
+    "$REPO/Tests/hosts/registry-image.sh" "$IMAGE_TAR" || { fail "build the registry image tarball"; return 1; }
     local n=1; case " $SCENARIOS " in *" s3 "*) n=4;; esac
     log "starting $n test host(s)"
     "$REPO/Tests/hosts/start.sh" "$n" "$PREFIX" >"$LOGDIR/hosts.log" 2>&1 \

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds a real `registry:2` image tarball (docker save format) without Docker Hub, from Debian's
-# docker-registry package (Distribution 2.8): the binary, libc and the loader in a tiny root filesystem.
-# Usage: build-registry-image.sh OUT.tar      (skips when OUT.tar exists)
+# docker-registry package (Distribution 2.8): the binary (at /bin/registry, as in the Docker Hub image),
+# libc and the loader in a tiny root filesystem. Used by the registry end-to-end scenarios and DockerModulesTests.
+# Usage: registry-image.sh OUT.tar      (skips when OUT.tar exists)
 set -euo pipefail
-out=${1:?usage: build-registry-image.sh OUT.tar}
-[ -s "$out" ] && { echo "build-registry-image.sh: $out already built" >&2; exit 0; }
+out=${1:?usage: registry-image.sh OUT.tar}
+[ -s "$out" ] && { echo "registry-image.sh: $out already built" >&2; exit 0; }
 DOCKER=/usr/bin/docker
 work=$(mktemp -d /tmp/rg-image.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -71,4 +72,4 @@ if os.path.exists(idx):
 PY
 mkdir -p "$(dirname "$out")"
 tar -C saved -cf "$out.tmp" $(ls saved) && mv "$out.tmp" "$out"
-echo "build-registry-image.sh: wrote $out ($(du -h "$out" | cut -f1))" >&2
+echo "registry-image.sh: wrote $out ($(du -h "$out" | cut -f1))" >&2
