@@ -1,5 +1,6 @@
 import Foundation
 import Jinja
+import Modules
 import OrderedCollections
 import Playbook
 
@@ -84,8 +85,9 @@ extension PlayRunner {
         }
         let runOnce = try task.inherited.runOnce.map { try runner.templar.conditional($0, scope(host: hosts.first, task: task)) } ?? false
         let short = shortActionName(task.action)
-        // add_host runs once for the play's hosts (Ansible bypasses the host loop); so do most meta actions.
-        let targets = runOnce || short == "add_host" || (isMeta && !TaskRunner.perHostMeta(task)) ? Array(hosts.prefix(1)) : hosts
+        // add_host and pause run once for the play's hosts (Ansible bypasses the host loop); so do most meta actions.
+        let bypass = ModuleRegistry.module(named: task.action)?.bypassHostLoop ?? ModuleRegistry.module(named: short)?.bypassHostLoop ?? false
+        let targets = runOnce || bypass || (isMeta && !TaskRunner.perHostMeta(task)) ? Array(hosts.prefix(1)) : hosts
         var outcomes: [String: TaskOutcome] = [:]
         let outcomesLock = NSLock()
         let body = { (host: String) throws in

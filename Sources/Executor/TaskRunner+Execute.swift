@@ -127,7 +127,10 @@ extension TaskRunner {
             },
             evaluate: { [templar] expr in try templar.evaluate(expr, scope) },
             conditional: { [templar] v in try templar.condition(v, scope) },
-            verbosity: runner.options.verbosity, jinja2Native: runner.options.jinja2Native)
+            verbosity: runner.options.verbosity, jinja2Native: runner.options.jinja2Native,
+            console: Console(taskName: task.displayName, display: { [callback = runner.callback] in callback.message($0) },
+                             warn: { [callback = runner.callback] in callback.warning($0) },
+                             ask: runner.terminal.map { t in { t.ask($0, echo: $1) } }))
     }
 
     func become(_ scope: VarScope) throws -> Become? {

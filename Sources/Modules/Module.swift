@@ -20,6 +20,9 @@ public protocol Module {
     /// Arguments the module evaluates itself as expressions (assert's `that`): a list of them is
     /// passed as written, not templated first, so conditions see their own text.
     static var expressionArgs: Set<String> { get }
+    /// Runs once for all the hosts of the batch, on the first (add_host, pause), as Ansible's
+    /// BYPASS_HOST_LOOP actions do; its result is that host's only.
+    static var bypassHostLoop: Bool { get }
     static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult
 }
 
@@ -27,6 +30,27 @@ public extension Module {
     static var aliases: [String] { ["ansible.builtin.\(name)", "ansible.legacy.\(name)"] }
     static var freeForm: Bool { false }
     static var expressionArgs: Set<String> { [] }
+    static var bypassHostLoop: Bool { false }
+}
+
+/// The controller's console, for the few modules that talk to the user (pause).
+public struct Console {
+    /// The running task's name, as its banner shows it.
+    public var taskName: String
+    /// Shows a line of output, in order with the run's other output.
+    public var display: (String) -> Void
+    /// Shows a [WARNING] line (not part of the task's result).
+    public var warn: (String) -> Void
+    /// Asks on the user's terminal and returns the answer; nil when the run has no terminal.
+    public var ask: ((_ prompt: String, _ echo: Bool) -> String?)?
+
+    public init(taskName: String = "", display: @escaping (String) -> Void = { _ in }, warn: @escaping (String) -> Void = { _ in },
+                ask: ((_ prompt: String, _ echo: Bool) -> String?)? = nil) {
+        self.taskName = taskName
+        self.display = display
+        self.warn = warn
+        self.ask = ask
+    }
 }
 
 /// What a module sees of the run: the host connection, modes, and controller-side helpers.
@@ -53,12 +77,13 @@ public final class ModuleContext {
     public let verbosity: Int
     /// Ansible's jinja2_native setting (off by default); with it off, set_fact turns boolean words into booleans.
     public let jinja2Native: Bool
+    public let console: Console
     public init(connection: Connection, host: String, checkMode: Bool, diffMode: Bool, become: Become?,
                 variables: VariableSource, searchPaths: [String], environment: [String: String] = [:],
                 renderTemplate: @escaping (_ source: String, _ path: String) throws -> String,
                 evaluate: @escaping (_ expression: String) throws -> Value,
                 conditional: @escaping (_ condition: Value) throws -> Bool = { $0.truthy },
-                verbosity: Int = 0, jinja2Native: Bool = false) {
+                verbosity: Int = 0, jinja2Native: Bool = false, console: Console = Console()) {
         self.connection = connection
         self.host = host
         self.checkMode = checkMode
@@ -72,6 +97,7 @@ public final class ModuleContext {
         self.conditional = conditional
         self.verbosity = verbosity
         self.jinja2Native = jinja2Native
+        self.console = console
     }
 
     /// Runs a shell command on the host with the task's privileges and environment.

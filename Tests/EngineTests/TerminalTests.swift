@@ -27,6 +27,39 @@ final class TerminalTests: XCTestCase {
         ["first", "second", "third", "handler", "fourth"].filter { FileManager.default.fileExists(atPath: ws.path + "/ran-" + $0) }
     }
 
+    /// pause asks once for the whole batch of hosts, on the terminal; echo: false hides the answer.
+    func testPauseWaitsForTheAnswerOnceForAllHosts() throws {
+        let ws = try Workspace()
+        try ws.write("play.yml", """
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - name: ask release
+              pause: prompt="Release name"
+              register: release
+            - pause: {prompt: Token, echo: false}
+              register: token
+            - copy: content="{{ release.user_input }}/{{ token.user_input | length }}" dest={{ playbook_dir }}/answers
+              when: release.user_input is defined
+        """)
+        let r = try ws.swiftplayOnTerminal(["-i", "a,b,", "-c", "local", "play.yml"],
+                                           answers: [("Release name:", "v2\n"), ("Token:", "typed-secret\n")])
+        XCTAssertEqual(r.status, 0, r.transcript)
+        XCTAssertEqual(r.unanswered, 0, r.transcript)
+        XCTAssertEqual(ws.read("answers"), "v2/12")
+        XCTAssertEqual(r.transcript.components(separatedBy: "[ask release]\nRelease name:").count, 2, r.transcript)
+        XCTAssertFalse(r.transcript.contains("typed-secret"), r.transcript)
+        // pause runs on the first host only; its result is registered there alone (as in ansible-core).
+        XCTAssertFalse(r.transcript.contains("ok: [b]"), r.transcript)
+        XCTAssertTrue(r.transcript.contains("skipping: [b]"), r.transcript)
+
+        // Without a terminal the prompt is not waited for.
+        let plain = try ws.swiftplayWithoutTerminal(["-i", "a,", "-c", "local", "play.yml"])
+        XCTAssertEqual(plain.status, 0, plain.output)
+        XCTAssertTrue(plain.output.contains("[WARNING]: Not waiting for response to prompt as stdin is not interactive"), plain.output)
+        XCTAssertEqual(ws.read("answers"), "/0")
+    }
+
     /// y runs, n skips, c runs this one and the rest without asking; handlers are asked as HANDLER.
     func testStepAsksBeforeEachTask() throws {
         let ws = try Workspace()

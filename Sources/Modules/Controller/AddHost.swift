@@ -5,6 +5,7 @@ import OrderedCollections
 /// result (it runs once per task, not once per play host, as Ansible bypasses the host loop).
 public enum AddHostModule: Module {
     public static let name = "add_host"
+    public static let bypassHostLoop = true
     public static let documentation = """
     # add_host
     Adds `name` (`host:port` sets its port) to the in-memory inventory for later plays, in `groups`
