@@ -1,85 +1,143 @@
 import Foundation
 import OrderedCollections
 
-/// Serialises like Python's `json.dumps`: ", "/": " separators without an indent, ","/": " with one;
-/// `ensureASCII` escapes non-ASCII characters as Python's default does.
+// MARK: Writing
+
+/// The arguments of Python's `json.dumps` that callers use. Output must match Python's byte for
+/// byte: `tojson`, `to_json` and fact caches end up in files users diff against Ansible's.
+public struct JSONOptions {
+    public var indent: Int?
+    public var sortKeys: Bool
+    public var ensureASCII: Bool
+    /// Python's `separators=(item, key)`; nil keeps its default: ", " and ": ", or "," and ": " with
+    /// an indent (so indented lines do not end in a space).
+    public var separators: (item: String, key: String)?
+    /// Python's `default=`: called for a value JSON has no form for (undefined, function, object);
+    /// returns a value that has one, or throws. The default is jinja2's `tojson`.
+    public var fallback: (Value) throws -> Value
+
+    public init(indent: Int? = nil, sortKeys: Bool = false, ensureASCII: Bool = true,
+                separators: (item: String, key: String)? = nil, fallback: @escaping (Value) throws -> Value = jinjaJSONFallback) {
+        self.indent = indent
+        self.sortKeys = sortKeys
+        self.ensureASCII = ensureASCII
+        self.separators = separators
+        self.fallback = fallback
+    }
+}
+
+/// Serialises like Python's `json.dumps` (with `ensure_ascii` on by default, as Python's is).
 public func valueToJSON(_ v: Value, indent: Int? = nil, sortKeys: Bool = false, ensureASCII: Bool = true) throws -> String {
-    if let n = indent { try PyString.checkSize(n * 100) }
-    var out = ""
-    try writeJSON(v, indent: indent, sortKeys: sortKeys, ascii: ensureASCII, level: 0, into: &out)
-    return out
+    try valueToJSON(v, JSONOptions(indent: indent, sortKeys: sortKeys, ensureASCII: ensureASCII))
 }
 
-private func writeJSON(_ v: Value, indent: Int?, sortKeys: Bool, ascii: Bool, level: Int, into out: inout String) throws {
-    if level > 500 { throw TemplateError.runtime("maximum recursion depth exceeded while encoding a JSON object") }
-    func newline(_ lvl: Int) {
-        if let n = indent { out += "\n" + String(repeating: " ", count: n * lvl) }
+public func valueToJSON(_ v: Value, _ options: JSONOptions) throws -> String {
+    // A template chooses the indent: refuse one that would build an absurdly large string.
+    if let n = options.indent {
+        let (size, overflow) = n.multipliedReportingOverflow(by: 100)
+        try PyString.checkSize(overflow ? .max : size)
     }
-    let itemSep = indent == nil ? ", " : ","
+    var writer = JSONWriter(options: options)
+    try writer.write(v, level: 0)
+    return writer.out
+}
+
+/// What jinja2's `tojson` does with values JSON has no form for: Markup is its text, a namespace
+/// its attributes (so `{{ ns | tojson }}` shows what was set); anything else is Python's TypeError.
+public func jinjaJSONFallback(_ v: Value) throws -> Value {
     switch v {
-    case .none: out += "null"
-    case .bool(let b): out += b ? "true" : "false"
-    case .int(let i): out += String(i)
-    case .double(let d):
-        if d.isNaN { out += "NaN" } else if d.isInfinite { out += d < 0 ? "-Infinity" : "Infinity" } else { out += Value.formatFloat(d) }
-    case .string(let s): out += jsonString(s, ascii: ascii)
-    case .list(let l), .tuple(let l):
-        if l.isEmpty { out += "[]"; return }
-        out += "["
-        for (i, x) in l.enumerated() {
-            if i > 0 { out += itemSep }
-            newline(level + 1)
-            try writeJSON(x, indent: indent, sortKeys: sortKeys, ascii: ascii, level: level + 1, into: &out)
-        }
-        newline(level)
-        out += "]"
-    case .dict(let d):
-        if d.isEmpty { out += "{}"; return }
-        out += "{"
-        let keys = sortKeys ? d.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) } : Array(d.keys)
-        for (i, k) in keys.enumerated() {
-            if i > 0 { out += itemSep }
-            newline(level + 1)
-            out += jsonString(k, ascii: ascii) + ": "
-            try writeJSON(d[k] ?? .none, indent: indent, sortKeys: sortKeys, ascii: ascii, level: level + 1, into: &out)
-        }
-        newline(level)
-        out += "}"
-    case .object(let o):
-        if let m = o as? Markup { out += jsonString(m.text, ascii: ascii); return }
-        if let ns = o as? Namespace { try writeJSON(.dict(ns.attrs), indent: indent, sortKeys: sortKeys, ascii: ascii, level: level, into: &out); return }
-        throw TemplateError.type("Object of type \(o.typeName) is not JSON serializable")
-    case .undefined:
-        throw TemplateError.type("Object of type Undefined is not JSON serializable")
-    case .callable:
-        throw TemplateError.type("Object of type function is not JSON serializable")
+    case .object(let m as Markup): return .string(m.text)
+    case .object(let ns as Namespace): return .dict(ns.attrs)
+    case .object(let o): throw TemplateError.type("Object of type \(o.typeName) is not JSON serializable")
+    case .undefined: throw TemplateError.type("Object of type Undefined is not JSON serializable")
+    default: throw TemplateError.type("Object of type function is not JSON serializable")
     }
 }
 
-private func jsonString(_ s: String, ascii: Bool) -> String {
-    var out = "\""
-    for c in s.unicodeScalars {
-        switch c {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case "\u{08}": out += "\\b"
-        case "\u{0C}": out += "\\f"
-        default:
-            if c.value >= 0x20 && (c.value < 0x7F || !ascii) {
-                out.unicodeScalars.append(c)
-            } else if c.value > 0xFFFF {
-                let v = c.value - 0x10000
-                out += String(format: "\\u%04x\\u%04x", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF))
-            } else {
-                out += String(format: "\\u%04x", c.value)
+private struct JSONWriter {
+    let options: JSONOptions
+    var out = ""
+
+    private var itemSeparator: String { options.separators?.item ?? (options.indent == nil ? ", " : ",") }
+    private var keySeparator: String { options.separators?.key ?? ": " }
+
+    mutating func write(_ v: Value, level: Int) throws {
+        // Python's encoder recurses too; its RecursionError beats a crashed stack.
+        if level > 500 { throw TemplateError.runtime("maximum recursion depth exceeded while encoding a JSON object") }
+        switch v {
+        case .none: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .double(let d): out += floatText(d)
+        case .string(let s): writeString(s)
+        case .list(let l), .tuple(let l):
+            try writeContainer("[", "]", count: l.count, level: level) { w, i in
+                try w.write(l[i], level: level + 1)
+            }
+        case .dict(let d):
+            // Python sorts by code point; Swift's `<` on String compares canonical forms.
+            let keys = options.sortKeys ? d.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) } : Array(d.keys)
+            try writeContainer("{", "}", count: keys.count, level: level) { w, i in
+                w.writeString(keys[i])
+                w.out += w.keySeparator
+                try w.write(d[keys[i]] ?? .none, level: level + 1)
+            }
+        case .object, .undefined, .callable:
+            try write(try options.fallback(v), level: level)
+        }
+    }
+
+    /// Python's float repr, and the NaN/Infinity spellings its `allow_nan=True` writes.
+    private func floatText(_ d: Double) -> String {
+        if d.isNaN { return "NaN" }
+        if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
+        return Value.formatFloat(d)
+    }
+
+    /// Items separated, and with an indent each on its own line; empty containers stay `[]`/`{}`.
+    private mutating func writeContainer(_ open: String, _ close: String, count: Int, level: Int,
+                                         item: (inout JSONWriter, Int) throws -> Void) throws {
+        out += open
+        if count == 0 { out += close; return }
+        for i in 0..<count {
+            if i > 0 { out += itemSeparator }
+            newline(level + 1)
+            try item(&self, i)
+        }
+        newline(level)
+        out += close
+    }
+
+    private mutating func newline(_ level: Int) {
+        // A negative indent is Python's empty one: newlines without spaces.
+        if let n = options.indent { out += "\n" + String(repeating: " ", count: max(0, n) * level) }
+    }
+
+    private mutating func writeString(_ s: String) {
+        out += "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if c.value >= 0x20 && (c.value < 0x7F || !options.ensureASCII) {
+                    out.unicodeScalars.append(c)
+                } else {
+                    // Python escapes as UTF-16 code units: a surrogate pair beyond the BMP.
+                    for unit in String(c).utf16 { out += String(format: "\\u%04x", unit) }
+                }
             }
         }
+        out += "\""
     }
-    return out + "\""
 }
+
+// MARK: Reading
 
 /// Parses JSON keeping object key order; integers stay ints and numbers with a fraction or
 /// exponent become floats, as in Python's `json.loads`.

@@ -257,6 +257,20 @@ final class APITests: XCTestCase {
         XCTAssertThrowsError(try valueToJSON(.undefined(Undefined(name: "x"))))
     }
 
+    func testJSONOptionsSeparatorsAndFallback() throws {
+        let v: Value = .dict(["a": .list([.int(1), .dict(["b": .none])])])
+        XCTAssertEqual(try valueToJSON(v, JSONOptions(separators: (",", ":"))), #"{"a":[1,{"b":null}]}"#)
+        XCTAssertEqual(try valueToJSON(v, JSONOptions(indent: 1, separators: (";", "="))), "{\n \"a\"=[\n  1;\n  {\n   \"b\"=null\n  }\n ]\n}")
+        XCTAssertEqual(try valueToJSON(.list([.double(.nan), .double(-.infinity), .string("\u{7f}é")]), JSONOptions(ensureASCII: false)),
+                       "[NaN, -Infinity, \"\u{7f}é\"]")
+        // The fallback gives undefined values, functions and objects a form, or throws.
+        let fallback = JSONOptions { _ in .string("?") }
+        XCTAssertEqual(try valueToJSON(.list([.undefined(Undefined(name: "x"))]), fallback), #"["?"]"#)
+        XCTAssertThrowsError(try valueToJSON(.list([.undefined(Undefined(name: "x"))]))) { error in
+            XCTAssertEqual((error as? TemplateError)?.message, "Object of type Undefined is not JSON serializable")
+        }
+    }
+
     func testParseJSONKeepsOrderAndNumberKinds() throws {
         let v = try parseJSON(#"{"z": 1, "a": [1.0, 2, 3e2, -0], "s": "\u00e9\ud83d\ude00", "n": null, "t": true}"#)
         XCTAssertEqual(v.dictValue?.keys.elements, ["z", "a", "s", "n", "t"])

@@ -30,6 +30,14 @@ final class SerializationTests: TemplatingTestCase {
         XCTAssertEqual(render("{{ {'a': [1]} | to_nice_json(indent=2) }}"), "{\n  \"a\": [\n    1\n  ]\n}")
     }
 
+    func testToJSONOptions() {
+        XCTAssertEqual(render("{{ d | to_json(separators=[';', '=']) }}", ["d": data]), #"{"b"=[1;2.5;"x"];"a"={"n"=null;"t"=true};"u"="\u00e9"}"#)
+        XCTAssertEqual(render("{{ ['nan' | float, 'inf' | float, -('inf' | float)] | to_json }}"), "[NaN, Infinity, -Infinity]")
+        // to_nice_json always uses Python's indented separators.
+        XCTAssertEqual(render("{{ [1, 2] | to_nice_json(indent=-1) }}"), "[1,2]")
+        assertFails("[nosuch] | to_json", containing: "to_json")
+    }
+
     func testFromJSON() {
         XCTAssertEqual(eval(#"'{"a": [1, 2.0, "s", null, true]}' | from_json"#), json(#"{"a": [1, 2.0, "s", null, true]}"#))
         XCTAssertEqual(eval(#"('{"z": 1, "a": 2}' | from_json).keys() | list"#), json(#"["z", "a"]"#))
