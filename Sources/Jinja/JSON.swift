@@ -139,8 +139,9 @@ private struct JSONWriter {
 
 // MARK: Reading
 
-/// Parses JSON keeping object key order; integers stay ints and numbers with a fraction or
-/// exponent become floats, as in Python's `json.loads`.
+/// Parses JSON as Python's `json.loads` does: object key order kept, integers stay ints,
+/// numbers with a fraction or exponent become floats, NaN/Infinity accepted, and errors
+/// worded and positioned as Python words them (Ansible's `from_json` shows them as they are).
 public func parseJSON(_ s: String) throws -> Value {
     var p = JSONParser(bytes: Array(s.utf8))
     p.skipSpace()
@@ -150,153 +151,176 @@ public func parseJSON(_ s: String) throws -> Value {
     return v
 }
 
+/// Works on UTF-8 bytes, which is fast for large documents (fact caches, module output).
 private struct JSONParser {
     let bytes: [UInt8]
     var pos = 0
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
-    func error(_ msg: String) -> TemplateError {
-        // Python reports line and column; compute them from the byte offset.
-        var line = 1, col = 1
-        for b in bytes[0..<min(pos, bytes.count)] {
-            if b == 10 { line += 1; col = 1 } else { col += 1 }
+    /// Python's `JSONDecodeError` text. It counts characters, not bytes, so UTF-8
+    /// continuation bytes do not count.
+    func error(_ msg: String, at offset: Int? = nil) -> TemplateError {
+        var line = 1, column = 1, char = 0
+        for b in bytes[0..<min(offset ?? pos, bytes.count)] where b & 0xC0 != 0x80 {
+            char += 1
+            if b == 10 { line += 1; column = 1 } else { column += 1 }
         }
-        return TemplateError(kind: .runtime, message: "\(msg): line \(line) column \(col) (char \(pos))")
+        return TemplateError(kind: .runtime, message: "\(msg): line \(line) column \(column) (char \(char))")
     }
 
     mutating func skipSpace() {
         while pos < bytes.count, [32, 9, 10, 13].contains(bytes[pos]) { pos += 1 }
     }
 
-    private func starts(_ lit: String) -> Bool {
-        let l = Array(lit.utf8)
-        return pos + l.count <= bytes.count && Array(bytes[pos..<(pos + l.count)]) == l
+    private func peek(_ c: Unicode.Scalar) -> Bool { pos < bytes.count && bytes[pos] == UInt8(ascii: c) }
+
+    private mutating func literal(_ word: String) -> Bool {
+        let w = Array(word.utf8)
+        guard bytes.count - pos >= w.count, bytes[pos..<(pos + w.count)].elementsEqual(w) else { return false }
+        pos += w.count
+        return true
     }
 
     mutating func value(depth: Int) throws -> Value {
+        // Python's decoder recurses too and stops with a RecursionError.
         if depth > 500 { throw error("Nesting too deep") }
-        guard pos < bytes.count else { throw error("Expecting value") }
-        switch bytes[pos] {
-        case UInt8(ascii: "{"):
-            pos += 1
-            var d = OrderedDictionary<String, Value>()
+        if peek("{") { return try object(depth: depth) }
+        if peek("[") { return try array(depth: depth) }
+        if peek("\"") { return .string(try string()) }
+        for (word, v) in [("true", Value.bool(true)), ("false", .bool(false)), ("null", .none),
+                          ("NaN", .double(.nan)), ("Infinity", .double(.infinity)), ("-Infinity", .double(-.infinity))]
+        where literal(word) {
+            return v
+        }
+        return try number()
+    }
+
+    private mutating func object(depth: Int) throws -> Value {
+        pos += 1
+        var d = OrderedDictionary<String, Value>()
+        skipSpace()
+        if peek("}") { pos += 1; return .dict(d) }
+        while true {
             skipSpace()
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .dict(d) }
-            while true {
-                skipSpace()
-                guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else {
-                    throw error("Expecting property name enclosed in double quotes")
-                }
-                let k = try string()
-                skipSpace()
-                guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("Expecting ':' delimiter") }
-                pos += 1
-                skipSpace()
-                d[k] = try value(depth: depth + 1)
-                skipSpace()
-                guard pos < bytes.count else { throw error("Expecting ',' delimiter") }
-                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if bytes[pos] == UInt8(ascii: "}") { pos += 1; return .dict(d) }
-                throw error("Expecting ',' delimiter")
-            }
-        case UInt8(ascii: "["):
-            pos += 1
-            var l: [Value] = []
+            guard peek("\"") else { throw error("Expecting property name enclosed in double quotes") }
+            let key = try string()
             skipSpace()
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; return .list(l) }
-            while true {
-                skipSpace()
-                l.append(try value(depth: depth + 1))
-                skipSpace()
-                guard pos < bytes.count else { throw error("Expecting ',' delimiter") }
-                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if bytes[pos] == UInt8(ascii: "]") { pos += 1; return .list(l) }
-                throw error("Expecting ',' delimiter")
-            }
-        case UInt8(ascii: "\""):
-            return .string(try string())
-        default:
-            for (lit, v) in [("true", Value.bool(true)), ("false", .bool(false)), ("null", .none),
-                             ("NaN", .double(.nan)), ("Infinity", .double(.infinity)), ("-Infinity", .double(-.infinity))] where starts(lit) {
-                pos += lit.utf8.count
-                return v
-            }
-            return try number()
+            guard peek(":") else { throw error("Expecting ':' delimiter") }
+            pos += 1
+            skipSpace()
+            d[key] = try value(depth: depth + 1)
+            skipSpace()
+            if peek("}") { pos += 1; return .dict(d) }
+            guard peek(",") else { throw error("Expecting ',' delimiter") }
+            pos += 1
         }
     }
 
-    mutating func number() throws -> Value {
+    private mutating func array(depth: Int) throws -> Value {
+        pos += 1
+        var items: [Value] = []
+        skipSpace()
+        if peek("]") { pos += 1; return .list(items) }
+        while true {
+            skipSpace()
+            items.append(try value(depth: depth + 1))
+            skipSpace()
+            if peek("]") { pos += 1; return .list(items) }
+            guard peek(",") else { throw error("Expecting ',' delimiter") }
+            pos += 1
+        }
+    }
+
+    /// Python's number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`; what does not
+    /// fit is left for the caller (so "01" is 0 followed by "Extra data", as in Python).
+    private mutating func number() throws -> Value {
         let start = pos
-        if pos < bytes.count, bytes[pos] == UInt8(ascii: "-") { pos += 1 }
-        let digitsStart = pos
-        while pos < bytes.count, bytes[pos] >= 48, bytes[pos] <= 57 { pos += 1 }
-        if pos == digitsStart { pos = start; throw error("Expecting value") }
+        if peek("-") { pos += 1 }
+        guard pos < bytes.count, isDigit(bytes[pos]) else { throw error("Expecting value", at: start) }
+        if peek("0") { pos += 1 } else { skipDigits() }
         var isFloat = false
-        if pos + 1 < bytes.count, bytes[pos] == UInt8(ascii: "."), bytes[pos + 1] >= 48, bytes[pos + 1] <= 57 {
+        if peek("."), pos + 1 < bytes.count, isDigit(bytes[pos + 1]) {
             isFloat = true
             pos += 1
-            while pos < bytes.count, bytes[pos] >= 48, bytes[pos] <= 57 { pos += 1 }
+            skipDigits()
         }
-        if pos < bytes.count, bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E") {
+        if peek("e") || peek("E") {
             var j = pos + 1
             if j < bytes.count, bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: "-") { j += 1 }
-            if j < bytes.count, bytes[j] >= 48, bytes[j] <= 57 {
+            if j < bytes.count, isDigit(bytes[j]) {
                 isFloat = true
                 pos = j
-                while pos < bytes.count, bytes[pos] >= 48, bytes[pos] <= 57 { pos += 1 }
+                skipDigits()
             }
         }
         let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+        // Python's ints are unbounded; one beyond Int's range becomes the nearest float.
         if !isFloat, let i = Int(text) { return .int(i) }
         return .double(Double(text) ?? .nan)
     }
 
-    mutating func string() throws -> String {
+    private func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+
+    private mutating func skipDigits() {
+        while pos < bytes.count, isDigit(bytes[pos]) { pos += 1 }
+    }
+
+    private mutating func string() throws -> String {
+        let start = pos
         pos += 1
         var out = [UInt8]()
         while true {
-            guard pos < bytes.count else { throw error("Unterminated string starting at") }
+            guard pos < bytes.count else { throw error("Unterminated string starting at", at: start) }
             let c = bytes[pos]
-            pos += 1
-            if c == UInt8(ascii: "\"") { break }
+            if c == UInt8(ascii: "\"") { pos += 1; break }
             if c < 0x20 { throw error("Invalid control character at") }
-            guard c == UInt8(ascii: "\\") else { out.append(c); continue }
-            guard pos < bytes.count else { throw error("Unterminated string starting at") }
-            let e = bytes[pos]
             pos += 1
-            switch e {
-            case UInt8(ascii: "n"): out.append(10)
-            case UInt8(ascii: "t"): out.append(9)
-            case UInt8(ascii: "r"): out.append(13)
-            case UInt8(ascii: "b"): out.append(8)
-            case UInt8(ascii: "f"): out.append(12)
-            case UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "\""): out.append(e)
-            case UInt8(ascii: "u"):
-                var code = try hex4()
-                if code >= 0xD800 && code < 0xDC00, pos + 1 < bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") {
-                    let save = pos
-                    pos += 2
-                    let low = try hex4()
-                    if low >= 0xDC00 && low < 0xE000 {
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    } else {
-                        pos = save
-                    }
-                }
-                // Lone surrogates cannot be represented in a Swift String; use U+FFFD.
-                let scalar = UnicodeScalar(code) ?? "\u{FFFD}"
-                out.append(contentsOf: Array(String(Character(scalar)).utf8))
-            default:
-                throw error("Invalid \\escape")
-            }
+            guard c == UInt8(ascii: "\\") else { out.append(c); continue }
+            try escape(into: &out, stringStart: start)
         }
         return String(decoding: out, as: UTF8.self)
     }
 
-    mutating func hex4() throws -> UInt32 {
-        guard pos + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[pos..<(pos + 4)], as: UTF8.self), radix: 16) else {
-            throw error("Invalid \\uXXXX escape")
+    /// The escape after a backslash (`pos` is just past it).
+    private mutating func escape(into out: inout [UInt8], stringStart: Int) throws {
+        guard pos < bytes.count else { throw error("Unterminated string starting at", at: stringStart) }
+        let e = bytes[pos]
+        pos += 1
+        switch e {
+        case UInt8(ascii: "n"): out.append(10)
+        case UInt8(ascii: "t"): out.append(9)
+        case UInt8(ascii: "r"): out.append(13)
+        case UInt8(ascii: "b"): out.append(8)
+        case UInt8(ascii: "f"): out.append(12)
+        case UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "\""): out.append(e)
+        case UInt8(ascii: "u"): out.append(contentsOf: Array(String(try unicodeEscape()).utf8))
+        default: throw error("Invalid \\escape", at: pos - 2)
+        }
+    }
+
+    /// `\uXXXX` (`pos` is just past the `u`), joining a surrogate pair into one character.
+    private mutating func unicodeEscape() throws -> Unicode.Scalar {
+        var code = try hex4()
+        if (0xD800..<0xDC00).contains(code), pos + 1 < bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") {
+            let save = pos
+            pos += 2
+            let low = try hex4()
+            if (0xDC00..<0xE000).contains(low) {
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            } else {
+                pos = save
+            }
+        }
+        // Python keeps a lone surrogate; a Swift String cannot hold one, so it becomes U+FFFD.
+        return Unicode.Scalar(code) ?? "\u{FFFD}"
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        let digits = bytes[pos..<min(pos + 4, bytes.count)]
+        guard digits.count == 4, digits.allSatisfy({ Character(Unicode.Scalar($0)).isHexDigit }),
+              let v = UInt32(String(decoding: digits, as: UTF8.self), radix: 16) else {
+            throw error("Invalid \\uXXXX escape", at: pos - 1)
         }
         pos += 4
         return v
