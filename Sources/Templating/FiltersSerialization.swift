@@ -22,8 +22,7 @@ enum SerializationFilters {
             guard case .string(let s) = input else {
                 throw args.fail("the JSON object must be str, not \(input.typeName)")
             }
-            var reader = JSONReader(s, plugin: "from_json")
-            return try reader.parse()
+            return try parseJSON(s, plugin: "from_json")
         }
         env.addFilter("to_yaml") { input, args, _ in
             var em = YAMLEmitter(plugin: "to_yaml")
@@ -95,5 +94,14 @@ extension JSONOptions {
             default: return v
             }
         }
+    }
+}
+
+/// `json.loads` inside a plugin: Python's message under the plugin's name, as Ansible reports it.
+func parseJSON(_ text: String, plugin: String) throws -> Value {
+    do {
+        return try parseJSON(text)
+    } catch let error as TemplateError {
+        throw pluginError(plugin, error.message)
     }
 }
