@@ -1,28 +1,28 @@
 import Foundation
 import Jinja
 import DataLoader
+import OrderedCollections
 
 /// to_json / to_nice_json / from_json / to_yaml / to_nice_yaml / from_yaml / from_yaml_all.
 enum SerializationFilters {
     static func install(into env: Environment) {
         env.addFilter("to_json") { input, args, _ in
-            var enc = PythonJSONEncoder(plugin: "to_json")
-            try configure(&enc, args, indent: nil, sortKeys: false)
-            return .string(try enc.encode(input))
+            var options = JSONOptions.ansible(plugin: "to_json")
+            try configure(&options, args, indent: nil, sortKeys: false)
+            return .string(try valueToJSON(input, options))
         }
         env.addFilter("to_nice_json") { input, args, _ in
-            var enc = PythonJSONEncoder(plugin: "to_nice_json")
-            try configure(&enc, args, indent: 4, sortKeys: true)
-            enc.itemSeparator = ","
-            enc.keySeparator = ": "
-            return .string(try enc.encode(input))
+            var options = JSONOptions.ansible(plugin: "to_nice_json")
+            try configure(&options, args, indent: 4, sortKeys: true)
+            // Ansible passes these itself, so a caller's separators do not apply.
+            options.separators = (",", ": ")
+            return .string(try valueToJSON(input, options))
         }
         env.addFilter("from_json") { input, args, _ in
             guard case .string(let s) = input else {
                 throw args.fail("the JSON object must be str, not \(input.typeName)")
             }
-            var reader = JSONReader(s, plugin: "from_json")
-            return try reader.parse()
+            return try parseJSON(s, plugin: "from_json")
         }
         env.addFilter("to_yaml") { input, args, _ in
             var em = YAMLEmitter(plugin: "to_yaml")
@@ -52,14 +52,13 @@ enum SerializationFilters {
         }
     }
 
-    private static func configure(_ enc: inout PythonJSONEncoder, _ args: Arguments, indent: Int?, sortKeys: Bool) throws {
-        enc.indent = try args.int(-1, "indent", default: indent)
-        if let i = enc.indent, i < 0 { enc.indent = nil }
-        enc.sortKeys = args.bool(-1, "sort_keys", default: sortKeys)
-        enc.ensureASCII = args.bool(-1, "ensure_ascii", default: true)
+    private static func configure(_ options: inout JSONOptions, _ args: Arguments, indent: Int?, sortKeys: Bool) throws {
+        options.indent = try args.int(-1, "indent", default: indent)
+        if let i = options.indent, i < 0 { options.indent = nil }
+        options.sortKeys = args.bool(-1, "sort_keys", default: sortKeys)
+        options.ensureASCII = args.bool(-1, "ensure_ascii", default: true)
         if let seps = args.value(-1, "separators")?.listValue, seps.count == 2 {
-            enc.itemSeparator = seps[0].text
-            enc.keySeparator = seps[1].text
+            options.separators = (seps[0].text, seps[1].text)
         }
         let known: Set<String> = ["indent", "sort_keys", "ensure_ascii", "separators", "profile", "vault_to_text", "preprocess_unsafe"]
         if let bad = args.keywords.keys.first(where: { !known.contains($0) }) {
@@ -76,5 +75,33 @@ enum SerializationFilters {
         em.sortKeys = args.bool(-1, "sort_keys", default: true)
         em.allowUnicode = args.bool(-1, "allow_unicode", default: true)
         em.explicitStart = args.bool(-1, "explicit_start", default: false)
+    }
+}
+
+extension JSONOptions {
+    /// JSON as Ansible's filters write it: errors name the plugin, and objects are written as
+    /// Ansible's encoder writes them (a mapping when they have keys, their text otherwise).
+    static func ansible(plugin: String) -> JSONOptions {
+        JSONOptions { v in
+            switch v {
+            case .undefined(let u): throw pluginError(plugin, "cannot serialize an undefined value: \(u.description)")
+            case .callable(let c): throw pluginError(plugin, "cannot serialize function \(c.name) to JSON")
+            case .object(let o):
+                guard let keys = o.keys else { return .string(o.stringValue) }
+                var d = OrderedDictionary<String, Value>()
+                for k in keys { d[k] = o.attribute(k) ?? Value.none }
+                return .dict(d)
+            default: return v
+            }
+        }
+    }
+}
+
+/// `json.loads` inside a plugin: Python's message under the plugin's name, as Ansible reports it.
+func parseJSON(_ text: String, plugin: String) throws -> Value {
+    do {
+        return try parseJSON(text)
+    } catch let error as TemplateError {
+        throw pluginError(plugin, error.message)
     }
 }

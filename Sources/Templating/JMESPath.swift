@@ -79,8 +79,7 @@ enum JMESPath {
                     if peek() == "=" { out.append(.compare(String(ch) + "=")); i += 2 } else { out.append(.compare(String(ch))); i += 1 }
                 case "\"":
                     let (text, next) = try delimited(c, from: i, close: "\"", source: s)
-                    var reader = JSONReader("\"" + text + "\"", plugin: "json_query")
-                    guard case .string(let name) = try reader.parse() else { throw fail("bad quoted identifier in '\(s)'") }
+                    guard case .string(let name) = try parseJSON("\"" + text + "\"", plugin: "json_query") else { throw fail("bad quoted identifier in '\(s)'") }
                     out.append(.identifier(name, quoted: true))
                     i = next
                 case "'":
@@ -90,9 +89,8 @@ enum JMESPath {
                 case "`":
                     let (text, next) = try delimited(c, from: i, close: "`", source: s)
                     let body = text.replacingOccurrences(of: "\\`", with: "`")
-                    var reader = JSONReader(body, plugin: "json_query")
                     // Legacy JMESPath allowed unquoted strings in literals.
-                    out.append(.literal((try? reader.parse()) ?? .string(body.trimmingCharacters(in: .whitespaces))))
+                    out.append(.literal((try? parseJSON(body)) ?? .string(body.trimmingCharacters(in: .whitespaces))))
                     i = next
                 default:
                     if ch == "-" || ("0"..."9").contains(ch) {

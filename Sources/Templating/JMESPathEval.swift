@@ -180,11 +180,10 @@ extension JMESPath {
                 try arity(1)
                 let v = try arg(0)
                 if case .string = v { return v }
-                var enc = PythonJSONEncoder(plugin: "json_query")
-                enc.itemSeparator = ","
-                enc.keySeparator = ":"
-                enc.ensureASCII = false
-                return .string(try enc.encode(v))
+                var options = JSONOptions.ansible(plugin: "json_query")
+                options.separators = (",", ":")
+                options.ensureASCII = false
+                return .string(try valueToJSON(v, options))
             case "to_number":
                 try arity(1)
                 switch try arg(0) {

@@ -257,6 +257,20 @@ final class APITests: XCTestCase {
         XCTAssertThrowsError(try valueToJSON(.undefined(Undefined(name: "x"))))
     }
 
+    func testJSONOptionsSeparatorsAndFallback() throws {
+        let v: Value = .dict(["a": .list([.int(1), .dict(["b": .none])])])
+        XCTAssertEqual(try valueToJSON(v, JSONOptions(separators: (",", ":"))), #"{"a":[1,{"b":null}]}"#)
+        XCTAssertEqual(try valueToJSON(v, JSONOptions(indent: 1, separators: (";", "="))), "{\n \"a\"=[\n  1;\n  {\n   \"b\"=null\n  }\n ]\n}")
+        XCTAssertEqual(try valueToJSON(.list([.double(.nan), .double(-.infinity), .string("\u{7f}é")]), JSONOptions(ensureASCII: false)),
+                       "[NaN, -Infinity, \"\u{7f}é\"]")
+        // The fallback gives undefined values, functions and objects a form, or throws.
+        let fallback = JSONOptions { _ in .string("?") }
+        XCTAssertEqual(try valueToJSON(.list([.undefined(Undefined(name: "x"))]), fallback), #"["?"]"#)
+        XCTAssertThrowsError(try valueToJSON(.list([.undefined(Undefined(name: "x"))]))) { error in
+            XCTAssertEqual((error as? TemplateError)?.message, "Object of type Undefined is not JSON serializable")
+        }
+    }
+
     func testParseJSONKeepsOrderAndNumberKinds() throws {
         let v = try parseJSON(#"{"z": 1, "a": [1.0, 2, 3e2, -0], "s": "\u00e9\ud83d\ude00", "n": null, "t": true}"#)
         XCTAssertEqual(v.dictValue?.keys.elements, ["z", "a", "s", "n", "t"])
@@ -267,5 +281,46 @@ final class APITests: XCTestCase {
         XCTAssertThrowsError(try parseJSON("[1, 2"))
         XCTAssertThrowsError(try parseJSON("1 2"))
         XCTAssertThrowsError(try parseJSON(String(repeating: "[", count: 10_000)))
+    }
+
+    /// Python's `json.loads` errors, word for word and at the same character (recorded from
+    /// Python 3.11), since Ansible's `from_json` shows them to users.
+    func testParseJSONErrorsMatchPython() {
+        let cases: [(String, String)] = [
+            ("{bad", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+            ("[\"é\", x]", "Expecting value: line 1 column 7 (char 6)"),
+            ("\"abc", "Unterminated string starting at: line 1 column 1 (char 0)"),
+            ("\"a\tb\"", "Invalid control character at: line 1 column 3 (char 2)"),
+            ("\"\\x\"", "Invalid \\escape: line 1 column 2 (char 1)"),
+            ("\"\\u12\"", "Invalid \\uXXXX escape: line 1 column 3 (char 2)"),
+            ("\"\\u+123\"", "Invalid \\uXXXX escape: line 1 column 3 (char 2)"),
+            ("\"ab\\", "Unterminated string starting at: line 1 column 1 (char 0)"),
+            ("01", "Extra data: line 1 column 2 (char 1)"),
+            ("-01", "Extra data: line 1 column 3 (char 2)"),
+            ("-", "Expecting value: line 1 column 1 (char 0)"),
+            ("[1 2]", "Expecting ',' delimiter: line 1 column 4 (char 3)"),
+            ("{\"a\" 1}", "Expecting ':' delimiter: line 1 column 6 (char 5)"),
+            ("{\"a\":1 \"b\"}", "Expecting ',' delimiter: line 1 column 8 (char 7)"),
+            ("", "Expecting value: line 1 column 1 (char 0)"),
+            ("  ", "Expecting value: line 1 column 3 (char 2)"),
+            ("1 2", "Extra data: line 1 column 3 (char 2)"),
+            ("[", "Expecting value: line 1 column 2 (char 1)"),
+            ("\n\n  x", "Expecting value: line 3 column 3 (char 4)"),
+            ("[1,]", "Expecting value: line 1 column 4 (char 3)"),
+            ("1.", "Extra data: line 1 column 2 (char 1)"),
+            (".5", "Expecting value: line 1 column 1 (char 0)"),
+            ("+1", "Expecting value: line 1 column 1 (char 0)"),
+            ("nul", "Expecting value: line 1 column 1 (char 0)"),
+            ("\"\\ud800\\u12\"", "Invalid \\uXXXX escape: line 1 column 9 (char 8)"),
+            ("{\"a\":1", "Expecting ',' delimiter: line 1 column 7 (char 6)"),
+            ("{\"é😀\": [1, tru]}", "Expecting value: line 1 column 12 (char 11)")
+        ]
+        for (text, message) in cases {
+            XCTAssertThrowsError(try parseJSON(text), text) { error in
+                XCTAssertEqual((error as? TemplateError)?.message, message, text)
+            }
+        }
+        // Python's number grammar: no leading zeros, and both sides of '.' need digits.
+        XCTAssertEqual(try parseJSON("[0, -0.5, 1E+2, 10]"), .list([.int(0), .double(-0.5), .double(100), .int(10)]))
     }
 }
