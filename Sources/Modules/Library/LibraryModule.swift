@@ -55,10 +55,10 @@ public enum LibraryModule {
         return .oldStyle
     }
 
-    /// The host's Python reads the payload from stdin: the interpreter asked for, else the first of
-    /// python3 / platform-python / python found on PATH.
+    /// The host's Python reads the payload from stdin: the interpreter asked for, else (also for
+    /// Ansible's `auto*` discovery values) the first of python3 / platform-python / python on PATH.
     static func pythonCommand(interpreter: String?) -> String {
-        if let interpreter, !interpreter.isEmpty { return "\(interpreter) -" }
+        if let interpreter, !interpreter.isEmpty, !interpreter.hasPrefix("auto") { return "\(interpreter) -" }
         return "__sp_py=$(command -v python3 || command -v /usr/libexec/platform-python || command -v python) "
             + "|| { echo 'no Python interpreter on the host: this module needs one (or set ansible_python_interpreter)' >&2; exit 127; }; "
             + "\"$__sp_py\" -"
