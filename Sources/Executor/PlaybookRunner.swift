@@ -111,12 +111,13 @@ public final class PlaybookRunner {
         if options.listHosts || options.listTasks || options.listTags { return .ok }
         // ansible-playbook's recap lists hosts sorted by name.
         let order = hostStates.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
-        callback.recap(order.compactMap { h in hostStates[h].map { (h, $0.stats) } })
+        var custom: CustomStatsData?
         if options.showCustomStats && !customStats.isEmpty {
             let hosts = customStats.perHost.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
-            callback.customStats(perHost: hosts.map { ($0, customStats.perHost[$0] ?? [:]) },
-                                 run: customStats.run.isEmpty ? nil : customStats.run)
+            custom = CustomStatsData(perHost: hosts.map { ($0, customStats.perHost[$0] ?? [:]) },
+                                     run: customStats.run.isEmpty ? nil : customStats.run)
         }
+        callback.recap(order.compactMap { h in hostStates[h].map { (h, $0.stats) } }, custom: custom)
         connections.closeAll()
         if anyUnreachable { return .unreachable }
         // meta: clear_host_errors forgives earlier failures (they stay in the recap).

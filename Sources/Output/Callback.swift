@@ -24,17 +24,26 @@ public protocol Callback: AnyObject {
     /// A deprecated feature was used (ansible-playbook prints these on stderr).
     func deprecation(_ message: String)
     func message(_ text: String)
-    func recap(_ stats: [(String, HostStats)])
+    /// The PLAY RECAP counters, sorted by host, then (with show_custom_stats) the set_stats data:
+    /// each host's, and the run's.
+    func recap(_ stats: [(String, HostStats)], custom: CustomStatsData?)
     func noHostsMatched()
     /// --step: the question asked before a task, shown again as a banner once answered.
     func stepAnswered(prompt: String)
-    /// set_stats data after the recap (with show_custom_stats): each host's, then the run's.
-    func customStats(perHost: [(String, OrderedDictionary<String, Value>)], run: OrderedDictionary<String, Value>?)
+}
+
+/// set_stats data as the recap shows it.
+public struct CustomStatsData {
+    public var perHost: [(String, OrderedDictionary<String, Value>)]
+    public var run: OrderedDictionary<String, Value>?
+    public init(perHost: [(String, OrderedDictionary<String, Value>)], run: OrderedDictionary<String, Value>?) {
+        self.perHost = perHost
+        self.run = run
+    }
 }
 
 extension Callback {
     public func stepAnswered(prompt: String) {}
-    public func customStats(perHost: [(String, OrderedDictionary<String, Value>)], run: OrderedDictionary<String, Value>?) {}
 }
 
 extension Callback {

@@ -121,7 +121,7 @@ public final class DefaultCallback: Callback {
 
     public func noHostsMatched() { out("skipping: no hosts matched") }
 
-    public func recap(_ stats: [(String, HostStats)]) {
+    public func recap(_ stats: [(String, HostStats)], custom: CustomStatsData?) {
         out(banner("PLAY RECAP"))
         for (host, s) in stats {
             func field(_ name: String, _ n: Int) -> String { (name + "=" + String(n)).padding(toLength: name.count + 1 + max(4, String(n).count), withPad: " ", startingAt: 0) }
@@ -132,16 +132,17 @@ public final class DefaultCallback: Callback {
             out(line)
         }
         out("")
+        if let custom { customStats(custom) }
     }
 
     /// As ansible-playbook prints them: JSON with one-space indents, joined on one line.
-    public func customStats(perHost: [(String, OrderedDictionary<String, Value>)], run: OrderedDictionary<String, Value>?) {
+    private func customStats(_ custom: CustomStatsData) {
         func oneLine(_ d: OrderedDictionary<String, Value>) -> String {
             JSONText.encode(.dict(d), indent: 1).replacingOccurrences(of: "\n", with: "")
         }
         out(banner("CUSTOM STATS:"))
-        for (host, data) in perHost { out("\t\(host): \(oneLine(data))") }
-        if let run {
+        for (host, data) in custom.perHost { out("\t\(host): \(oneLine(data))") }
+        if let run = custom.run {
             out("")
             out("\tRUN: \(oneLine(run))")
         }

@@ -83,7 +83,8 @@ public final class JSONCallback: Callback {
     public func message(_ text: String) {}
     public func noHostsMatched() {}
 
-    public func recap(_ stats: [(String, HostStats)]) {
+    /// As the json callback (ansible.posix.json) writes it, custom stats included.
+    public func recap(_ stats: [(String, HostStats)], custom: CustomStatsData?) {
         lock.lock(); defer { lock.unlock() }
         closePlay()
         var s = OrderedDictionary<String, Value>()
@@ -91,6 +92,8 @@ public final class JSONCallback: Callback {
             s[h] = ["ok": .int(st.ok), "changed": .int(st.changed), "unreachable": .int(st.unreachable), "failures": .int(st.failed),
                     "skipped": .int(st.skipped), "rescued": .int(st.rescued), "ignored": .int(st.ignored)]
         }
-        write(JSONText.encode(["plays": .list(plays), "stats": .dict(s), "warnings": .list(warnings)], indent: 4, sortKeys: false) + "\n")
+        let perHost = OrderedDictionary(custom?.perHost.map { ($0.0, Value.dict($0.1)) } ?? [], uniquingKeysWith: { $1 })
+        write(JSONText.encode(["custom_stats": .dict(perHost), "global_custom_stats": .dict(custom?.run ?? [:]),
+                               "plays": .list(plays), "stats": .dict(s), "warnings": .list(warnings)], indent: 4, sortKeys: false) + "\n")
     }
 }

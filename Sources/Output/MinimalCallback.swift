@@ -35,7 +35,7 @@ public final class MinimalCallback: Callback {
     public func playStart(name: String) {}
     public func taskStart(name: String, isHandler: Bool, path: String?) {}
     public func message(_ text: String) {}
-    public func recap(_ stats: [(String, HostStats)]) {}
+    public func recap(_ stats: [(String, HostStats)], custom: CustomStatsData?) {}
     public func noHostsMatched() {}
 
     public func warning(_ message: String) {

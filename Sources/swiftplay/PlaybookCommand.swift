@@ -48,7 +48,8 @@ struct PlaybookCommand: ParsableCommand {
         o.forceHandlers = forceHandlers || config.flag("force_handlers", env: "FORCE_HANDLERS") == true
         o.errorOnMissingHandler = config.flag("error_on_missing_handler", env: "ERROR_ON_MISSING_HANDLER") ?? true
         o.showCustomStats = config.flag("show_custom_stats", env: "SHOW_CUSTOM_STATS") ?? false
-        o.json = (output ?? config.value("stdout_callback")) == "json"
+        // The json callback by its short name or the collection name it ships under.
+        o.json = ["json", "ansible.posix.json"].contains(output ?? config.setting("stdout_callback", env: "STDOUT_CALLBACK") ?? "default")
         o.factCache.plugin = config.setting("fact_caching", env: "CACHE_PLUGIN") ?? "memory"
         o.factCache.connection = config.setting("fact_caching_connection", env: "CACHE_PLUGIN_CONNECTION")
         o.factCache.prefix = config.setting("fact_caching_prefix", env: "CACHE_PLUGIN_PREFIX") ?? ""

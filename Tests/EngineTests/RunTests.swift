@@ -143,6 +143,25 @@ final class RunTests: XCTestCase {
         XCTAssertEqual((loop?["results"] as? [Any])?.count, 2)
     }
 
+    /// ANSIBLE_STDOUT_CALLBACK=json selects the JSON output; with show_custom_stats it carries the
+    /// set_stats data as the json callback does (custom_stats per host, global_custom_stats for the run).
+    func testJSONOutputCarriesCustomStats() throws {
+        let ws = try Workspace()
+        try ws.write("play.yml", """
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - set_stats: {data: {deployed: 1}}
+            - set_stats: {data: {release: v2}, per_host: true}
+        """)
+        let r = try ws.swiftplay(["-i", "a,b,", "-c", "local", "play.yml"],
+                                 environment: ["ANSIBLE_STDOUT_CALLBACK": "json", "ANSIBLE_SHOW_CUSTOM_STATS": "true"])
+        XCTAssertEqual(r.status, 0, r.output)
+        let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(doc?["custom_stats"] as? [String: [String: String]], ["a": ["release": "v2"], "b": ["release": "v2"]])
+        XCTAssertEqual(doc?["global_custom_stats"] as? [String: Int], ["deployed": 2])
+    }
+
     /// A module failure keeps the module's return values; warnings print as [WARNING] lines on stderr;
     /// `!unsafe` text is never templated; a blank condition holds (all as in Ansible).
     func testModuleFailureValuesWarningsUnsafeAndBlankConditions() throws {
