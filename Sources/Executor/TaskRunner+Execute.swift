@@ -41,14 +41,14 @@ extension TaskRunner {
                 throw ExecutionError("couldn't resolve module/action '\(action)'", task: task, host: host)
             }
             let utils = library.moduleUtils(roots: roots)
-            let args = try templateArgs(scope)
+            let args = try templateArgs(scope, action: action)
             let name = action.hasPrefix("ansible.legacy.") ? String(action.dropFirst("ansible.legacy.".count)) : action
             return (try finish(module: name, cacheable: false) {
                 try LibraryModule.run(name: name, file: file, moduleUtils: utils, args: args, try moduleContext(scope))
             }, [])
         }
         scope.touchedUnsafe = false
-        var args = try templateArgs(scope)
+        var args = try templateArgs(scope, action: action)
         for name in module.expressionArgs {
             if case .list(let raw)? = task.args[name] { args[name] = .list(raw) }
         }
@@ -83,11 +83,47 @@ extension TaskRunner {
         return result
     }
 
-    /// Module arguments with every template rendered and omitted options removed.
-    func templateArgs(_ scope: VarScope) throws -> Vars {
-        let templated = try templar.template(.dict(task.args), scope)
+    /// Module arguments with every template rendered and omitted options removed; for a module
+    /// `action`, its `module_defaults` fill the options the task does not give.
+    func templateArgs(_ scope: VarScope, action: String? = nil) throws -> Vars {
+        var args = task.args
+        if let action {
+            for (k, v) in try moduleDefaults(action, scope) where args[k] == nil { args[k] = v }
+        }
+        let templated = try templar.template(.dict(args), scope)
         guard case .dict(let d)? = Templar.removeOmitted(templated) else { return [:] }
         return d
+    }
+
+    /// The defaults for `action` from the module_defaults keywords in scope: an inner entry for the
+    /// same module replaces an outer one (`file: {}` clears them). Keys name the module by its short
+    /// name or FQCN; action groups (`group/...`) are not known here and are skipped.
+    func moduleDefaults(_ action: String, _ scope: VarScope) throws -> Vars {
+        func identity(_ name: String) -> String {
+            if let m = ModuleRegistry.module(named: name) ?? ModuleRegistry.module(named: shortActionName(name)) { return m.name }
+            return name.hasPrefix("ansible.legacy.") || name.hasPrefix("ansible.builtin.") ? shortActionName(name) : name
+        }
+        let wanted = identity(action)
+        var found: Vars = [:]
+        // Only a whole-template level or entry is rendered here; the options' own templates are
+        // rendered with the task's arguments.
+        func resolve(_ v: Value) throws -> Value {
+            if case .string = v { return try templar.template(v, scope) }
+            return v
+        }
+        for level in task.inherited.moduleDefaults {
+            let resolved = try resolve(level)
+            for entry in try (resolved.listValue ?? [resolved]).map(resolve) {
+                guard case .dict(let d) = entry else {
+                    if entry.isNone { continue }
+                    throw ExecutionError("module_defaults must be a mapping of module names to their options, got '\(entry.pythonStr)'", task: task, host: host)
+                }
+                for (key, value) in d where !key.hasPrefix("group/") && identity(key) == wanted {
+                    found = value.dictValue ?? [:]
+                }
+            }
+        }
+        return found
     }
 
     func applyFacts(_ facts: Vars, cacheable: Bool, module: String) {

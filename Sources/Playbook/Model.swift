@@ -16,6 +16,8 @@ public struct Inherited {
     /// includes first): above set_fact and registered results, below extra vars.
     public var includeParams: Vars = [:]
     public var environment: [Value] = []
+    /// `module_defaults` of the enclosing play, roles, blocks and the task, outermost first.
+    public var moduleDefaults: [Value] = []
     public var become: Value?
     public var becomeUser: Value?
     public var becomeMethod: Value?

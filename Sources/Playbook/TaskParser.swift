@@ -86,6 +86,7 @@ extension PlaybookLoader {
                 }
                 scope.vars.merge(d) { $1 }
             case "environment": scope.environment.append(v)
+            case "module_defaults": scope.moduleDefaults.append(v)
             case "become": scope.become = v
             case "become_user": scope.becomeUser = v
             case "become_method": scope.becomeMethod = v
@@ -279,6 +280,7 @@ extension PlaybookLoader {
             case "delegate_to": task.inherited.delegateTo = v
             case "run_once": task.inherited.runOnce = v
             case "any_errors_fatal": task.inherited.anyErrorsFatal = v
+            case "module_defaults": task.inherited.moduleDefaults.append(v)
             default:
                 if e.key.hasPrefix("with_") {
                     task.loop = v
