@@ -15,11 +15,13 @@ final class ConnectionPool {
     init(options: RunOptions) { self.options = options }
 
     /// `on`: the play host the connection works for. A connection is used by one thread at a time,
-    /// so each play host delegating to the same target gets its own.
-    func connection(for host: String, on playHost: String, scope: VarScope, task: Task?, templar: Templar) throws -> Connection {
+    /// so each play host delegating to the same target gets its own. `dedicated`: a new connection
+    /// that the pool does not keep (an async job's); the caller closes it.
+    func connection(for host: String, on playHost: String, scope: VarScope, task: Task?, templar: Templar,
+                    dedicated: Bool = false) throws -> Connection {
         let key = host == playHost ? host : "\(host)\u{0}\(playHost)"
         lock.lock()
-        if let c = open[key] { lock.unlock(); return c }
+        if !dedicated, let c = open[key] { lock.unlock(); return c }
         lock.unlock()
         func v(_ name: String) throws -> String? {
             guard let value = try scope.lookup(name), !value.isNone else { return nil }
@@ -38,6 +40,7 @@ final class ConnectionPool {
             throw TransportError.unreachable(host: host, message: "unsupported connection type '\(kind)' (swiftplay supports ssh and local)")
         }
         if let trace { connection = TracedConnection(connection, log: trace) }
+        if dedicated { return connection }
         lock.lock()
         open[key] = connection
         lock.unlock()

@@ -25,6 +25,8 @@ public final class PlaybookRunner {
     var hostStates: [String: HostState] = [:]
     let statesLock = NSLock()
     let connections: ConnectionPool
+    /// Tasks running with `async`.
+    let jobs = AsyncJobs()
     var playbookDir = FileManager.default.currentDirectoryPath
     /// Set by the first fatal error that stops the whole run (e.g. a syntax error in an include).
     var anyUnreachable = false

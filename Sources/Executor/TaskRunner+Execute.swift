@@ -29,6 +29,8 @@ extension TaskRunner {
             return try include(short, scope)
         case "include_vars":
             return (try includeVars(scope), [])
+        case "async_status":
+            return (try asyncStatus(scope), [])
         case "meta":
             return (try meta(scope), [])
         default:
@@ -43,8 +45,8 @@ extension TaskRunner {
             let utils = library.moduleUtils(roots: roots)
             let args = try templateArgs(scope, action: action)
             let name = action.hasPrefix("ansible.legacy.") ? String(action.dropFirst("ansible.legacy.".count)) : action
-            return (try finish(module: name, cacheable: false) {
-                try LibraryModule.run(name: name, file: file, moduleUtils: utils, args: args, try moduleContext(scope))
+            return (try runModule(name, cacheable: false, scope) { context in
+                try LibraryModule.run(name: name, file: file, moduleUtils: utils, args: args, context)
             }, [])
         }
         scope.touchedUnsafe = false
@@ -63,8 +65,72 @@ extension TaskRunner {
             throw ModuleError("this module does not take free-form arguments: '\(raw.pythonStr)'")
         }
         let validated = try module.spec.validate(args, module: module.name)
-        let context = try moduleContext(scope)
-        return (try finish(module: module.name, cacheable: validated.bool("cacheable")) { try module.run(validated, context) }, [])
+        return (try runModule(module.name, cacheable: validated.bool("cacheable"), scope) { try module.run(validated, $0) }, [])
+    }
+
+    /// Runs a module on the host's connection; with `async`, as a job on a connection of its own,
+    /// waited for every `poll` seconds (default 15), or left running with `poll: 0`.
+    private func runModule(_ name: String, cacheable: Bool, _ scope: VarScope,
+                           _ run: @escaping (ModuleContext) throws -> ModuleResult) throws -> Vars {
+        let limit = try task.async.map { try templar.template($0, scope) }.flatMap { Int($0.pythonStr) } ?? 0
+        guard limit > 0 else {
+            let context = try moduleContext(scope)
+            return try finish(module: name, cacheable: cacheable) { try run(context) }
+        }
+        let poll = try task.poll.map { try templar.template($0, scope) }.flatMap { Int($0.pythonStr) } ?? 15
+        let context = try moduleContext(scope, dedicated: true)
+        let job = runner.jobs.start(host: host, limit: limit) {
+            defer { context.connection.close() }
+            do { return try run(context).values } catch let e as ModuleError { return ModuleResult.failed(e.message, e.values).values }
+        }
+        let tag: Vars = ["ansible_job_id": .string(job.id), "started": 1]
+        guard poll > 0 else { return ["changed": true, "finished": 0, "ansible_job_id": .string(job.id), "started": 1] }
+        // As ansible-playbook: a check every `poll` seconds, each unfinished one shown, until `async`
+        // seconds' worth of checks have been spent.
+        var timeLeft = limit
+        while !job.wait(seconds: Double(poll)) {
+            timeLeft -= poll
+            runner.callback.message("ASYNC POLL on \(host): jid=\(job.id) started=1 finished=0")
+            if timeLeft <= 0 {
+                runner.callback.message("ASYNC FAILED on \(host): jid=\(job.id)")
+                return ModuleResult.failed("async task did not complete within the requested time - \(limit)s",
+                                           ["async_result": .dict(tag.merging(["finished": 0]) { $1 })]).values
+            }
+        }
+        runner.jobs.remove(job.id)
+        let values = try job.result?.get() ?? [:]
+        let failed = values["failed"]?.truthy ?? false
+        runner.callback.message("ASYNC \(failed ? "FAILED" : "OK") on \(host): jid=\(job.id)")
+        return try finish(module: name, cacheable: cacheable) {
+            var r = ModuleResult(changed: values["changed"]?.truthy ?? false)
+            for (k, v) in values.merging(tag.merging(["finished": 1]) { $1 }) { $1 } where k != "changed" { r[k] = v }
+            return r
+        }
+    }
+
+    /// `async_status`: a job's state (finished 0 while it runs), then its result; `mode: cleanup`
+    /// forgets the job.
+    func asyncStatus(_ scope: VarScope) throws -> Vars {
+        let args = try templateArgs(scope)
+        let jid = args["jid"]?.pythonStr ?? ""
+        let tag: Vars = ["ansible_job_id": .string(jid), "started": 1]
+        guard let job = runner.jobs.job(jid) else {
+            return ModuleResult.failed("could not find job", tag.merging(["finished": 1]) { $1 }).values
+        }
+        if args["mode"]?.pythonStr == "cleanup" {
+            runner.jobs.remove(jid)
+            return ["changed": false, "ansible_job_id": .string(jid), "erased": .string(jid)]
+        }
+        guard let outcome = job.result else {
+            if job.overdue {
+                return ModuleResult.failed("Job reached maximum time limit of \(job.limit) seconds.", tag.merging(["finished": 1]) { $1 }).values
+            }
+            return ["changed": false, "finished": 0, "ansible_job_id": .string(jid), "started": 1]
+        }
+        var values = try outcome.get()
+        for (k, v) in tag { values[k] = v }
+        values["finished"] = 1
+        return values
     }
 
     /// Runs a module and applies what its result asks of the engine (add_host, facts...).
@@ -149,10 +215,11 @@ extension TaskRunner {
         return host
     }
 
-    func moduleContext(_ scope: VarScope) throws -> ModuleContext {
+    func moduleContext(_ scope: VarScope, dedicated: Bool = false) throws -> ModuleContext {
         let target = delegatedHost ?? host
         let targetScope = target == host ? scope : play.scope(host: target, task: task)
-        let connection = try runner.connections.connection(for: target, on: host, scope: targetScope, task: task, templar: templar)
+        let connection = try runner.connections.connection(for: target, on: host, scope: targetScope, task: task, templar: templar,
+                                                           dedicated: dedicated)
         let check = try task.inherited.checkMode.map { try templar.conditional($0, scope) } ?? runner.options.check
         let diff = try task.inherited.diff.map { try templar.conditional($0, scope) } ?? runner.options.diff
         return ModuleContext(

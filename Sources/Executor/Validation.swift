@@ -5,7 +5,7 @@ import Playbook
 /// Checks a loaded playbook before anything runs: every action must be a known module or engine action.
 enum Validation {
     static let engineActions: Set<String> = ["include_tasks", "include", "include_role", "import_role", "import_tasks",
-                                             "include_vars", "meta"]
+                                             "include_vars", "meta", "async_status"]
 
     static func check(_ plays: [Play], library: ModuleLibrary, playbookDir: String?) throws {
         for play in plays {

@@ -71,6 +71,9 @@ public final class Task {
     public var ownEnvironment: Value?
     public var delegateFacts: Value?
     public var throttle: Value?
+    /// `async`: run as a background job allowed this many seconds; `poll`: seconds between checks (0: do not wait).
+    public var async: Value?
+    public var poll: Value?
     public var isHandler = false
     /// All keywords as written, for `apply` and error messages.
     public var keywords: Set<String> = []

@@ -266,6 +266,8 @@ extension PlaybookLoader {
             case "environment": task.ownEnvironment = v
             case "delegate_facts": task.delegateFacts = v
             case "throttle": task.throttle = v
+            case "async": task.async = v
+            case "poll": task.poll = v
             case "become": task.inherited.become = v
             case "become_user": task.inherited.becomeUser = v
             case "become_method": task.inherited.becomeMethod = v
