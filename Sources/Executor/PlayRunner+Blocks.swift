@@ -105,7 +105,10 @@ extension PlayRunner {
         } else if PlayRunner.inventoryActions.contains(short) {
             for host in targets { try body(host) }
         } else {
-            try parallel(targets, body)
+            // throttle: at most this many hosts at once for this task (0: no limit beyond forks).
+            let throttle = try task.throttle.map { try runner.templar.template($0, scope(host: hosts.first, task: task)) }
+                .flatMap { Int($0.pythonStr) }.flatMap { $0 > 0 ? $0 : nil }
+            try parallel(targets, limit: throttle, body)
         }
         if runOnce, let first = targets.first, let outcome = outcomes[first] {
             // run_once: the result (and registered variable) applies to every host of the batch.

@@ -42,7 +42,7 @@ final class PlayRunner {
         let patternText = try runner.templar.render(pattern, DictVariables(options.extraVars.reduce(into: [:]) { $0[$1.key] = $1.value })).pythonStr
         let selected = try runner.inventory.hosts(matching: patternText, limit: options.limit)
         // Hosts that failed or were unreachable in earlier plays are left out.
-        playHosts = selected.filter { h in runner.hostStates[h].map { !$0.failed && !$0.unreachable } ?? true }
+        playHosts = ordered(selected.filter { h in runner.hostStates[h].map { !$0.failed && !$0.unreachable } ?? true })
         if playHosts.isEmpty {
             callback.playStart(name: try playName())
             callback.noHostsMatched()
@@ -200,9 +200,22 @@ final class PlayRunner {
     }
 
     /// Runs `body` for each host in parallel, at most `forks` at a time; rethrows the first error.
-    func parallel(_ hosts: [String], _ body: @escaping (String) throws -> Void) throws {
+    /// The play's hosts in the order its `order` keyword asks for.
+    func ordered(_ hosts: [String]) -> [String] {
+        let byName = { (a: String, b: String) in a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) }
+        switch play.order {
+        case "reverse_inventory": return hosts.reversed()
+        case "sorted": return hosts.sorted(by: byName)
+        case "reverse_sorted": return hosts.sorted(by: byName).reversed()
+        case "shuffle": return hosts.shuffled()
+        default: return hosts
+        }
+    }
+
+    /// Runs `body` for each host in threads, at most `forks` (or the task's `throttle`) at a time.
+    func parallel(_ hosts: [String], limit: Int? = nil, _ body: @escaping (String) throws -> Void) throws {
         if hosts.count == 1 { try body(hosts[0]); return }
-        let semaphore = DispatchSemaphore(value: max(1, options.forks))
+        let semaphore = DispatchSemaphore(value: max(1, min(options.forks, limit ?? options.forks)))
         let group = DispatchGroup()
         var firstError: Error?
         let errLock = NSLock()

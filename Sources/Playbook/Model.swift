@@ -194,6 +194,8 @@ public final class Play {
     public var postTasks: [TaskNode] = []
     public var handlers: [TaskNode] = []
     public var serial: Value?
+    /// `order`: inventory (default), reverse_inventory, sorted, reverse_sorted or shuffle.
+    public var order: String?
     /// linear or free; nil: the configured default (strategy / ANSIBLE_STRATEGY).
     public var strategy: String?
     public var anyErrorsFatal = false

@@ -120,6 +120,13 @@ public final class PlaybookLoader {
         play.gatherFacts = node["gather_facts"]?.value
         play.gatherSubset = node["gather_subset"]?.value
         play.serial = node["serial"]?.value
+        if let order = node["order"] {
+            let known = ["inventory", "reverse_inventory", "sorted", "reverse_sorted", "shuffle"]
+            guard let o = order.value.stringValue, known.contains(o) else {
+                throw SourceError("'order' must be one of \(known.joined(separator: ", ")), got '\(order.value.pythonStr)'", at: order.mark)
+            }
+            play.order = o
+        }
         if let s = node["strategy"]?.value.stringValue { play.strategy = s }
         play.anyErrorsFatal = node["any_errors_fatal"]?.value.truthy ?? false
         if let m = node["max_fail_percentage"]?.value.doubleValue { play.maxFailPercentage = m }

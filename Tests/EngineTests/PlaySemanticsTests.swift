@@ -158,4 +158,20 @@ final class PlaySemanticsTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("ERROR! Using 'include_role' as a handler is not supported."), r.stderr)
         XCTAssertTrue(r.stderr.contains("play.yml': line 5,"), r.stderr)
     }
+
+    /// throttle: 1 runs the task on one host at a time although forks would allow all: each host
+    /// holds a lock directory for a moment, and mkdir fails for a host that finds it held.
+    func testThrottleLimitsHowManyHostsRunATaskAtOnce() throws {
+        let ws = try Workspace()
+        try ws.write("play.yml", """
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - shell: mkdir {{ playbook_dir }}/lock && sleep 0.3 && rmdir {{ playbook_dir }}/lock
+              throttle: 1
+        """)
+        let throttled = try ws.swiftplay(["-i", "a,b,c,d,", "-c", "local", "-f", "10", "play.yml"])
+        XCTAssertEqual(throttled.status, 0, throttled.output)
+        XCTAssertEqual(throttled.recap("d")["changed"], 1, throttled.stdout)
+    }
 }

@@ -25,7 +25,7 @@ cases=(
   "roles_blocks_tags.yml|--skip-tags always" "roles_blocks_tags.yml|--list-tasks" "roles_blocks_tags.yml|--list-tags"
   "handlers.yml|--list-tasks" "precedence.yml|--list-hosts" "precedence.yml|--limit web:!h2 --list-hosts"
   "failures.yml|--check" "loops.yml|--syntax-check"
-  "runtime_inventory.yml|" "unreachable.yml|" "module_defaults.yml|"
+  "runtime_inventory.yml|" "unreachable.yml|" "module_defaults.yml|" "order.yml|"
 )
 # set_stats output (CUSTOM STATS after the recap) is compared too.
 export ANSIBLE_SHOW_CUSTOM_STATS=1
