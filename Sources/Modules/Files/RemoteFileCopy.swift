@@ -124,6 +124,8 @@ struct SingleFileCopy {
                 if case .remote(let src) = source { write.remoteSource = src }
                 write.createDirectory = dirHint && !destState.parentIsDirectory
                 write.md5 = true
+                write.newFile = current == nil
+                write.currentMode = current?.kind == .file ? current?.mode : nil
                 (after, backupFile, md5) = try write.run(context)
             }
         } else if !plan.changes.isEmpty {
