@@ -85,6 +85,13 @@ final class CopyModuleTests: ModuleTestCase {
         assertOK(run(CopyModule.self, ["content": "newest\n", "dest": .string(path("old")), "mode": "0640"]), changed: true)
         XCTAssertEqual(mode("old"), 0o640)
         XCTAssertEqual(read("old"), "newest\n")
+        // The temporary file is made under umask 077; what runs after it (validate) has the session's umask.
+        let seen = path("umask-seen")
+        assertOK(run(CopyModule.self, ["content": "v\n", "dest": .string(path("validated")), "validate": .string("sh -c 'umask > \(seen)' && test -f %s")]), changed: true)
+        assertOK(run(LineInFileModule.self, ["path": .string(path("validated")), "line": "w", "validate": .string("sh -c 'umask >> \(seen)' && test -f %s")]), changed: true)
+        XCTAssertEqual(read("umask-seen"), String(repeating: FileMode.octal(umask) + "\n", count: 2))
+        XCTAssertEqual(mode("validated"), 0o666 & ~umask)
+        XCTAssertEqual(read("validated"), "v\nw\n")
     }
 
     func testAttributesOnlyAndOwnership() throws {

@@ -126,6 +126,7 @@ struct SingleFileCopy {
                 write.md5 = true
                 write.newFile = current == nil
                 write.currentMode = current?.kind == .file ? current?.mode : nil
+                write.sessionUmask = destState.umask
                 (after, backupFile, md5) = try write.run(context)
             }
         } else if !plan.changes.isEmpty {

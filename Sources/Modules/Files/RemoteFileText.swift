@@ -60,6 +60,8 @@ struct TextFileEdit {
             write.createDirectory = !loaded.state.parentIsDirectory
             write.newFile = current == nil
             write.currentMode = current?.kind == .file ? current?.mode : nil
+            write.sessionUmask = loaded.state.umask
+            write.probeAfter = false
             write.checksum = nil
             let (_, backupFile, _) = try write.run(context)
             if let backupFile { result[backupKey] = .string(backupFile) }

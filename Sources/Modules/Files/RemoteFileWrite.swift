@@ -34,6 +34,11 @@ public struct AtomicWrite {
     /// Mode of the regular file being replaced, as read: when it is the mode wanted, the copy of the
     /// old file's attributes (cp) already gives it and no chmod follows.
     public var currentMode: Int?
+    /// The session's umask, as the read probe saw it: the temporary file is then created by the shell
+    /// itself under umask 077 (restored after) rather than in a subshell.
+    public var sessionUmask: Int?
+    /// Print the destination's state after the write (the result's values); text edits do not use it.
+    public var probeAfter = true
 
     public init(dest: String, data: Data, mode: Int, uid: Int? = nil, gid: Int? = nil, requireOwnership: Bool = false,
                 validate: String? = nil, backup: Bool = false) {
@@ -82,7 +87,12 @@ public struct AtomicWrite {
         // created with that mode and owner already (`createdWithMode`).
         s += "sp_tmp=\(shellQuote(tmpPath))\n"
         let umask = createdWithMode ? FileMode.octal(~mode & 0o777) : "077"
-        s += "(umask \(umask); set -C; : > \"$sp_tmp\") 2>/dev/null || exit 90\n"
+        if let sessionUmask {
+            // `true`, not `:`: a failed redirection of a special builtin would end the shell.
+            s += "set -C; umask \(umask); { true > \"$sp_tmp\"; } 2>/dev/null || exit 90; set +C; umask \(FileMode.octal(sessionUmask))\n"
+        } else {
+            s += "(umask \(umask); set -C; : > \"$sp_tmp\") 2>/dev/null || exit 90\n"
+        }
         s += "trap 'rm -f -- \"$sp_tmp\"' EXIT HUP INT TERM\n"
         if let remoteSource {
             s += "cp -- \(shellQuote(remoteSource)) \"$sp_tmp\" || exit 91\n"
@@ -114,7 +124,7 @@ public struct AtomicWrite {
         if backup { s += "if [ -f \(d) ]; then sp_backup \(d) || exit 94; fi\n" }
         s += "mv -f -- \"$sp_tmp\" \(d) || exit 95\n"
         s += "trap - EXIT HUP INT TERM\n"
-        s += RemoteFile.probe(dest, checksum: checksumsOnController ? nil : checksum)
+        if probeAfter { s += RemoteFile.probe(dest, checksum: checksumsOnController ? nil : checksum) }
         if md5 && !checksumsOnController { s += "printf '@@MD5 '; sp_sum md5 \(d)\n" }
         return s
     }
@@ -139,6 +149,7 @@ public struct AtomicWrite {
         default: throw ModuleError("Could not write \(dest): \(err.isEmpty ? "exit status \(r.exitCode)" : err)")
         }
         let out = RemoteFile.parse(r.stdout, paths: [dest])
+        if !probeAfter { return (PathState(path: dest), out.tags["K"], nil) }
         guard var state = out.states.first else { throw ModuleError("could not read \(dest) after writing it") }
         var md5 = out.tags["MD5"].flatMap { $0.isEmpty ? nil : $0 }
         if checksumsOnController, state.info?.kind == .file {
