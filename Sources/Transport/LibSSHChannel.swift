@@ -65,7 +65,7 @@ final class LibSSHChannel: ShellStream {
     func read(timeoutMs: Int32) throws -> (stdout: Data, stderr: Data) {
         let (s, c) = try live()
         var out = Data(), err = Data()
-        var waited = false
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, timeoutMs)) * 1_000_000
         while true {
             var ended = false
             for isErr in [Int32(0), 1] {
@@ -85,11 +85,15 @@ final class LibSSHChannel: ShellStream {
             if ended || ssh_channel_is_eof(c) != 0 || ssh_channel_is_open(c) == 0 {
                 throw StreamClosed(reason: ssh_channel_is_eof(c) != 0 || ssh_is_connected(s) != 0 ? "the remote shell exited" : "connection lost: \(error(s))")
             }
-            if waited || timeoutMs == 0 { break }
-            // Nothing buffered in libssh: sleep on the socket until the server sends something.
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now >= deadline { break }
+            // Reading one stream makes libssh take every packet off the socket: reading stderr can
+            // bring stdout's next packet into libssh's buffer, after which the socket stays quiet and
+            // poll would sleep its whole timeout with the data here. So look again (stdout last), and
+            // sleep in short slices, looking again between them, in case a packet came in between.
+            if ssh_channel_poll(c, 1) > 0 || ssh_channel_poll(c, 0) > 0 { continue }
             var p = pollfd(fd: ssh_get_fd(s), events: Int16(POLLIN), revents: 0)
-            _ = poll(&p, 1, timeoutMs)
-            waited = true
+            _ = poll(&p, 1, Int32(min(20, (deadline - now + 999_999) / 1_000_000)))
         }
         return (out, err)
     }

@@ -23,6 +23,8 @@ final class LibSSHSession {
     private var address = "", port: UInt32 = 22
     /// The user we log in as (after ssh config resolution).
     private(set) var loginUser = ""
+    /// Seconds a connection step may take (the connect timeout).
+    private var timeout = 10
 
     init(options o: SSHOptions, label: String) throws {
         self.label = label
@@ -91,7 +93,8 @@ final class LibSSHSession {
         }
         var processDefaultConfig = false   // do not let ssh_connect read ~/.ssh/config or /etc/ssh/ssh_config again
         _ = ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &processDefaultConfig)
-        var timeout = CLong(max(1, o.connectTimeout))
+        timeout = max(1, o.connectTimeout)
+        var timeout = CLong(self.timeout)
         _ = ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout)
         set(s, SSH_OPTIONS_NODELAY, int: 1)
         // Not SSH_OPTIONS_STRICTHOSTKEYCHECK=0: it makes ssh_session_is_known_server answer OK for any key.
@@ -265,7 +268,8 @@ final class LibSSHSession {
     func openChannel(command: String) throws -> LibSSHChannel {
         guard let s = session else { throw StreamClosed(reason: "not connected") }
         guard let c = ssh_channel_new(s) else { throw StreamClosed(reason: "cannot create a channel: \(lastError(s))") }
-        guard ssh_channel_open_session(c) == SSH_OK, ssh_channel_request_exec(c, command) == SSH_OK else {
+        guard acknowledgingAtOnce(s, { ssh_channel_open_session(c) }) == SSH_OK,
+              acknowledgingAtOnce(s, { ssh_channel_request_exec(c, command) }) == SSH_OK else {
             let why = lastError(s)
             ssh_channel_free(c)
             throw StreamClosed(reason: "cannot start a command on \(endpoint): \(why)")
@@ -273,6 +277,31 @@ final class LibSSHSession {
         let channel = LibSSHChannel(channel: c, owner: self)
         channels.append(channel)
         return channel
+    }
+
+    /// Runs a libssh request in non-blocking mode until its answer is in, answering every packet that
+    /// arrives meanwhile with an SSH_MSG_IGNORE. Right after authentication sshd sends its host keys
+    /// (hostkeys-00@openssh.com) and then the channel confirmation, which Nagle holds in sshd's socket
+    /// until the first is acknowledged (sshd sets no TCP_NODELAY on non-interactive sessions). The
+    /// acknowledgement comes from whatever holds the other end of sshd's TCP connection, here or a
+    /// relay in between (docker-proxy, a jump host), which delays it up to 40 ms unless it has data
+    /// to send: the ignore message is that data.
+    private func acknowledgingAtOnce(_ s: ssh_session, _ call: () -> Int32) -> Int32 {
+        ssh_set_blocking(s, 0)
+        defer { ssh_set_blocking(s, 1) }
+        let deadline = Date().addingTimeInterval(Double(max(1, timeout)))
+        var rc = call()
+        while rc == SSH_AGAIN && Date() < deadline {
+            // Short sleeps: libssh may have read the answer off the socket while sending.
+            var p = pollfd(fd: ssh_get_fd(s), events: Int16(POLLIN), revents: 0)
+            let arrived = poll(&p, 1, 10) > 0
+            rc = call()
+            if rc == SSH_AGAIN && arrived {
+                _ = ssh_send_ignore(s, "")
+                rc = call()
+            }
+        }
+        return rc
     }
 
     /// Forgets a channel closed by its user.

@@ -30,7 +30,8 @@ struct StreamClosed: Error { var reason: String }
 /// string (a syntax error in it cannot desynchronise the session), with stdin from /dev/null so it can
 /// never read the session's script. Given stdin, the command line first prints a READY line and pipes
 /// `head -c N` into the command; the raw bytes are sent once READY shows (GNU head reads exactly N bytes
-/// from a pipe). Without GNU head, stdin goes as a base64 here-document parsed before the command starts.
+/// from a pipe, checked when stdin is first sent). Without GNU head, stdin goes as a base64
+/// here-document parsed before the command starts.
 /// Become uses a separate session whose shell was started through sudo/su (see `become(on:...)`).
 /// Limitation: output of background processes that keep the command's stdout open after it ends is
 /// dropped before the next command, or lands in it if it comes later.
@@ -46,26 +47,36 @@ final class ShellSession {
     /// Set when the stream failed mid-command: the owner must open a new shell.
     private(set) var broken = false
     /// stdin is streamed raw to `head -c N` after a READY line instead of as a base64 here-document.
-    var rawStdin = false
+    /// nil until a command first has stdin (most sessions never send any), then `checkRawStdin()` tells.
+    var rawStdin: Bool?
 
     var usable: Bool { !broken && stream.isOpen }
 
-    /// Checks the shell answers (used right after opening it) and whether `head -c` reads exactly its
-    /// count from a pipe (GNU coreutils), which allows raw stdin.
+    /// Checks the shell answers (used right after opening it), with a builtin: no process on the host.
     func handshake() throws {
-        let r = try run("head --version 2>/dev/null; true", stdin: nil, environment: [:])
+        let r = try run(":", stdin: nil, environment: [:])
         if r.exitCode != 0 {
             throw StreamClosed(reason: "the remote shell did not start: \(r.stderrText)")
         }
-        rawStdin = r.stdoutText.contains("GNU coreutils")
+    }
+
+    /// Whether `head -c` reads exactly its count from a pipe (GNU coreutils), which allows raw stdin.
+    @discardableResult
+    func checkRawStdin() throws -> Bool {
+        if let rawStdin { return rawStdin }
+        let r = try run("head --version 2>/dev/null; true", stdin: nil, environment: [:])
+        let gnu = r.stdoutText.contains("GNU coreutils")
+        rawStdin = gnu
+        return gnu
     }
 
     func run(_ command: String, stdin: Data?, environment: [String: String]) throws -> CommandResult {
         if broken { throw StreamClosed(reason: "shell session was abandoned") }
+        if let stdin, !stdin.isEmpty, rawStdin == nil { try checkRawStdin() }
         // Late output of a previous command's background processes is not this command's.
         do { _ = try stream.read(timeoutMs: 0) } catch { broken = true; throw error }
         let marker = "__sp_" + randomHex(16) + "__"
-        let body = Self.framedBody(command: command, stdin: stdin, environment: environment, marker: marker, raw: rawStdin)
+        let body = Self.framedBody(command: command, stdin: stdin, environment: environment, marker: marker, raw: rawStdin ?? false)
         let script = Data((body.line + Self.trailer(marker) + "\n" + body.heredoc).utf8)
         var stdinGate: (ready: Data, data: Data)?
         if let stdin, let ready = body.stdinReady { stdinGate = (Data((ready + "\n").utf8), stdin) }

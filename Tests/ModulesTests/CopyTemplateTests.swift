@@ -35,6 +35,65 @@ final class CopyModuleTests: ModuleTestCase {
         XCTAssertEqual(mode("out.txt"), 0o640)  // an existing file keeps its mode
     }
 
+    /// Content is written byte for byte whichever way it travels: small UTF-8 text inline in the script
+    /// (shell quotes, dash's internal bytes 0x81-0x88 inside UTF-8 characters, no final newline, empty),
+    /// NUL bytes, Latin-1 and big data on stdin; checksum and md5sum are those of the bytes written.
+    func testContentBytesExactInlineAndOnStdin() throws {
+        var ascii = Data((1...127).map { UInt8($0) })
+        ascii.append(Data(" '\\'' \"$HOME\" `id` $(id) %s %b \\n\r\n\u{20AC} \u{101} \u{109} \u{11D} \u{188} \u{2026} \u{1F600}".utf8))
+        var latin1 = Data("caf".utf8); latin1.append(0xE9); latin1.append(contentsOf: [0x81, 0x82, 0x0A])
+        var big = Data(); while big.count < 40_000 { big.append(Data("line \(big.count) \u{20AC}\n".utf8)) }
+        let cases: [(String, Data)] = [("ascii", ascii), ("nonl", Data("no newline at the end".utf8)), ("empty", Data()),
+                                       ("nul", Data([0x61, 0, 0x62, 0x0A, 0])), ("latin1", latin1), ("big", big)]
+        for (name, data) in cases {
+            try data.write(to: URL(fileURLWithPath: controllerDir + "/files/" + name))
+            for args: OrderedDictionary<String, Value> in [["src": .string(name), "dest": .string(path(name))],
+                                                           ["content": .string(String(decoding: data, as: UTF8.self)), "dest": .string(path(name + ".c"))]] {
+                let dest = args["dest"]?.stringValue ?? ""
+                let expected = args["content"] == nil ? data : Data(String(decoding: data, as: UTF8.self).utf8)
+                let r = run(CopyModule.self, args)
+                assertOK(r, changed: true)
+                XCTAssertEqual(FileManager.default.contents(atPath: dest), expected, name)
+                let inline = !expected.contains(0) && expected.count < 16_384 && String(data: expected, encoding: .utf8) != nil
+                XCTAssertEqual(connection.commands.last?.contains("cat > \"$sp_tmp\"") == true, !inline, "\(name) on stdin")
+                let sums = try connection.inner.run("sha1sum < \(dest) | cut -c1-40; md5sum < \(dest) | cut -c1-32", stdin: nil, become: nil).stdoutText
+                XCTAssertEqual("\(r["checksum"]?.stringValue ?? "")\n\(r["md5sum"]?.stringValue ?? "")\n", sums, name)
+                XCTAssertEqual(r["size"], .int(expected.count), name)
+                assertOK(run(CopyModule.self, args), changed: false)
+            }
+        }
+        XCTAssertEqual(entries().filter { $0.hasPrefix(".swiftplay") }, [])
+    }
+
+    /// A new file gets exactly the mode asked for (or the umask's), an existing one keeps its mode
+    /// unless another is asked for.
+    func testModesOfNewAndReplacedFiles() throws {
+        for (name, wanted) in [("m0640", "0640"), ("m0666", "0666"), ("m0755", "0755"), ("m0400", "0400"), ("m4644", "04644"), ("m0000", "0000")] {
+            let r = run(CopyModule.self, ["content": "x\n", "dest": .string(path(name)), "mode": .string(wanted)])
+            assertOK(r, changed: true)
+            XCTAssertEqual(mode(name), Int(wanted, radix: 8), name)
+            XCTAssertEqual(r["mode"], .string(FileMode.octal(Int(wanted, radix: 8) ?? 0)), name)
+        }
+        let umask = Int(try connection.inner.run("umask", stdin: nil, become: nil).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), radix: 8) ?? 0
+        assertOK(run(CopyModule.self, ["content": "x\n", "dest": .string(path("plain"))]), changed: true)
+        XCTAssertEqual(mode("plain"), 0o666 & ~umask)
+        try write("old", "old\n", mode: 0o604)
+        assertOK(run(CopyModule.self, ["content": "new\n", "dest": .string(path("old"))]), changed: true)
+        XCTAssertEqual(mode("old"), 0o604)
+        assertOK(run(CopyModule.self, ["content": "newer\n", "dest": .string(path("old")), "mode": "0604"]), changed: true)
+        XCTAssertEqual(mode("old"), 0o604)
+        assertOK(run(CopyModule.self, ["content": "newest\n", "dest": .string(path("old")), "mode": "0640"]), changed: true)
+        XCTAssertEqual(mode("old"), 0o640)
+        XCTAssertEqual(read("old"), "newest\n")
+        // The temporary file is made under umask 077; what runs after it (validate) has the session's umask.
+        let seen = path("umask-seen")
+        assertOK(run(CopyModule.self, ["content": "v\n", "dest": .string(path("validated")), "validate": .string("sh -c 'umask > \(seen)' && test -f %s")]), changed: true)
+        assertOK(run(LineInFileModule.self, ["path": .string(path("validated")), "line": "w", "validate": .string("sh -c 'umask >> \(seen)' && test -f %s")]), changed: true)
+        XCTAssertEqual(read("umask-seen"), String(repeating: FileMode.octal(umask) + "\n", count: 2))
+        XCTAssertEqual(mode("validated"), 0o666 & ~umask)
+        XCTAssertEqual(read("validated"), "v\nw\n")
+    }
+
     func testAttributesOnlyAndOwnership() throws {
         try write("a", "same")
         let r = run(CopyModule.self, ["content": "same", "dest": .string(path("a")), "owner": "nobody", "group": "nogroup", "mode": "u=rw,go="])

@@ -81,6 +81,26 @@ final class FileModuleTests: ModuleTestCase {
         assertOK(run(FileModule.self, ["path": .string(p), "state": "directory", "mode": "0750"]), changed: false)
     }
 
+    /// Missing directories below an existing one are made with the mode (special bits included), or
+    /// the umask's without one; names with shell characters are kept.
+    func testDirectoryModesBelowExistingParent() throws {
+        try FileManager.default.createDirectory(atPath: path("have"), withIntermediateDirectories: true)
+        chmod(path("have"), 0o700)
+        assertOK(run(FileModule.self, ["path": .string(path("have/it's $x/sub")), "state": "directory", "mode": "02750"]), changed: true)
+        XCTAssertEqual(mode("have"), 0o700)
+        XCTAssertEqual(mode("have/it's $x"), 0o2750)
+        XCTAssertEqual(mode("have/it's $x/sub"), 0o2750)
+        let umask = Int(try connection.inner.run("umask", stdin: nil, become: nil).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), radix: 8) ?? 0
+        let r = run(FileModule.self, ["path": .string(path("plain/one")), "state": "directory"])
+        assertOK(r, changed: true)
+        XCTAssertEqual(mode("plain"), 0o777 & ~umask)
+        XCTAssertEqual(mode("plain/one"), 0o777 & ~umask)
+        XCTAssertEqual(r["mode"], .string(FileMode.octal(0o777 & ~umask)))
+        try write("afile", "x")
+        assertFails(run(FileModule.self, ["path": .string(path("afile/sub/more")), "state": "directory", "mode": "0755"]), "afile")
+        XCTAssertEqual(read("afile"), "x")
+    }
+
     func testFileStateModesOwnerGroup() throws {
         try write("f", "x", mode: 0o600)
         let args: OrderedDictionary<String, Value> = ["path": .string(path("f")), "mode": "u+x,g=r,o=r", "owner": "nobody", "group": "nogroup"]

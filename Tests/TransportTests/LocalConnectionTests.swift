@@ -26,7 +26,8 @@ final class LocalConnectionTests: XCTestCase {
         for raw in [true, false] {
             let sh = ShellSession(stream: try LocalShellStream(), host: "local")
             try sh.handshake()
-            XCTAssertTrue(sh.rawStdin, "GNU head expected on the controller")
+            XCTAssertNil(sh.rawStdin, "checked only when stdin is first sent")
+            XCTAssertTrue(try sh.checkRawStdin(), "GNU head expected on the controller")
             sh.rawStdin = raw
             XCTAssertEqual(try sh.run("cat", stdin: data, environment: [:]).stdout, data, "raw=\(raw)")
             // A command that reads none or part of its stdin leaves nothing behind for the shell to execute.

@@ -38,6 +38,38 @@ final class SSHBasicTests: XCTestCase {
         XCTAssertEqual(try c.run("echo now").stdoutText, "now\n")
     }
 
+    /// Output on both streams in quick succession: reading one stream can take the other's packet off
+    /// the socket into libssh's buffer, and waiting on the socket then slept a full second (the read
+    /// timeout) with the answer already here. Several connections at once make that race likely.
+    func testNoStallWhenBothStreamsAnswerAtOnce() throws {
+        let t = try TestHosts.load()
+        let group = DispatchGroup()
+        let lock = NSLock()
+        var slowest = 0.0, failures: [String] = []
+        for i in 0..<8 {
+            group.enter()
+            DispatchQueue.global().async {
+                defer { group.leave() }
+                do {
+                    let c = try t.connect(t.pick(i))
+                    defer { c.close() }
+                    for _ in 0..<250 {
+                        let start = Date()
+                        let r = try c.run("printf e >&2; printf o")
+                        let took = Date().timeIntervalSince(start)
+                        lock.lock(); slowest = max(slowest, took); lock.unlock()
+                        if r.stdoutText != "o" || r.stderrText != "e" { throw TransportError.unreachable(host: "", message: "wrong output") }
+                    }
+                } catch {
+                    lock.lock(); failures.append("\(error)"); lock.unlock()
+                }
+            }
+        }
+        group.wait()
+        XCTAssertEqual(failures, [])
+        XCTAssertLessThan(slowest, 0.5, "a command waited for the read timeout")
+    }
+
     func testEnvironmentAndStdin() throws {
         let t = try TestHosts.load()
         let c = try t.connect()

@@ -274,6 +274,18 @@ public enum FileModule: Module {
         let mode = try attributes.mode?.apply(to: 0o777 & ~current.umask, isDirectory: true)
         var s = ""
         var prefix = path.hasPrefix("/") ? "" : "."
+        if ids.uid == nil && ids.gid == nil {
+            // No owner to set: the missing directories (listed with builtins) are made by one mkdir,
+            // which gives each the mode itself (-m sets it as chmod does, whatever the umask).
+            s = "set --\n"
+            for component in path.split(separator: "/") {
+                prefix += "/" + component
+                s += "[ -d \(shellQuote(prefix)) ] || set -- \"$@\" \(shellQuote(prefix))\n"
+            }
+            s += "[ $# -eq 0 ] || mkdir \(mode.map { "-m \(FileMode.octal($0)) " } ?? "")-- \"$@\" || exit 1\n"
+            plan.change(s)
+            return
+        }
         for component in path.split(separator: "/") {
             prefix += "/" + component
             let d = shellQuote(prefix)

@@ -73,6 +73,11 @@ public enum RemoteFile {
       elif [ "$1" = md5 ] && command -v md5 >/dev/null 2>&1; then md5 -q < "$2"
       fi
     }
+    sp_hash() {
+      if command -v "$1sum" >/dev/null 2>&1; then "$1sum" < "$2"
+      elif [ "$1" != md5 ] && command -v shasum >/dev/null 2>&1; then shasum -a "${1#sha}" < "$2"
+      else sp_sum "$1" "$2"; fi
+    }
     sp_sumall() {
       if command -v "$1sum" >/dev/null 2>&1; then find "$2" -type f -exec "$1sum" {} +
       elif [ "$1" != md5 ] && command -v shasum >/dev/null 2>&1; then find "$2" -type f -exec shasum -a "${1#sha}" {} +
@@ -105,7 +110,8 @@ public enum RemoteFile {
         // Only a link's real path differs in what modules do with it (a link in a parent directory
         // resolves the same through the kernel), so other paths cost no process here.
         if realPath { s += "  if [ -L \(p) ]; then printf '@@R '; readlink -f -- \(p) 2>/dev/null || realpath -- \(p) 2>/dev/null || echo \(p); fi\n" }
-        if let checksum { s += "  if \(regular) && [ -r \(p) ]; then printf '@@H '; sp_sum \(shellQuote(checksum)) \(p); fi\n" }
+        // sp_hash prints "DIGEST  -" (no `cut` process): the parser keeps the first word.
+        if let checksum { s += "  if \(regular) && [ -r \(p) ]; then printf '@@H '; sp_hash \(shellQuote(checksum)) \(p); fi\n" }
         if access { s += "  sp_a=; [ -r \(p) ] && sp_a=r; [ -w \(p) ] && sp_a=${sp_a}w; [ -x \(p) ] && sp_a=${sp_a}x; echo \"@@A $sp_a\"\n" }
         s += "fi\n"
         // The parent is computed here: `$(dirname ...)` would cost the host a subshell and a process.
@@ -171,7 +177,7 @@ public enum RemoteFile {
             case "T": current?.target = parseStat(rest)
             case "L": current?.linkTarget = rest
             case "R": current?.realPath = rest
-            case "H": current?.checksum = rest.isEmpty ? nil : rest
+            case "H": current?.checksum = rest.split(separator: " ", maxSplits: 1).first.map(String.init)
             case "A":
                 current?.readable = rest.contains("r")
                 current?.writeable = rest.contains("w")

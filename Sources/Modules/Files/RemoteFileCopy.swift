@@ -124,6 +124,9 @@ struct SingleFileCopy {
                 if case .remote(let src) = source { write.remoteSource = src }
                 write.createDirectory = dirHint && !destState.parentIsDirectory
                 write.md5 = true
+                write.newFile = current == nil
+                write.currentMode = current?.kind == .file ? current?.mode : nil
+                write.sessionUmask = destState.umask
                 (after, backupFile, md5) = try write.run(context)
             }
         } else if !plan.changes.isEmpty {

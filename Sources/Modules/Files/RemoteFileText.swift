@@ -58,6 +58,10 @@ struct TextFileEdit {
             var write = AtomicWrite(dest: target, data: data, mode: plan.mode, uid: plan.uid, gid: plan.gid,
                                     requireOwnership: plan.requireOwnership, validate: validate, backup: backup)
             write.createDirectory = !loaded.state.parentIsDirectory
+            write.newFile = current == nil
+            write.currentMode = current?.kind == .file ? current?.mode : nil
+            write.sessionUmask = loaded.state.umask
+            write.probeAfter = false
             write.checksum = nil
             let (_, backupFile, _) = try write.run(context)
             if let backupFile { result[backupKey] = .string(backupFile) }

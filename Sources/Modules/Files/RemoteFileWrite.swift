@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Jinja
 import OrderedCollections
@@ -27,6 +28,17 @@ public struct AtomicWrite {
     public var md5 = false
     /// Checksum algorithm of the probe printed after the write.
     public var checksum: String? = "sha1"
+    /// The read found nothing at the destination: when no owner is required and the mode has no
+    /// special bits, the temporary file is created with its final mode (umask) and needs no chmod.
+    public var newFile = false
+    /// Mode of the regular file being replaced, as read: when it is the mode wanted, the copy of the
+    /// old file's attributes (cp) already gives it and no chmod follows.
+    public var currentMode: Int?
+    /// The session's umask, as the read probe saw it: the temporary file is then created by the shell
+    /// itself under umask 077 (restored after) rather than in a subshell.
+    public var sessionUmask: Int?
+    /// Print the destination's state after the write (the result's values); text edits do not use it.
+    public var probeAfter = true
 
     public init(dest: String, data: Data, mode: Int, uid: Int? = nil, gid: Int? = nil, requireOwnership: Bool = false,
                 validate: String? = nil, backup: Bool = false) {
@@ -48,28 +60,62 @@ public struct AtomicWrite {
     }
     private let tmpSuffix = UUID().uuidString.prefix(12).lowercased()
 
-    /// The script: content comes on stdin; it ends with a probe of the destination.
+    /// Small text data goes in the script itself, written by the shell's `printf` builtin: no process
+    /// reads stdin on the host. Data with NUL bytes (which a shell string cannot hold), not UTF-8
+    /// (the script is text) or bigger than this goes on stdin.
+    static let inlineLimit = 16 * 1024
+
+    /// The data as script text when it can be written inline (see `inlineLimit`).
+    var inlineText: String? {
+        guard remoteSource == nil, data.count <= Self.inlineLimit, !data.contains(0),
+              let text = String(data: data, encoding: .utf8), Data(text.utf8) == data else { return nil }
+        return text
+    }
+
+    /// The temporary file can be created with the final mode: a new file, no owner to set afterwards
+    /// (which would briefly give the data the final mode under another owner), no special bits.
+    private var createdWithMode: Bool { newFile && !requireOwnership && mode & ~0o666 == 0 }
+
+    /// The script: content comes inline or on stdin; it ends with a probe of the destination.
     public var script: String {
         let d = shellQuote(dest)
         var s = "sp_dir=\(shellQuote(RemoteFile.parentDirectory(dest)))\n"
         if createDirectory { s += "mkdir -p -- \"$sp_dir\" || exit 90\n" }
         // The temporary name is chosen here so `validate` gets it literally (a user's '%s' quoting
         // keeps working); noclobber makes its creation fail rather than reuse an existing file.
+        // umask 077 keeps the data from others until the final mode is set, unless the file is
+        // created with that mode and owner already (`createdWithMode`).
         s += "sp_tmp=\(shellQuote(tmpPath))\n"
-        s += "(umask 077; set -C; : > \"$sp_tmp\") 2>/dev/null || exit 90\n"
+        let umask = createdWithMode ? FileMode.octal(~mode & 0o777) : "077"
+        if let sessionUmask {
+            // `true`, not `:`: a failed redirection of a special builtin would end the shell.
+            s += "set -C; umask \(umask); { true > \"$sp_tmp\"; } 2>/dev/null || exit 90; set +C; umask \(FileMode.octal(sessionUmask))\n"
+        } else {
+            s += "(umask \(umask); set -C; : > \"$sp_tmp\") 2>/dev/null || exit 90\n"
+        }
         s += "trap 'rm -f -- \"$sp_tmp\"' EXIT HUP INT TERM\n"
         if let remoteSource {
             s += "cp -- \(shellQuote(remoteSource)) \"$sp_tmp\" || exit 91\n"
+        } else if let text = inlineText {
+            s += "printf '%s' \(shellQuote(text)) > \"$sp_tmp\" || exit 91\n"
         } else {
             s += "cat > \"$sp_tmp\" || exit 91\n"
         }
         // A replaced file keeps its ACLs, extended attributes and (best effort) owner, as Ansible's atomic
         // move does: GNU cp copies them in one process; elsewhere, or when it fails, chown keeps the owner.
+        // cp gives the old file's mode: chmod only when another mode is wanted, or cp failed.
         let spec = (uid.map(String.init) ?? "") + (gid.map { ":\($0)" } ?? "")
         let keepOwner = !requireOwnership && !spec.isEmpty
-        s += "[ -f \(d) ] && { cp --attributes-only --preserve=mode,ownership,xattr -- \(d) \"$sp_tmp\" 2>/dev/null"
-        s += keepOwner ? " || chown \(spec) \"$sp_tmp\" 2>/dev/null; }\n" : "; }\n"
-        s += "chmod \(FileMode.octal(mode)) \"$sp_tmp\" || exit 92\n"
+        let chmod = "chmod \(FileMode.octal(mode)) \"$sp_tmp\" || exit 92"
+        let chown = keepOwner ? "chown \(spec) \"$sp_tmp\" 2>/dev/null" : ""
+        s += "if [ -f \(d) ]; then cp --attributes-only --preserve=mode,ownership,xattr -- \(d) \"$sp_tmp\" 2>/dev/null"
+        if currentMode == mode {
+            s += " || { \(chown.isEmpty ? "" : chown + "; ")\(chmod); }\n"
+        } else {
+            s += "\(chown.isEmpty ? "" : " || " + chown); \(chmod)\n"
+        }
+        if !createdWithMode { s += "else \(chmod)\n" }
+        s += "fi\n"
         if requireOwnership { s += "chown \(spec) \"$sp_tmp\" || exit 92\n" }
         if let validate {
             let command = validate.replacingOccurrences(of: "%s", with: shellQuote(tmpPath))
@@ -78,21 +124,21 @@ public struct AtomicWrite {
         if backup { s += "if [ -f \(d) ]; then sp_backup \(d) || exit 94; fi\n" }
         s += "mv -f -- \"$sp_tmp\" \(d) || exit 95\n"
         s += "trap - EXIT HUP INT TERM\n"
-        s += RemoteFile.probe(dest, checksum: checksumsOnController ? nil : checksum)
-        if md5 { s += "printf '@@MD5 '; sp_sum md5 \(d)\n" }
+        if probeAfter { s += RemoteFile.probe(dest, checksum: checksumsOnController ? nil : checksum) }
+        if md5 && !checksumsOnController { s += "printf '@@MD5 '; sp_sum md5 \(d)\n" }
         return s
     }
 
-    /// The written file's SHA-1 is computed here from the data rather than by two more processes on
-    /// the host; the host computes other algorithms, and copies of host files.
-    private var checksumsOnController: Bool { checksum == "sha1" && remoteSource == nil }
+    /// The written file's SHA-1 and MD5 are computed here from the data rather than by processes on
+    /// the host; the host computes other algorithms, and those of copies of host files.
+    private var checksumsOnController: Bool { (checksum == nil || checksum == "sha1") && remoteSource == nil }
 
     /// Writes in one round trip; returns the destination's new state and the backup file, if any.
     public func run(_ context: ModuleContext) throws -> (PathState, backup: String?, md5: String?) {
         if let validate, !validate.contains("%s") {
             throw ModuleError("validate must contain %s: \(validate)")
         }
-        let r = try context.run(RemoteFile.preamble + script, stdin: data)
+        let r = try context.run(RemoteFile.preamble + script, stdin: inlineText == nil && remoteSource == nil ? data : nil)
         let err = r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
         switch r.exitCode {
         case 0: break
@@ -103,9 +149,14 @@ public struct AtomicWrite {
         default: throw ModuleError("Could not write \(dest): \(err.isEmpty ? "exit status \(r.exitCode)" : err)")
         }
         let out = RemoteFile.parse(r.stdout, paths: [dest])
+        if !probeAfter { return (PathState(path: dest), out.tags["K"], nil) }
         guard var state = out.states.first else { throw ModuleError("could not read \(dest) after writing it") }
-        if checksumsOnController, state.info?.kind == .file { state.checksum = SHA1.hex(data) }
-        return (state, out.tags["K"], out.tags["MD5"].flatMap { $0.isEmpty ? nil : $0 })
+        var md5 = out.tags["MD5"].flatMap { $0.isEmpty ? nil : $0 }
+        if checksumsOnController, state.info?.kind == .file {
+            if checksum != nil { state.checksum = SHA1.hex(data) }
+            if self.md5 { md5 = Insecure.MD5.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+        }
+        return (state, out.tags["K"], md5)
     }
 }
 
