@@ -28,6 +28,7 @@ struct InventoryCommand: ParsableCommand {
     @Option(name: .customLong("playbook-dir"), help: "Where group_vars/ and host_vars/ are also read (default: the current directory).")
     var playbookDir: String?
     @Flag(name: .short, help: "Verbose mode.") var verbose: Int
+    @OptionGroup var vault: VaultOptions
     @Argument(help: "With --graph: the group to start at.") var group: String?
 
     /// Magic and internal variables ansible-inventory leaves out of host variables.
@@ -40,6 +41,7 @@ struct InventoryCommand: ParsableCommand {
         if actions > 1 { throw UsageError("Conflicting options used, only one of --host, --graph or --list can be used at the same time.") }
         if toml { throw UsageError("TOML output is not supported by swiftplay inventory; use --list or --yaml") }
         let config = try Config.load()
+        try vault.install(config: config)
         let sources = (inventory.isEmpty ? InventorySources.configured(config) : inventory.map { config.resolve($0) })
         let inv = try Inventory(sources: sources)
         for w in inv.warnings { warn(w) }
