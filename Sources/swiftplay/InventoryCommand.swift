@@ -1,4 +1,5 @@
 import ArgumentParser
+import DataLoader
 import Executor
 import Foundation
 import Inventory
@@ -70,12 +71,19 @@ struct InventoryCommand: ParsableCommand {
     }
 
     func dump(_ v: Value) throws -> String {
-        if yaml {
-            var s = try YAMLText.dump(v, flowStyle: false)
-            if s.hasSuffix("\n") { s.removeLast() }
-            return s
+        // Inline !vault values are shown vaulted, as ansible-inventory shows them.
+        var vaulted: [String] = []
+        let shown = VaultedValues.replace(v) { text in
+            if !yaml { return .dict(["__ansible_vault": .string(text)]) }
+            vaulted.append(text)
+            return .string(VaultedValues.token(vaulted.count - 1))
         }
-        return JSONText.encode(v, indent: 4, sortKeys: true)
+        if yaml {
+            var s = try YAMLText.dump(shown, flowStyle: false)
+            if s.hasSuffix("\n") { s.removeLast() }
+            return VaultedValues.restoreYAML(s, vaulted)
+        }
+        return JSONText.encode(shown, indent: 4, sortKeys: true)
     }
 
     func warn(_ message: String) {

@@ -277,4 +277,51 @@ final class VaultEngineTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.output)
         XCTAssertTrue(r.stdout.contains("\"oracle_var\": \"from ansible-vault\""), r.output)
     }
+
+    func testCreateAndEditWithEditor() throws {
+        let ws = try Workspace()
+        try ws.write("pw", "edit-pw")
+        let editor = try ws.write("editor.sh", "#!/bin/sh\nprintf 'line added\\n' >> \"$1\"\n")
+        chmod(editor, 0o755)
+        let env = ["EDITOR": editor]
+        let create = try ws.swiftplay(["vault", "create", "--vault-id", "ed@pw", "new.yml"], environment: env)
+        XCTAssertEqual(create.status, 0, create.output)
+        XCTAssertTrue(ws.read("new.yml")?.hasPrefix("$ANSIBLE_VAULT;1.2;AES256;ed\n") ?? false, ws.read("new.yml") ?? "")
+        let exists = try ws.swiftplay(["vault", "create", "--vault-id", "ed@pw", "new.yml"], environment: env)
+        XCTAssertEqual(exists.status, 1)
+        XCTAssertTrue(exists.stderr.contains("new.yml exists, please use 'edit' instead"), exists.output)
+        let edit = try ws.swiftplay(["vault", "edit", "--vault-password-file", "pw", "new.yml"], environment: env)
+        XCTAssertEqual(edit.status, 0, edit.output)
+        // Still under the file's label.
+        XCTAssertTrue(ws.read("new.yml")?.hasPrefix("$ANSIBLE_VAULT;1.2;AES256;ed\n") ?? false)
+        XCTAssertEqual(try ws.swiftplay(["vault", "view", "--vault-password-file", "pw", "new.yml"]).stdout, "line added\nline added\n")
+    }
+
+    func testGroupVarsDirectoryAndExtraVarsFile() throws {
+        let ws = try Workspace()
+        try ws.write("pw", Self.password)
+        try ws.write("inv/hosts.ini", "[web]\nlocalhost ansible_connection=local\n")
+        try ws.write("inv/group_vars/web/plain.yml", "shown: plain\n")
+        try ws.write("inv/group_vars/web/vault.yml", "vault_db_password: from-dir\n")
+        try encrypt(ws, "inv/group_vars/web/vault.yml")
+        try ws.write("extra.yml", "extra_secret: from-extra\n")
+        try encrypt(ws, "extra.yml")
+        try ws.write("play.yml", "- hosts: web\n  gather_facts: false\n  tasks:\n    - debug: msg='{{ shown }} {{ vault_db_password }} {{ extra_secret }}'\n")
+        let r = try ws.swiftplay(["-i", "inv/hosts.ini", "play.yml", "-e", "@extra.yml", "--vault-password-file", "pw"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.stdout.contains("\"msg\": \"plain from-dir from-extra\""), r.output)
+    }
+
+    func testInventoryShowsInlineValuesVaulted() throws {
+        let ws = try Workspace()
+        try ws.write("pw", Self.password)
+        let inline = try encryptString(ws, "never-shown", name: "secret_var")
+        try ws.write("hosts.yml", "all:\n  hosts:\n    h1:\n" + indent(inline, 6))
+        let r = try ws.swiftplay(["inventory", "-i", "hosts.yml", "--list", "--vault-password-file", "pw"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.stdout.contains("\"__ansible_vault\": \"$ANSIBLE_VAULT;1.1;AES256\\n"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("never-shown"))
+        let y = try ws.swiftplay(["inventory", "-i", "hosts.yml", "--host", "h1", "-y"])
+        XCTAssertTrue(y.stdout.hasPrefix("secret_var: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  "), y.stdout)
+    }
 }
