@@ -84,7 +84,11 @@ enum VaultCLI {
             let shown = file == "-" ? "-" : absolute(file)
             throw VaultError("input is not vault encrypted data. \(shown) is not a vault encrypted file for \(shown)")
         }
-        return Data(try VaultSecrets(secrets).decrypt(text, source: file))
+        do {
+            return Data(try VaultSecrets(secrets).decrypt(text, source: file))
+        } catch let e as VaultError {
+            throw VaultError(e.description + " for \(file)")  // ansible-vault names the file again
+        }
     }
 
     /// "Encryption successful" and the like go to stderr when stdout is a terminal, as ansible-vault does.

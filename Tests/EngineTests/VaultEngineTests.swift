@@ -218,7 +218,7 @@ final class VaultEngineTests: XCTestCase {
         XCTAssertEqual(rekey.status, 0, rekey.output)
         let old = try ws.swiftplay(["vault", "view", "--vault-password-file", "pw", "data.yml"])
         XCTAssertEqual(old.status, 1)
-        XCTAssertTrue(old.stderr.contains("Decryption failed (no vault secrets were found that could decrypt)"), old.output)
+        XCTAssertTrue(old.stderr.contains("ERROR! Decryption failed (no vault secrets were found that could decrypt) on data.yml for data.yml"), old.output)
 
         let toStdout = try ws.swiftplay(["vault", "decrypt", "--vault-password-file", "pw2", "--output", "-", "data.yml"])
         XCTAssertEqual(toStdout.stdout, "greeting: hello vault\n")
@@ -323,5 +323,23 @@ final class VaultEngineTests: XCTestCase {
         XCTAssertFalse(r.stdout.contains("never-shown"))
         let y = try ws.swiftplay(["inventory", "-i", "hosts.yml", "--host", "h1", "-y"])
         XCTAssertTrue(y.stdout.hasPrefix("secret_var: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  "), y.stdout)
+    }
+
+    func testVaultCommandsAskOnTheTerminal() throws {
+        let ws = try Workspace()
+        try ws.write("data.txt", "typed\n")
+        let enc = try ws.swiftplayOnTerminal(["vault", "encrypt", "data.txt"],
+                                             answers: [("New Vault password: ", "tty-pw\n"), ("Confirm New Vault password: ", "tty-pw\n")])
+        XCTAssertEqual(enc.status, 0, enc.transcript)
+        XCTAssertEqual(enc.unanswered, 0, enc.transcript)
+        XCTAssertTrue(enc.transcript.contains("Encryption successful"), enc.transcript)
+        XCTAssertFalse(enc.transcript.contains("tty-pw"), enc.transcript)
+        let view = try ws.swiftplayOnTerminal(["vault", "view", "data.txt"], answers: [("Vault password: ", "tty-pw\n")])
+        XCTAssertEqual(view.status, 0, view.transcript)
+        XCTAssertTrue(view.transcript.hasSuffix("typed\n"), view.transcript)
+        let mismatch = try ws.swiftplayOnTerminal(["vault", "encrypt_string", "x"],
+                                                  answers: [("New Vault password: ", "a\n"), ("Confirm New Vault password: ", "b\n")])
+        XCTAssertEqual(mismatch.status, 1, mismatch.transcript)
+        XCTAssertTrue(mismatch.transcript.contains("ERROR! Passwords do not match"), mismatch.transcript)
     }
 }
