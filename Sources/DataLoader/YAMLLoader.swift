@@ -1,6 +1,7 @@
 import Foundation
 import Jinja
 import OrderedCollections
+import Vault
 import Yams
 
 /// Reads YAML the way Ansible (PyYAML, YAML 1.1) types it: `yes`/`on` are booleans, `0644` is octal,
@@ -30,8 +31,10 @@ public enum YAMLLoader {
     }
 
     public static func read(_ file: String) throws -> String {
-        // Device files such as /dev/null are read through a file handle.
-        guard let data = FileManager.default.contents(atPath: file) ?? FileHandle(forReadingAtPath: file)?.readDataToEndOfFile() else {
+        // Device files such as /dev/null are read through a file handle; vaulted files are decrypted.
+        let contents: Data?
+        do { contents = try VaultedData.contents(atPath: file) } catch let e as VaultError { throw SourceError(e.description, at: nil) }
+        guard let data = contents else {
             throw SourceError("could not read file '\(file)'", at: nil)
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -47,6 +50,9 @@ public enum YAMLLoader {
     private static func convert(_ node: Node, file: String) throws -> YAMLNode {
         switch node {
         case .scalar(let s):
+            if s.tag.description == "!vault" {
+                return .scalar(.string(VaultedData.inline(s.string, at: mark(s.mark, file))), mark(s.mark, file))
+            }
             return .scalar(scalarValue(s), mark(s.mark, file))
         case .sequence(let seq):
             return .sequence(try seq.map { try convert($0, file: file) }, mark(seq.mark, file))

@@ -33,5 +33,6 @@ public enum AnsibleExtensions {
         AnsibleFilters.install(into: env)
         AnsibleTests.install(into: env)
         Lookups.install(into: env, context: context)
+        VaultFunction.install(into: env)
     }
 }

@@ -1,6 +1,8 @@
+import DataLoader
 import Foundation
 import Jinja
 import OrderedCollections
+import Vault
 
 /// Lookups that read controller files: file, template, fileglob, first_found, ini.
 enum FileLookups {
@@ -57,8 +59,11 @@ enum FileLookups {
         p["ini"] = { terms, args, _, context in try IniLookup.run(terms, args, context) }
     }
 
+    /// A controller file's text, decrypted when it is vaulted (file, template and other lookups).
     static func read(_ path: String, _ args: Arguments) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let contents: Data?
+        do { contents = try VaultedData.contents(atPath: path) } catch let e as VaultError { throw args.fail(e.description) }
+        guard let data = contents else {
             throw args.fail("could not read file: \(path)")
         }
         guard let text = String(data: data, encoding: .utf8) else {

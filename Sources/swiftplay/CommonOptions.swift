@@ -26,6 +26,7 @@ struct CommonOptions: ParsableArguments {
     @Option(name: [.customShort("T"), .long], help: "Connection timeout in seconds.") var timeout: Int?
     @Option(name: [.customShort("M"), .customLong("module-path")], help: "Prepend these colon-separated directories to the module library path.")
     var modulePath: String?
+    @OptionGroup var vault: VaultOptions
 
     /// Fills the shared part of the run options; `defaultForks` differs (ansible-playbook 50 here, ansible 5).
     func apply(to o: inout RunOptions, config: Config, defaultForks: Int) throws {
@@ -35,13 +36,14 @@ struct CommonOptions: ParsableArguments {
         o.limit = limit
         o.check = check
         o.diff = diff || config.flag("always", env: "DIFF_ALWAYS", section: "diff") == true
-        o.extraVars = try ExtraVars.parse(extraVars)
         o.forks = try forks ?? config.number("forks", env: "FORKS") ?? defaultForks
         o.verbosity = verbose
         o.become = become || config.flag("become", env: "BECOME", section: "privilege_escalation") == true
         o.becomeUser = becomeUser ?? config.setting("become_user", env: "BECOME_USER", section: "privilege_escalation")
         o.becomeMethod = becomeMethod ?? config.setting("become_method", env: "BECOME_METHOD", section: "privilege_escalation")
         (o.connectionPassword, o.becomePassword) = Prompt.passwords(askPass: askPass, askBecomePass: askBecomePass)
+        try vault.install(config: config)
+        o.extraVars = try ExtraVars.parse(extraVars)
         o.remoteUser = user ?? config.setting("remote_user", env: "REMOTE_USER")
         o.privateKey = privateKey ?? config.setting("private_key_file", env: "PRIVATE_KEY_FILE")
         o.connection = connection

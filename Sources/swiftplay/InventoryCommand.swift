@@ -1,4 +1,5 @@
 import ArgumentParser
+import DataLoader
 import Executor
 import Foundation
 import Inventory
@@ -28,6 +29,7 @@ struct InventoryCommand: ParsableCommand {
     @Option(name: .customLong("playbook-dir"), help: "Where group_vars/ and host_vars/ are also read (default: the current directory).")
     var playbookDir: String?
     @Flag(name: .short, help: "Verbose mode.") var verbose: Int
+    @OptionGroup var vault: VaultOptions
     @Argument(help: "With --graph: the group to start at.") var group: String?
 
     /// Magic and internal variables ansible-inventory leaves out of host variables.
@@ -40,6 +42,7 @@ struct InventoryCommand: ParsableCommand {
         if actions > 1 { throw UsageError("Conflicting options used, only one of --host, --graph or --list can be used at the same time.") }
         if toml { throw UsageError("TOML output is not supported by swiftplay inventory; use --list or --yaml") }
         let config = try Config.load()
+        try vault.install(config: config)
         let sources = (inventory.isEmpty ? InventorySources.configured(config) : inventory.map { config.resolve($0) })
         let inv = try Inventory(sources: sources)
         for w in inv.warnings { warn(w) }
@@ -68,12 +71,19 @@ struct InventoryCommand: ParsableCommand {
     }
 
     func dump(_ v: Value) throws -> String {
-        if yaml {
-            var s = try YAMLText.dump(v, flowStyle: false)
-            if s.hasSuffix("\n") { s.removeLast() }
-            return s
+        // Inline !vault values are shown vaulted, as ansible-inventory shows them.
+        var vaulted: [String] = []
+        let shown = VaultedValues.replace(v) { text in
+            if !yaml { return .dict(["__ansible_vault": .string(text)]) }
+            vaulted.append(text)
+            return .string(VaultedValues.token(vaulted.count - 1))
         }
-        return JSONText.encode(v, indent: 4, sortKeys: true)
+        if yaml {
+            var s = try YAMLText.dump(shown, flowStyle: false)
+            if s.hasSuffix("\n") { s.removeLast() }
+            return VaultedValues.restoreYAML(s, vaulted)
+        }
+        return JSONText.encode(shown, indent: 4, sortKeys: true)
     }
 
     func warn(_ message: String) {

@@ -6,7 +6,7 @@ struct Swiftplay: ParsableCommand {
         commandName: "swiftplay",
         abstract: "An Ansible-compatible playbook engine: runs playbooks over SSH without Python on the hosts.",
         version: "0.1.0",
-        subcommands: [PlaybookCommand.self, AdhocCommand.self, InventoryCommand.self, DocCommand.self],
+        subcommands: [PlaybookCommand.self, AdhocCommand.self, InventoryCommand.self, VaultCommand.self, DocCommand.self],
         defaultSubcommand: PlaybookCommand.self
     )
 }

@@ -3,6 +3,7 @@ import DataLoader
 import Executor
 import Foundation
 import Jinja
+import Vault
 
 // ansible-playbook's exit codes: 0 ok, 1 error, 2 failed hosts, 4 unreachable or parse error,
 // 5 bad options, 99 interrupted.
@@ -22,6 +23,9 @@ do {
     FileHandle.standardError.write(Data("ERROR! \(e.description)\n".utf8))
     exit(1)
 } catch let e as TemplateError {
+    FileHandle.standardError.write(Data("ERROR! \(e.description)\n".utf8))
+    exit(1)
+} catch let e as VaultError {
     FileHandle.standardError.write(Data("ERROR! \(e.description)\n".utf8))
     exit(1)
 } catch let e as UsageError {

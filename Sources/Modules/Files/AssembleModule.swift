@@ -67,7 +67,7 @@ public enum AssembleModule: Module {
             for name in names {
                 var isDir: ObjCBool = false
                 let full = (local as NSString).appendingPathComponent(name)
-                if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue, let d = FileManager.default.contents(atPath: full) {
+                if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue, let d = try CopyModule.controllerData(full, decrypt: args.bool("decrypt")) {
                     fragments.append((name, d))
                 }
             }

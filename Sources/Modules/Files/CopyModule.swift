@@ -1,15 +1,20 @@
+import DataLoader
 import Foundation
 import Jinja
 import OrderedCollections
 import Transport
+import Vault
 
 /// `copy`: puts a controller file, a directory tree, inline content or a host file at `dest`.
 public enum CopyModule: Module {
-    /// swiftplay has no Vault: an encrypted source that Ansible would decrypt fails with Ansible's
-    /// message for a missing vault secret, rather than copying ciphertext.
-    static func refuseVaultEncrypted(_ data: Data, path: String) throws {
-        if data.starts(with: Data("$ANSIBLE_VAULT;".utf8)) {
-            throw ModuleError("A vault password or secret must be specified to decrypt \(path)")
+    /// A controller file's bytes; a vaulted one is decrypted unless `decrypt` is false. Without a
+    /// vault secret that fits, Ansible's messages.
+    static func controllerData(_ path: String, decrypt: Bool = true) throws -> Data? {
+        do {
+            return try VaultedData.contents(atPath: path, decrypt: decrypt)
+        } catch let e as VaultError {
+            if VaultSecrets.shared.isEmpty { throw ModuleError("A vault password or secret must be specified to decrypt \(path)") }
+            throw ModuleError(e.description)
         }
     }
 
@@ -31,7 +36,8 @@ public enum CopyModule: Module {
     - `local_follow` (default yes): symlinks in a controller tree are copied as what they point to,
       except dangling ones and links to an enclosing directory; `no` copies them all as links. For a
       host tree, links are kept unless `local_follow: yes` is given.
-    - `decrypt`: Vault is not supported, so a Vault-encrypted `src` fails (as with no vault secret).
+    - `decrypt` (default true): a Vault-encrypted `src` is decrypted with the run's vault secrets;
+      false copies it as it is.
     - `mode: preserve`: the source's mode (controller or host file).
     - `force` (default yes): replace a file whose content differs; `no` only creates missing files.
     - `backup`: keep a timestamped copy of the old file (`backup_file` is returned).
@@ -103,8 +109,7 @@ public enum CopyModule: Module {
             tree.decrypt = args.bool("decrypt")
             return try tree.run(context, displaySource: local)
         }
-        guard let data = FileManager.default.contents(atPath: local) else { throw ModuleError("Could not read '\(local)' on the controller") }
-        if args.bool("decrypt") { try refuseVaultEncrypted(data, path: local) }
+        guard let data = try controllerData(local, decrypt: args.bool("decrypt")) else { throw ModuleError("Could not read '\(local)' on the controller") }
         if preserve {
             var st = stat()
             if stat(local, &st) == 0 { copy.attributes.mode = .numeric(Int(st.st_mode & 0o7777)) }

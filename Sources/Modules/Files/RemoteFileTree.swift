@@ -132,8 +132,7 @@ struct DirectoryCopy {
                 }
                 continue
             }
-            let data = try Data(contentsOf: URL(fileURLWithPath: e.path))
-            if decrypt { try CopyModule.refuseVaultEncrypted(data, path: e.path) }
+            guard let data = try CopyModule.controllerData(e.path, decrypt: decrypt) else { throw ModuleError("Could not read '\(e.path)' on the controller") }
             if let existing, existing.kind == .directory { throw ModuleError("Destination \(target) is a directory") }
             let differs = existing == nil || (force && sums[target] != SHA1.hex(data))
             let modeSpec: FileMode? = preserveMode ? .numeric(e.mode) : attributes.mode

@@ -42,7 +42,7 @@ public enum TemplateModule: Module {
         guard let local = context.findFile(src, in: "templates") else {
             throw ModuleError(RemotePath.notFoundOnController(src, in: "templates", context))
         }
-        guard let raw = FileManager.default.contents(atPath: local) else { throw ModuleError("Could not read template '\(local)'") }
+        guard let raw = try CopyModule.controllerData(local) else { throw ModuleError("Could not read template '\(local)'") }
         var text = try context.renderTemplate(String(decoding: raw, as: UTF8.self), local)
         // YAML users often pass the escaped form ('\r\n'); accept both, as Ansible does.
         let escaped = ["\\n": "\n", "\\r": "\r", "\\r\\n": "\r\n"]

@@ -59,7 +59,7 @@ public enum UnarchiveModule: Module {
         var source = src
         if !remote {
             guard let local = context.findFile(src, in: "files") else { throw ModuleError(RemotePath.notFoundOnController(src, in: "files", context)) }
-            guard let data = FileManager.default.contents(atPath: local) else { throw ModuleError("Could not read '\(local)'") }
+            guard let data = try CopyModule.controllerData(local, decrypt: args.bool("decrypt")) else { throw ModuleError("Could not read '\(local)'") }
             upload = data
             source = local
         }

@@ -1,0 +1,37 @@
+import DataLoader
+import Foundation
+import Jinja
+import Vault
+
+/// Decrypts inline `!vault` values when they are used (see VaultedData): the text is never
+/// templated further. A value that no secret opens fails where it is used, as in Ansible.
+enum VaultFunction {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: String] = [:]
+
+    static func install(into env: Environment) {
+        env.globals[VaultedData.function] = .callable(Callable(name: VaultedData.function) { args, _ in
+            guard args.count == 2, let text = args[0].stringValue, let location = args[1].stringValue else {
+                throw TemplateError(kind: .runtime, message: "\(VaultedData.function) takes the vaulted text and where it is")
+            }
+            return .string(try decrypt(text, location: location))
+        })
+    }
+
+    static func decrypt(_ text: String, location: String) throws -> String {
+        lock.lock()
+        let cached = cache[text]
+        lock.unlock()
+        if let cached { return cached }
+        do {
+            let plain = try VaultSecrets.shared.decryptText(text)
+            lock.lock()
+            cache[text] = plain
+            lock.unlock()
+            return plain
+        } catch let e as VaultError {
+            // Ansible's wording first (scripts look for it), then where the value was written.
+            throw TemplateError(kind: .runtime, message: "\(e.description) (the !vault value at \(location))")
+        }
+    }
+}
