@@ -16,7 +16,8 @@ extension ConnectionPool {
         o.hostKeyChecking = try lookup("ansible_host_key_checking").flatMap { Arguments.boolean(.string($0)) }
             ?? lookup("ansible_ssh_host_key_checking").flatMap { Arguments.boolean(.string($0)) }
             ?? options.hostKeyChecking
-        let common = try [lookup("ansible_ssh_common_args"), lookup("ansible_ssh_extra_args")].compactMap { $0 }.joined(separator: " ")
+        let common = try [lookup("ansible_ssh_common_args") ?? options.sshCommonArgs, lookup("ansible_ssh_extra_args") ?? options.sshExtraArgs]
+            .compactMap { $0 }.joined(separator: " ")
         applyCommonArgs(common, to: &o)
         return o
     }

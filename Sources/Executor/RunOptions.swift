@@ -26,6 +26,9 @@ public struct RunOptions {
     public var remoteUser: String?
     public var privateKey: String?
     public var connectionPassword: String?
+    /// --ssh-common-args / --ssh-extra-args: used where a host sets no ansible_ssh_*_args of its own.
+    public var sshCommonArgs: String?
+    public var sshExtraArgs: String?
     public var connection: String?
     public var timeout: Int = 10
     public var forceHandlers = false

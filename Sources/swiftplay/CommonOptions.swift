@@ -1,6 +1,7 @@
 import ArgumentParser
 import Executor
 import Foundation
+import Vault
 
 /// The options ansible-playbook and ansible share (inventory, variables, check/diff, connection and
 /// privilege escalation), with the settings behind them: command line first, then the environment
@@ -14,12 +15,20 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: [.customShort("C"), .long], help: "Don't make any changes; predict some of the changes.") var check = false
     @Flag(name: [.customShort("D"), .long], help: "Show the differences in changed files.") var diff = false
     @Option(name: [.short, .long], help: "Number of hosts run in parallel.") var forks: Int?
-    @Flag(name: .short, help: "Verbose mode (-vvv for more).") var verbose: Int
+    @Flag(name: [.short, .long], help: "Verbose mode (-vvv for more).") var verbose: Int
     @Flag(name: [.short, .long], help: "Run operations with become.") var become = false
     @Option(name: .customLong("become-user"), help: "Run operations as this user (default root).") var becomeUser: String?
     @Option(name: .customLong("become-method"), help: "Privilege escalation method: sudo or su.") var becomeMethod: String?
     @Flag(name: [.customShort("K"), .customLong("ask-become-pass")], help: "Ask for the privilege escalation password.") var askBecomePass = false
     @Flag(name: [.customShort("k"), .customLong("ask-pass")], help: "Ask for the connection password.") var askPass = false
+    @Option(name: [.customLong("connection-password-file"), .customLong("conn-pass-file")], help: "Connection password file.")
+    var connectionPasswordFile: String?
+    @Option(name: [.customLong("become-password-file"), .customLong("become-pass-file")], help: "Privilege escalation password file.")
+    var becomePasswordFile: String?
+    @Option(name: .customLong("ssh-common-args"), parsing: .unconditional, help: "Arguments for ssh (ProxyJump, -o options...), as ansible_ssh_common_args.")
+    var sshCommonArgs: String?
+    @Option(name: .customLong("ssh-extra-args"), parsing: .unconditional, help: "Further arguments for ssh, as ansible_ssh_extra_args.")
+    var sshExtraArgs: String?
     @Option(name: [.short, .long], help: "Connect as this user.") var user: String?
     @Option(name: [.customLong("private-key"), .customLong("key-file")], help: "Use this file to authenticate.") var privateKey: String?
     @Option(name: [.short, .long], help: "Connection type (ssh, local).") var connection: String?
@@ -42,6 +51,15 @@ struct CommonOptions: ParsableArguments {
         o.becomeUser = becomeUser ?? config.setting("become_user", env: "BECOME_USER", section: "privilege_escalation")
         o.becomeMethod = becomeMethod ?? config.setting("become_method", env: "BECOME_METHOD", section: "privilege_escalation")
         (o.connectionPassword, o.becomePassword) = Prompt.passwords(askPass: askPass, askBecomePass: askBecomePass)
+        // Password files: the command line, then ANSIBLE_*_PASSWORD_FILE / the config file; an executable is run.
+        if let file = connectionPasswordFile ?? config.setting("connection_password_file", env: "CONNECTION_PASSWORD_FILE") {
+            o.connectionPassword = try PasswordFile.text(file, what: "connection password")
+        }
+        if let file = becomePasswordFile ?? config.setting("become_password_file", env: "BECOME_PASSWORD_FILE") {
+            o.becomePassword = try PasswordFile.text(file, what: "become password")
+        }
+        o.sshCommonArgs = sshCommonArgs ?? config.setting("ssh_common_args", env: "SSH_COMMON_ARGS", section: "ssh_connection")
+        o.sshExtraArgs = sshExtraArgs ?? config.setting("ssh_extra_args", env: "SSH_EXTRA_ARGS", section: "ssh_connection")
         try vault.install(config: config)
         o.extraVars = try ExtraVars.parse(extraVars)
         o.remoteUser = user ?? config.setting("remote_user", env: "REMOTE_USER")

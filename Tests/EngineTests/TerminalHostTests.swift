@@ -117,4 +117,42 @@ final class TerminalHostTests: XCTestCase {
         XCTAssertTrue(bad.transcript.contains("fatal: [target]: FAILED! => {\"msg\": \"Incorrect su password\"}"), bad.transcript)
         XCTAssertFalse(bad.transcript.contains(wrong), bad.transcript)
     }
+
+    /// --connection-password-file and --become-password-file: the same logins as -k and -K, from
+    /// files (a plain file, and an executable that prints the password); never shown.
+    func testPasswordFilesLogInAndAnswerSudo() throws {
+        let h = try TestHost.first()
+        let ws = try Workspace()
+        try ws.write("play.yml", whoami)
+        try ws.write("conn-pass", h.password + "\n")
+        try ws.write("become-pass.sh", "#!/bin/sh\necho '\(h.password)'\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: ws.path + "/become-pass.sh")
+
+        try inventory(ws, h, user: "kbdonly", withKey: false)
+        let login = try ws.swiftplayWithoutTerminal(["-i", "inv.ini", "--connection-password-file", "conn-pass", "play.yml"])
+        XCTAssertEqual(login.status, 0, login.output)
+        XCTAssertEqual(ws.read("who"), "kbdonly")
+
+        try inventory(ws, h, user: "tester", withKey: true)
+        let sudo = try ws.swiftplayWithoutTerminal(["-i", "inv.ini", "-b", "--become-password-file", "become-pass.sh", "play.yml"])
+        XCTAssertEqual(sudo.status, 0, sudo.output)
+        XCTAssertEqual(ws.read("who"), "root")
+        XCTAssertFalse((login.output + sudo.output).contains(h.password))
+
+        let missing = try ws.swiftplayWithoutTerminal(["-i", "inv.ini", "-b", "--become-password-file", "nope", "play.yml"])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.output.contains("The become password file nope was not found"), missing.output)
+    }
+
+    /// --ssh-common-args stands in for ansible_ssh_common_args: here its -p gives the port the
+    /// inventory leaves out.
+    func testSSHCommonArgsFromTheCommandLine() throws {
+        let h = try TestHost.first()
+        let ws = try Workspace()
+        try ws.write("play.yml", whoami)
+        try ws.write("inv.ini", "target ansible_host=\(h.address) ansible_user=root ansible_host_key_checking=false ansible_ssh_private_key_file=\(h.key)\n")
+        let r = try ws.swiftplayWithoutTerminal(["-i", "inv.ini", "--ssh-common-args", "-p \(h.port)", "play.yml"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertEqual(ws.read("who"), "root")
+    }
 }
