@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory", "DataLoader", "Jinja"]),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating", "Jinja"], exclude: ["oracle"]),
         .testTarget(name: "ModulesTests", dependencies: ["Modules", "Transport", "Jinja"]),
-        .testTarget(name: "DockerModulesTests", dependencies: ["Modules", "Transport", "Jinja"], exclude: ["make-registry-image.sh"]),
+        .testTarget(name: "DockerModulesTests", dependencies: ["Modules", "Transport", "Jinja"]),
         .testTarget(name: "SystemModulesTests", dependencies: ["Modules", "Transport", "Jinja"]),
     ],
     swiftLanguageModes: [.v5]
