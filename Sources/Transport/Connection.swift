@@ -68,8 +68,17 @@ public extension Connection {
 
 /// Quotes a string for POSIX sh: 'it'\''s'.
 public func shellQuote(_ s: String) -> String {
-    if !s.isEmpty, s.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:@%+,".contains($0) }), s.allSatisfy(\.isASCII) {
-        return s
+    // Byte-wise: whole scripts are quoted for every command, and Foundation's
+    // replacingOccurrences goes through UTF-16 on Linux.
+    let safe = !s.isEmpty && s.utf8.allSatisfy { b in
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || "-_./=:@%+,".utf8.contains(b)
     }
-    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    if safe { return s }
+    var out: [UInt8] = [0x27]
+    out.reserveCapacity(s.utf8.count + 16)
+    for b in s.utf8 {
+        if b == 0x27 { out += [0x27, 0x5C, 0x27, 0x27] } else { out.append(b) }  // ' -> '\''
+    }
+    out.append(0x27)
+    return String(decoding: out, as: UTF8.self)
 }

@@ -199,15 +199,17 @@ public enum RemoteFile {
         let fields = parts[0].split(separator: " ", maxSplits: 10).map(String.init)
         guard fields.count == 11, let mode = Int(fields[0], radix: 8) else { return nil }
         let n = fields[1...9].map { Double($0) ?? 0 }
+        // GNU %F ("regular empty file", "symbolic link") or BSD %HT ("Regular File", "Fifo File");
+        // prefix and suffix tests, which are native (String.contains(String) goes through Foundation).
         let type = fields[10].lowercased()
         let kind: FileInfo.Kind
-        if type.contains("regular") { kind = .file }
-        else if type.contains("directory") { kind = .directory }
-        else if type.contains("link") { kind = .link }
-        else if type.contains("fifo") { kind = .fifo }
-        else if type.contains("socket") { kind = .socket }
-        else if type.contains("block") { kind = .block }
-        else if type.contains("character") { kind = .char }
+        if type.hasPrefix("regular") { kind = .file }
+        else if type == "directory" { kind = .directory }
+        else if type.hasSuffix("link") { kind = .link }
+        else if type.hasPrefix("fifo") { kind = .fifo }
+        else if type.hasPrefix("socket") { kind = .socket }
+        else if type.hasPrefix("block") { kind = .block }
+        else if type.hasPrefix("character") { kind = .char }
         else { kind = .other }
         return FileInfo(kind: kind, mode: mode & 0o7777, uid: Int(n[0]), gid: Int(n[1]), size: Int(n[2]),
                         atime: n[3], mtime: n[4], ctime: n[5], inode: Int(n[6]), nlink: Int(n[7]), dev: Int(n[8]),
