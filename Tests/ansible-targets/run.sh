@@ -36,9 +36,7 @@ if [ ! -f "$sdist" ]; then
 fi
 
 # Python for the targets' helper scripts (PyYAML and jinja2), and ansible-core for --impl ansible.
-venv=$cache/ansible-venv
-[ -x "$venv/bin/ansible-playbook" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q "ansible-core==$version"; } \
-    || { echo "run.sh: could not install ansible-core into $venv" >&2; exit 1; }
+venv=$("$root/Tests/ansible-venv.sh") || exit 1
 
 # The controller needs en_US.UTF-8 (the tags target exports LC_ALL=en_US.UTF-8).
 if ! locale -a 2>/dev/null | grep -qi '^en_US.utf8$'; then

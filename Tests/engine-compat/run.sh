@@ -6,10 +6,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 swiftplay=${SWIFTPLAY_BIN:-$root/.build/debug/swiftplay}
-venv=${SWIFTPLAY_CACHE:-$HOME/.cache/swiftplay}/ansible-venv
-if [ ! -x "$venv/bin/ansible-playbook" ]; then
-    python3 -m venv "$venv" && "$venv/bin/pip" install -q 'ansible-core>=2.18,<2.19' || { echo "could not install ansible-core"; exit 1; }
-fi
+venv=$("$root/Tests/ansible-venv.sh") || exit 1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 normalize() {
