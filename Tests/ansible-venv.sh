@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# The Python virtualenv with ansible-core 2.18.19 that the oracle tests, engine-compat and the
-# integration targets compare against. Installs it when missing (pip); prints its path.
+# A Python virtualenv with ansible-core, the reference the tests compare against; installs it when
+# missing (pip) and prints its path. Usage: Tests/ansible-venv.sh [VERSION]
+#   2.18.19 (default): engine-compat, the integration targets, the vault oracle tests.
+#   2.19.14: the templating and inventory oracle tests (written against its behaviour), with the
+#   libraries its filters use (passlib and bcrypt for password_hash, jmespath for json_query).
 set -euo pipefail
-venv=${SWIFTPLAY_CACHE:-$HOME/.cache/swiftplay}/ansible-venv
+version=${1:-2.18.19}
+cache=${SWIFTPLAY_CACHE:-$HOME/.cache/swiftplay}
+venv=$cache/ansible-venv
+extras=()
+if [ "$version" != 2.18.19 ]; then venv=$cache/ansible-venv-$version; extras=(passlib==1.7.4 bcrypt==4.0.1 jmespath==1.1.0); fi
 if [ ! -x "$venv/bin/ansible-playbook" ]; then
-    { python3 -m venv "$venv" && "$venv/bin/pip" install -q "ansible-core==2.18.19"; } >&2 \
-        || { echo "ansible-venv.sh: could not install ansible-core into $venv" >&2; exit 1; }
+    { python3 -m venv "$venv" && "$venv/bin/pip" install -q "ansible-core==$version" "${extras[@]}"; } >&2 \
+        || { echo "ansible-venv.sh: could not install ansible-core $version into $venv" >&2; exit 1; }
 fi
 echo "$venv"

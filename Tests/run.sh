@@ -47,8 +47,14 @@ else
     failed=$((failed + 1))
 fi
 
-# ansible-core for the tests that compare with it (ansible-vault, engine-compat, the targets).
-Tests/ansible-venv.sh > /dev/null || echo "ansible-core could not be installed: the oracle tests will be skipped"
+# ansible-core for the tests that compare with it (ansible-vault, engine-compat, the targets; the
+# templating and inventory oracles with the version they were written against).
+Tests/ansible-venv.sh > /dev/null || echo "ansible-core could not be installed: the vault oracle tests will be skipped"
+if oracle=$(Tests/ansible-venv.sh 2.19.14); then
+    export ANSIBLE_ORACLE_PYTHON=$oracle/bin/python ANSIBLE_INVENTORY_BIN=$oracle/bin/ansible-inventory
+else
+    echo "ansible-core 2.19.14 could not be installed: the templating and inventory oracle tests will be skipped"
+fi
 stage swift-test swift test
 if [ -x Tests/engine-compat/run.sh ]; then stage engine-compat Tests/engine-compat/run.sh; fi
 # ansible-core's own integration targets, run with the debug build just made.
