@@ -70,7 +70,7 @@ final class AsyncTests: XCTestCase {
     func testJobRunsBesideTheHostsNextTasksOverSSH() throws {
         let h = try TestHost.first()
         let ws = try Workspace()
-        try ws.write("inv.ini", "target ansible_host=\(h.address) ansible_port=\(h.port) ansible_user=root ansible_ssh_private_key_file=\(h.key) ansible_host_key_checking=false\n")
+        try h.writeInventory(to: ws)
         try ws.write("play.yml", """
         - hosts: target
           gather_facts: false

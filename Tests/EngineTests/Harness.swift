@@ -176,6 +176,12 @@ struct TestHost {
     var key: String
     var password: String
 
+    /// Writes an inventory (inv.ini) with this host as `target`, logging in as `user` (with the key only when `withKey`).
+    func writeInventory(to ws: Workspace, user: String = "root", withKey: Bool = true, file: String = "inv.ini") throws {
+        let key = withKey ? " ansible_ssh_private_key_file=\(key)" : ""
+        try ws.write(file, "target ansible_host=\(address) ansible_port=\(port) ansible_user=\(user) ansible_host_key_checking=false\(key)\n")
+    }
+
     /// The first test host of SWIFTPLAY_TEST_HOSTS, or a skip.
     static func first() throws -> TestHost {
         guard let path = ProcessInfo.processInfo.environment["SWIFTPLAY_TEST_HOSTS"], !path.isEmpty else {

@@ -4,10 +4,8 @@ import XCTest
 /// -k, -K and become_method su answered on a real pseudo-terminal against a real SSH test host
 /// (Tests/hosts/start.sh; SWIFTPLAY_TEST_HOSTS names its inventory). Passwords never show.
 final class TerminalHostTests: XCTestCase {
-    /// An inventory for the test host as `user`, with the key only when `withKey`.
     func inventory(_ ws: Workspace, _ h: TestHost, user: String, withKey: Bool, file: String = "inv.ini") throws {
-        let key = withKey ? " ansible_ssh_private_key_file=\(h.key)" : ""
-        try ws.write(file, "target ansible_host=\(h.address) ansible_port=\(h.port) ansible_user=\(user) ansible_host_key_checking=false\(key)\n")
+        try h.writeInventory(to: ws, user: user, withKey: withKey, file: file)
     }
 
     let whoami = """
