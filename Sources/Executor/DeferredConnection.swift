@@ -21,8 +21,8 @@ final class DeferredConnection: Connection {
         return c
     }
 
-    func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
-        try live().run(command, stdin: stdin, become: become, environment: environment)
+    func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String], textOutput: Bool) throws -> CommandResult {
+        try live().run(command, stdin: stdin, become: become, environment: environment, textOutput: textOutput)
     }
 
     func put(_ data: Data, to path: String, mode: String?, become: Become?) throws {

@@ -15,9 +15,9 @@ final class TracedConnection: Connection {
 
     var host: String { inner.host }
 
-    func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
+    func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String], textOutput: Bool) throws -> CommandResult {
         let start = DispatchTime.now()
-        let r = try inner.run(command, stdin: stdin, become: become, environment: environment)
+        let r = try inner.run(command, stdin: stdin, become: become, environment: environment, textOutput: textOutput)
         log("<\(host)> EXEC: \(command.utf8.count) bytes, stdin \(stdin?.count ?? 0) bytes\(become.map { " (become \($0.user))" } ?? ""), rc=\(r.exitCode), \(Self.ms(since: start)) ms")
         return r
     }

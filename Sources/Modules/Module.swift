@@ -100,10 +100,11 @@ public final class ModuleContext {
         self.console = console
     }
 
-    /// Runs a shell command on the host with the task's privileges and environment.
+    /// Runs a shell command on the host with the task's privileges and environment. `textOutput`: the
+    /// command prints text only, which the host may send in one piece (see `Connection.run`).
     @discardableResult
-    public func run(_ command: String, stdin: Data? = nil) throws -> CommandResult {
-        try connection.run(command, stdin: stdin, become: become, environment: environment)
+    public func run(_ command: String, stdin: Data? = nil, textOutput: Bool = false) throws -> CommandResult {
+        try connection.run(command, stdin: stdin, become: become, environment: environment, textOutput: textOutput)
     }
 
     /// Finds a controller file named by `src` in the given sub-directory ("files"/"templates") of the

@@ -27,7 +27,7 @@ public final class LocalConnection: Connection {
         }
     }
 
-    public func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
+    public func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String], textOutput: Bool) throws -> CommandResult {
         var sh = try liveShell()
         // Becoming the user we already are needs no tool (and may have no sudo rights at all).
         if let become, become.user != currentUser() {
@@ -40,7 +40,7 @@ public final class LocalConnection: Connection {
             }
         }
         do {
-            return try sh.run(command, stdin: stdin, environment: environment)
+            return try sh.run(command, stdin: stdin, environment: environment, textOutput: textOutput)
         } catch let e as StreamClosed {
             close()
             throw TransportError.unreachable(host: host, message: "local /bin/sh ended during the command (\(e.reason))")

@@ -70,12 +70,12 @@ public final class SSHConnection: Connection {
         }
     }
 
-    public func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
+    public func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String], textOutput: Bool) throws -> CommandResult {
         var sh = try liveShell()
         // Becoming the user we log in as needs no tool (which may not even be installed).
         if let become, become.user != session?.loginUser { sh = try becomeShell(become) }
         do {
-            return try sh.run(command, stdin: stdin, environment: environment)
+            return try sh.run(command, stdin: stdin, environment: environment, textOutput: textOutput)
         } catch let e as StreamClosed {
             // The command may or may not have run: report it, reconnect on the next command.
             let at = endpoint

@@ -28,7 +28,10 @@ struct StreamClosed: Error { var reason: String }
 /// M is a random per-command marker: stdout ends with M<rc>\n and stderr with M. The command runs in a
 /// subshell (its `exit`, `cd`, variables cannot touch the session shell) via `eval` of a single-quoted
 /// string (a syntax error in it cannot desynchronise the session), with stdin from /dev/null so it can
-/// never read the session's script. Given stdin, the command line first prints a READY line and pipes
+/// never read the session's script. A command whose output is text (`textOutput`) runs in a command
+/// substitution instead of the subshell, as the same one fork, and its stdout is printed with the end
+/// marker by one `printf`: the host's shell writes the whole answer at once, so sshd sends one packet
+/// rather than one per `echo` of the command (the figures are in bench/playbook). Given stdin, the command line first prints a READY line and pipes
 /// `head -c N` into the command; the raw bytes are sent once READY shows (GNU head reads exactly N bytes
 /// from a pipe, checked when stdin is first sent). Without GNU head, stdin goes as a base64
 /// here-document parsed before the command starts.
@@ -70,14 +73,15 @@ final class ShellSession {
         return gnu
     }
 
-    func run(_ command: String, stdin: Data?, environment: [String: String]) throws -> CommandResult {
+    func run(_ command: String, stdin: Data?, environment: [String: String], textOutput: Bool = false) throws -> CommandResult {
         if broken { throw StreamClosed(reason: "shell session was abandoned") }
         if let stdin, !stdin.isEmpty, rawStdin == nil { try checkRawStdin() }
         // Late output of a previous command's background processes is not this command's.
         do { _ = try stream.read(timeoutMs: 0) } catch { broken = true; throw error }
         let marker = "__sp_" + randomHex(16) + "__"
-        let body = Self.framedBody(command: command, stdin: stdin, environment: environment, marker: marker, raw: rawStdin ?? false)
-        let script = Data((body.line + Self.trailer(marker) + "\n" + body.heredoc).utf8)
+        let body = Self.framedBody(command: command, stdin: stdin, environment: environment, marker: marker, raw: rawStdin ?? false,
+                                   textOutput: textOutput)
+        let script = Data((body.line + Self.trailer(marker, captured: body.captured) + "\n" + body.heredoc).utf8)
         var stdinGate: (ready: Data, data: Data)?
         if let stdin, let ready = body.stdinReady { stdinGate = (Data((ready + "\n").utf8), stdin) }
         return try readFrame(marker: marker, send: script, stdinGate: stdinGate)
@@ -126,32 +130,40 @@ final class ShellSession {
         return session
     }
 
-    private static func trailer(_ marker: String) -> String {
-        // stderr marker first, then stdout marker with the exit status of what came before.
-        "; __sp_rc=$?; printf '%s' '\(marker)' >&2; printf '%s%d\\n' '\(marker)' \"$__sp_rc\""
+    private static func trailer(_ marker: String, captured: Bool) -> String {
+        // stderr marker first, then stdout marker with the exit status of what came before; a captured
+        // output goes in front of it, less the marker that kept its trailing newlines.
+        "; __sp_rc=$?; printf '%s' '\(marker)' >&2; "
+            + (captured ? "printf '%s%s%d\\n' \"${__sp_o%\(marker)}\" '\(marker)' \"$__sp_rc\"; __sp_o=" : "printf '%s%d\\n' '\(marker)' \"$__sp_rc\"")
     }
 
     /// The command as one shell line, plus the here-document carrying stdin (base64 mode) or the READY
     /// line after which raw stdin is expected (raw mode).
-    static func framedBody(command: String, stdin: Data?, environment: [String: String], marker: String, raw: Bool)
-        -> (line: String, heredoc: String, stdinReady: String?) {
-        var sub = "( "
+    static func framedBody(command: String, stdin: Data?, environment: [String: String], marker: String, raw: Bool,
+                           textOutput: Bool = false) -> (line: String, heredoc: String, stdinReady: String?, captured: Bool) {
+        var exports = ""
         for (k, v) in environment.sorted(by: { $0.key < $1.key }) {
-            sub += "export \(shellQuote(k + "=" + v)); "
+            exports += "export \(shellQuote(k + "=" + v)); "
         }
-        sub += "eval \(shellQuote(command)) )"
-        guard let stdin, !stdin.isEmpty else { return (sub + " </dev/null", "", nil) }
+        let eval = "eval \(shellQuote(command))"
+        let sub = "( \(exports)\(eval) )"
+        guard let stdin, !stdin.isEmpty else {
+            guard textOutput else { return (sub + " </dev/null", "", nil, false) }
+            // The marker after the output keeps its trailing newlines from the substitution (lost only if
+            // the command calls `exit`); the assignment's status is the command's.
+            return ("__sp_o=$(exec </dev/null; \(exports)\(eval); __sp_r=$?; printf %s '\(marker)'; exit $__sp_r)", "", nil, true)
+        }
         if raw {
             // head reads exactly N bytes and no more; the data is sent only once READY shows, when the
             // shell is waiting for the pipeline and not reading. `cat` drains what the command left
             // unread, so every byte is consumed by head whatever the command does.
             let ready = marker + "in"
-            return ("printf '%s\\n' '\(ready)'; head -c \(stdin.count) | ( \(sub); __sp_r=$?; cat >/dev/null; exit $__sp_r )", "", ready)
+            return ("printf '%s\\n' '\(ready)'; head -c \(stdin.count) | ( \(sub); __sp_r=$?; cat >/dev/null; exit $__sp_r )", "", ready, false)
         }
         // '_' is not in the base64 alphabet, so no data line can end the here-document early.
         let end = marker + "in"
         let b64 = stdin.base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
-        return ("base64 -d <<'\(end)' | \(sub)", b64 + "\n" + end + "\n", nil)
+        return ("base64 -d <<'\(end)' | \(sub)", b64 + "\n" + end + "\n", nil, false)
     }
 
     /// Sends `script`, then reads until both end markers, sending raw stdin when its READY line shows.

@@ -83,6 +83,22 @@ final class LineInFileTests: ModuleTestCase {
         assertOK(run(LineInFileModule.self, ["path": .string(path("latin1")), "regexp": "^port=", "line": "port=2"]), changed: false)
     }
 
+    /// The probe's text output drops NUL bytes; the content is then read again byte for byte.
+    func testFileWithNULBytesKeepsThem() throws {
+        let original = Data("a\0b\n".utf8) + Data("port=1\n".utf8)
+        try original.write(to: URL(fileURLWithPath: path("nul")))
+        let (r, commands) = counted(LineInFileModule.self, ["path": .string(path("nul")), "regexp": "^port=", "line": "port=2"])
+        assertOK(r, changed: true)
+        XCTAssertEqual(commands, 3, "text read, byte read, write")
+        XCTAssertEqual(FileManager.default.contents(atPath: path("nul")), Data("a\0b\n".utf8) + Data("port=2\n".utf8))
+        let (again, readOnly) = counted(LineInFileModule.self, ["path": .string(path("nul")), "regexp": "^port=", "line": "port=2"])
+        assertOK(again, changed: false)
+        XCTAssertEqual(readOnly, 2)
+        // A text file is read once.
+        try write("plain", "port=1\n")
+        XCTAssertEqual(counted(LineInFileModule.self, ["path": .string(path("plain")), "regexp": "^port=", "line": "port=1"]).1, 1)
+    }
+
     func testFollowsSymlinks() throws {
         try write("real", "a\n")
         try FileManager.default.createSymbolicLink(atPath: path("link"), withDestinationPath: path("real"))

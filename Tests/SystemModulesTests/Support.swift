@@ -60,10 +60,10 @@ final class CountingConnection: Connection {
     var log: [String] = []
     init(_ inner: Connection) { self.inner = inner }
     var host: String { inner.host }
-    func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String]) throws -> CommandResult {
+    func run(_ command: String, stdin: Data?, become: Become?, environment: [String: String], textOutput: Bool) throws -> CommandResult {
         count += 1
         log.append(command)
-        return try inner.run(command, stdin: stdin, become: become, environment: environment)
+        return try inner.run(command, stdin: stdin, become: become, environment: environment, textOutput: textOutput)
     }
     func put(_ data: Data, to path: String, mode: String?, become: Become?) throws {
         count += 1

@@ -21,6 +21,34 @@ final class LocalConnectionTests: XCTestCase {
         XCTAssertEqual(try c.run("echo ok").stdoutText, "ok\n")
     }
 
+    /// Text output is collected by the host's shell and sent with the end marker in one write: same
+    /// streams, status and isolation as the subshell framing, under dash and bash.
+    func testTextOutputFraming() throws {
+        for command in ["exec /bin/sh", "exec /bin/bash --posix"] where FileManager.default.isExecutableFile(atPath: "/bin/bash") {
+            let sh = ShellSession(stream: try LocalShellStream(command: command), host: "local")
+            defer { sh.stream.close() }
+            try sh.handshake()
+            func run(_ c: String, _ env: [String: String] = [:]) throws -> CommandResult {
+                try sh.run(c, stdin: nil, environment: env, textOutput: true)
+            }
+            let r = try run("printf 'a\\n\\n'; printf 'e\\n' >&2; X=1; cd /; false")
+            XCTAssertEqual([r.exitCode], [1], command)
+            XCTAssertEqual(r.stdoutText, "a\n\n", "trailing newlines kept")
+            XCTAssertEqual(r.stderrText, "e\n")
+            XCTAssertEqual(try run("printf %s \"$X\"; pwd").stdoutText, FileManager.default.currentDirectoryPath + "\n", "nothing leaks")
+            XCTAssertEqual(try run("printf %s \"$Y\"", ["Y": "a'b"]).stdoutText, "a'b")
+            // `exit` skips the marker that keeps trailing newlines: the status and the text stay.
+            let e = try run("echo out; exit 4")
+            XCTAssertEqual([e.exitCode], [4])
+            XCTAssertEqual(e.stdoutText, "out")
+            XCTAssertNotEqual(try run("if then").exitCode, 0)
+            let big = try run("i=0; while [ $i -lt 20000 ]; do echo line$i; i=$((i+1)); done")
+            XCTAssertEqual(big.stdoutText.split(separator: "\n").count, 20000)
+            XCTAssertEqual(try run("echo ok").stdoutText, "ok\n")
+            XCTAssertEqual(try sh.run("printf 'a\\0b'", stdin: nil, environment: [:]).stdout, Data([97, 0, 98]), "binary framing after text")
+        }
+    }
+
     func testBothStdinModes() throws {
         let data = try randomData(300_000)
         for raw in [true, false] {

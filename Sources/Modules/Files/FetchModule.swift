@@ -46,7 +46,7 @@ public enum FetchModule: Module {
         var script = "if [ -d \(p) ]; then echo '@@E dir'; exit 0; elif [ ! -e \(p) ]; then echo '@@E missing'; exit 0; elif [ ! -r \(p) ]; then echo '@@E unreadable'; exit 0; fi\n"
         script += "sp_s=$(sp_sum sha1 \(p)); printf '@@H %s\\n' \"$sp_s\"\n"
         script += "if [ \"$sp_s\" != \(shellQuote(localSum)) ]; then printf '@@C\\n'; cat -- \(p); fi\n"
-        let r = try RemoteFile.run("printf '@@B\\n'\n" + script, context, what: "fetching \(src)")
+        let r = try RemoteFile.run("printf '@@B\\n'\n" + script, context, binary: true, what: "fetching \(src)")
         let out = RemoteFile.parse(r.stdout, paths: [src])
         var result = ModuleResult(changed: false, ["file": .string(src), "dest": .string(dest)])
         switch out.tags["E"] {

@@ -132,7 +132,7 @@ public enum FindModule: Module {
             if contains != nil { script += "printf '#Z \(i) %s\\n' \"$(wc -c < \(p) | tr -d ' ')\"; cat -- \(p)\n" }
         }
         guard !script.isEmpty else { return (all, [:]) }
-        let data = try RemoteFile.run(script, context, what: "reading files").stdout
+        let data = try RemoteFile.run(script, context, binary: contains != nil, what: "reading files").stdout
         var sums: [String: String] = [:]
         var hits = Set<Int>()
         var i = data.startIndex

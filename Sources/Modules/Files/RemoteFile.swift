@@ -230,13 +230,15 @@ public enum RemoteFile {
 
     @discardableResult
     /// Runs a script (preamble included) and fails with the command's error when it exits non-zero.
-    public static func run(_ script: String, _ context: ModuleContext, stdin: Data? = nil, what: String) throws -> CommandResult {
+    /// Its output is text (stat lines, tags), unless `binary` (a probe printing a file's content).
+    public static func run(_ script: String, _ context: ModuleContext, stdin: Data? = nil, binary: Bool = false,
+                           what: String) throws -> CommandResult {
         let full = preamble + script
         // Command lines are limited (128 KiB per argument on Linux, for `sh -c` and ssh alike): long
         // scripts (per-file commands over big trees) go through stdin when it is free.
         let r = stdin == nil && full.utf8.count > maxCommandLength
             ? try context.run("/bin/sh -s", stdin: Data(full.utf8))
-            : try context.run(full, stdin: stdin)
+            : try context.run(full, stdin: stdin, textOutput: !binary)
         if r.exitCode != 0 {
             let err = r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
             throw ModuleError("\(what) failed: \(err.isEmpty ? "exit status \(r.exitCode)" : err)", ["rc": .int(Int(r.exitCode))])
@@ -253,8 +255,12 @@ public enum RemoteFile {
                             owner: String? = nil, group: String? = nil) throws -> (PathState, Output) {
         let script = lookup(owner: owner, group: group)
             + probe(path, follow: follow, checksum: checksum, content: content, access: access, realPath: realPath)
-        let r = try run(script, context, what: "reading \(path)")
-        let out = parse(r.stdout, paths: [path])
+        var out = parse(try run(script, context, what: "reading \(path)").stdout, paths: [path])
+        // Text output drops NUL bytes: content that is not the file's size (binary, or changed meanwhile)
+        // is read again byte for byte.
+        if content, let state = out.states.first, let data = state.content, let size = state.followed?.size, data.count != size {
+            out = parse(try run(script, context, binary: true, what: "reading \(path)").stdout, paths: [path])
+        }
         guard let state = out.states.first else { throw ModuleError("could not read the state of \(path)") }
         return (state, out)
     }

@@ -138,7 +138,7 @@ public struct AtomicWrite {
         if let validate, !validate.contains("%s") {
             throw ModuleError("validate must contain %s: \(validate)")
         }
-        let r = try context.run(RemoteFile.preamble + script, stdin: inlineText == nil && remoteSource == nil ? data : nil)
+        let r = try context.run(RemoteFile.preamble + script, stdin: inlineText == nil && remoteSource == nil ? data : nil, textOutput: true)
         let err = r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
         switch r.exitCode {
         case 0: break
