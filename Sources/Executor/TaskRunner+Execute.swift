@@ -49,6 +49,12 @@ extension TaskRunner {
                 try LibraryModule.run(name: name, file: file, moduleUtils: utils, args: args, context)
             }, [])
         }
+        let validated = try moduleArguments(module, action: action, scope)
+        return (try runModule(module.name, cacheable: validated.bool("cacheable"), scope) { try module.run(validated, $0) }, [])
+    }
+
+    /// A module's arguments for this task: templated, module_defaults applied, validated.
+    func moduleArguments(_ module: Module.Type, action: String, _ scope: VarScope) throws -> Arguments {
         scope.touchedUnsafe = false
         var args = try templateArgs(scope, action: action)
         for name in module.expressionArgs {
@@ -64,8 +70,40 @@ extension TaskRunner {
         if module.freeForm == false, let raw = args.removeValue(forKey: "_raw_params"), raw.pythonStr.isEmpty == false {
             throw ModuleError("this module does not take free-form arguments: '\(raw.pythonStr)'")
         }
-        let validated = try module.spec.validate(args, module: module.name)
-        return (try runModule(module.name, cacheable: validated.bool("cacheable"), scope) { try module.run(validated, $0) }, [])
+        return try module.spec.validate(args, module: module.name)
+    }
+
+    /// The items of a loop of a LoopBatchable module, run together (see LoopBatch) when nothing in the
+    /// task can tell them from items run one by one: no retries, async, delegation or pause, the
+    /// registered result not used by the items, and the same privileges, environment and modes for all.
+    /// nil when not; then the items run one by one, as they also do when preparing one fails here.
+    /// The results are by item index; items whose `when` is false have none.
+    func batchedLoop(_ itemScopes: [VarScope]) -> [Int: Result<Vars, Error>]? {
+        guard itemScopes.count > 1, task.until == nil, task.async == nil, task.inherited.delegateTo == nil,
+              !Templar.hasDelimiters(task.action),
+              let module = (ModuleRegistry.module(named: task.action) ?? ModuleRegistry.module(named: shortActionName(task.action)))
+                as? LoopBatchable.Type else { return nil }
+        if let register = task.register {
+            let used = "\(task.args) \(task.allWhen) \(task.inherited.environment) \(task.ownEnvironment.map { "\($0)" } ?? "")"
+            if used.contains(register) { return nil }
+        }
+        var calls: [(index: Int, args: Arguments, context: ModuleContext)] = []
+        do {
+            for (i, scope) in itemScopes.enumerated() where try conditionFailed(scope) == nil {
+                calls.append((i, try moduleArguments(module, action: task.action, scope), try moduleContext(scope)))
+            }
+        } catch {
+            return nil
+        }
+        guard calls.count > 1, let first = calls.first?.context, module.independent(calls.map(\.args)),
+              calls.allSatisfy({ $0.context.become == first.become && $0.context.environment == first.environment
+                  && $0.context.checkMode == first.checkMode && $0.context.diffMode == first.diffMode }) else { return nil }
+        let outcomes = LoopBatch.run(module, calls: calls.map { ($0.args, $0.context) }, connection: first.connection)
+        var results: [Int: Result<Vars, Error>] = [:]
+        for (call, outcome) in zip(calls, outcomes) {
+            results[call.index] = Result { try finish(module: module.name, cacheable: false) { try outcome.get() } }
+        }
+        return results
     }
 
     /// Runs a module on the host's connection; with `async`, as a job on a connection of its own,

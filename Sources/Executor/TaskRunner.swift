@@ -191,11 +191,9 @@ final class TaskRunner {
         let setsFacts = ["set_fact", "include_vars"].contains(shortActionName(task.action))
         var factsSet = false
         var ignoreUnreachable: Bool?  // set by the first unreachable item; false once one is not ignored
-        for (i, item) in items.enumerated() {
-            // Facts an item set (set_fact, include_vars, modules' ansible_facts) are seen by the next items.
-            if factsSet { scope = play.scope(host: host, task: task) }
-            factsSet = false
-            if i > 0 && pause > 0 { Thread.sleep(forTimeInterval: pause) }
+        // The loop variables of item i.
+        func loopExtra(_ i: Int) -> Vars {
+            let item = items[i]
             var extra: Vars = [loopVar: item, "ansible_loop_var": .string(loopVar)]
             if let indexVar { extra[indexVar] = .int(i) }
             if extended {
@@ -211,20 +209,31 @@ final class TaskRunner {
                 extra["ansible_loop"] = .dict(loopInfo)
             }
             if let indexVar { extra["ansible_index_var"] = .string(indexVar) }
+            return extra
+        }
+        // A with_* lookup's items are unsafe data, as Ansible marks lookup results; `loop:` items are not.
+        let unsafeNames: Set<String> = task.loopKind.map { $0 == "loop" } == false ? [loopVar] : []
+        let batch = pause == 0 && breakWhen.isEmpty && !setsFacts
+            ? batchedLoop(items.indices.map { scope.adding(loopExtra($0), unsafe: unsafeNames) }) : nil
+        for (i, item) in items.enumerated() {
+            // Facts an item set (set_fact, include_vars, modules' ansible_facts) are seen by the next items.
+            if factsSet { scope = play.scope(host: host, task: task) }
+            factsSet = false
+            if i > 0 && pause > 0 { Thread.sleep(forTimeInterval: pause) }
+            var extra = loopExtra(i)
             // The previous item's result is the registered variable until this item's is known.
             if let reg = task.register, let last = results.last { extra[reg] = last }
             // set_fact and include_vars in a loop: each item sees the variables the previous ones set.
             let setsVariables = i > 0 && ["set_fact", "include_vars"].contains(shortActionName(task.action))
             let base = setsVariables ? play.scope(host: host, task: task) : scope
-            // A with_* lookup's items are unsafe data, as Ansible marks lookup results; `loop:` items are not.
-            let itemScope = base.adding(extra, unsafe: task.loopKind.map { $0 == "loop" } == false ? [loopVar] : [])
+            let itemScope = base.adding(extra, unsafe: unsafeNames)
             var r: Vars
             if let reason = try conditionFailed(itemScope) {
                 r = ["changed": false, "skipped": true, "skip_reason": "Conditional result was False", "false_condition": reason]
             } else {
                 allSkipped = false
                 do {
-                    let (res, inc) = try runWithRetries(itemScope, item: item)
+                    let (res, inc) = try batch?[i].map { (try evaluateResult(try $0.get(), itemScope), []) } ?? runWithRetries(itemScope, item: item)
                     r = res
                     included += inc
                     factsSet = setsFacts || res["ansible_facts"] != nil

@@ -26,6 +26,15 @@ public protocol Module {
     static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult
 }
 
+/// A module whose calls in a loop may run side by side when their items are independent: the executor
+/// then sends every item's next command in one round trip (see the executor's LoopBatch). The module
+/// code is unchanged; it must take the same path when run again against the same command answers.
+public protocol LoopBatchable: Module {
+    /// Whether reading and changing each item cannot affect what another item reads or changes
+    /// (e.g. distinct absolute paths, none inside another).
+    static func independent(_ items: [Arguments]) -> Bool
+}
+
 public extension Module {
     static var aliases: [String] { ["ansible.builtin.\(name)", "ansible.legacy.\(name)"] }
     static var freeForm: Bool { false }
@@ -98,6 +107,13 @@ public final class ModuleContext {
         self.verbosity = verbosity
         self.jinja2Native = jinja2Native
         self.console = console
+    }
+
+    /// The same context on another connection.
+    public func replacing(connection: Connection) -> ModuleContext {
+        ModuleContext(connection: connection, host: host, checkMode: checkMode, diffMode: diffMode, become: become,
+                      variables: variables, searchPaths: searchPaths, environment: environment, renderTemplate: renderTemplate,
+                      evaluate: evaluate, conditional: conditional, verbosity: verbosity, jinja2Native: jinja2Native, console: console)
     }
 
     /// Runs a shell command on the host with the task's privileges and environment. `textOutput`: the

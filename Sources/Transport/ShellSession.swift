@@ -244,13 +244,17 @@ func find(_ needle: Data, in hay: Data, from: Int) -> Range<Int>? {
     }
 }
 
-func randomHex(_ bytes: Int) -> String {
+/// `bytes` random bytes in hex, for markers no output can contain by chance.
+public func randomHex(_ bytes: Int) -> String {
     var g = SystemRandomNumberGenerator()
     let digits = Array("0123456789abcdef".utf8)
     var s: [UInt8] = []
     s.reserveCapacity(bytes * 2)
-    for _ in 0..<bytes {
-        let b = UInt8.random(in: 0...255, using: &g)
+    // Eight bytes per call: the generator asks the kernel each time.
+    var word: UInt64 = 0
+    for i in 0..<bytes {
+        if i % 8 == 0 { word = g.next() }
+        let b = UInt8(truncatingIfNeeded: word >> (8 * UInt64(i % 8)))
         s.append(digits[Int(b >> 4)])
         s.append(digits[Int(b & 15)])
     }

@@ -6,7 +6,7 @@ import Transport
 import Vault
 
 /// `copy`: puts a controller file, a directory tree, inline content or a host file at `dest`.
-public enum CopyModule: Module {
+public enum CopyModule: LoopBatchable {
     /// A controller file's bytes; a vaulted one is decrypted unless `decrypt` is false. Without a
     /// vault secret that fits, Ansible's messages.
     static func controllerData(_ path: String, decrypt: Bool = true) throws -> Data? {
@@ -62,6 +62,11 @@ public enum CopyModule: Module {
         .init("decrypt", .bool, default: .bool(true)),
         .init("_original_basename"),
     ] + FileAttributes.options, mutuallyExclusive: [["content", "src"]])
+
+    /// Host sources (remote_src) may be another item's destination.
+    public static func independent(_ items: [Arguments]) -> Bool {
+        items.allSatisfy { !$0.bool("remote_src") } && RemotePathText.independent(items.map { $0.string("dest") })
+    }
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
         if (args.string("src") ?? "").isEmpty && args.string("content") == nil { throw ModuleError("src (or content) is required") }

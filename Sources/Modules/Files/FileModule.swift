@@ -4,7 +4,7 @@ import OrderedCollections
 import Transport
 
 /// `file`: sets attributes of files, directories and links, or creates/removes them.
-public enum FileModule: Module {
+public enum FileModule: LoopBatchable {
     public static let name = "file"
     public static let documentation = """
     # file
@@ -40,6 +40,12 @@ public enum FileModule: Module {
         .init("access_time_format", default: "%Y%m%d%H%M.%S"),
         .init("_original_basename"), .init("_diff_peek"),
     ] + FileAttributes.options)
+
+    /// Links read their source, which may be another item's path: only the other states batch.
+    public static func independent(_ items: [Arguments]) -> Bool {
+        items.allSatisfy { !["link", "hard"].contains($0.string("state") ?? "") && !$0.has("src") }
+            && RemotePathText.independent(items.map { $0.string("path") })
+    }
 
     public static func run(_ args: Arguments, _ context: ModuleContext) throws -> ModuleResult {
         var warnings: [String] = []
@@ -272,6 +278,11 @@ public enum FileModule: Module {
         }
         // Create each missing ancestor with the requested attributes, as Ansible does.
         let mode = try attributes.mode?.apply(to: 0o777 & ~current.umask, isDirectory: true)
+        // Ansible's diff shows the mode set on the directory it made with the default one.
+        if let mode, mode != 0o777 & ~current.umask {
+            plan.diffBefore["mode"] = .string(FileMode.octal(0o777 & ~current.umask))
+            plan.diffAfter["mode"] = .string(FileMode.octal(mode))
+        }
         var s = ""
         var prefix = path.hasPrefix("/") ? "" : "."
         if ids.uid == nil && ids.gid == nil {

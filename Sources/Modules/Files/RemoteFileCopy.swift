@@ -53,7 +53,8 @@ struct SingleFileCopy {
         }
         script += RemoteFile.probe(destPath, follow: follow, checksum: "sha1", content: context.diffMode, realPath: follow)
         paths.append(destPath)
-        let read = RemoteFile.parse(try RemoteFile.run(script, context, what: "reading \(destPath)").stdout, paths: paths)
+        // The content for the diff may be binary.
+        let read = RemoteFile.parse(try RemoteFile.run(script, context, binary: context.diffMode, what: "reading \(destPath)").stdout, paths: paths)
         var attributes = attributes
         let ids = try attributes.resolve(read)
         guard var destState = read.states.last else { throw ModuleError("could not read \(destPath)") }
@@ -98,7 +99,8 @@ struct SingleFileCopy {
                 destState = try RemoteFile.read(inside, context, follow: follow, checksum: "sha1", content: true, realPath: follow).0
             }
         } else if !destState.parentIsDirectory {
-            throw ModuleError("Destination directory \((destPath as NSString).deletingLastPathComponent) does not exist")
+            throw ModuleError("Destination directory \((destPath as NSString).deletingLastPathComponent) does not exist",
+                              ["checksum": .string(sourceChecksum)])
         }
         let current = follow ? destState.followed : destState.info
         if current?.kind == .directory { throw ModuleError("Destination \(finalPath) is a directory") }

@@ -79,6 +79,21 @@ enum RemotePath {
 
 /// Path text helpers for host paths handled in Swift.
 enum RemotePathText {
+    /// Whether these host paths are literal absolute paths (no ~, $ or .. to resolve on the host), all
+    /// different and none inside another: what one does to its path cannot touch another's.
+    static func independent(_ paths: [String?]) -> Bool {
+        var seen: [[Substring]] = []
+        for p in paths {
+            guard let p, p.hasPrefix("/"), !p.contains("$") else { return false }
+            let parts = p.split(separator: "/")
+            guard !parts.contains(where: { $0 == "." || $0 == ".." }) else { return false }
+            // Equal, or one a prefix of the other by whole components.
+            if seen.contains(where: { $0.starts(with: parts) || parts.starts(with: $0) }) { return false }
+            seen.append(parts)
+        }
+        return true
+    }
+
     /// Without trailing slashes or "./" segments.
     static func clean(_ p: String) -> String {
         var s = p.replacingOccurrences(of: "/./", with: "/")
