@@ -73,7 +73,34 @@ extension TaskRunner {
         return try module.spec.validate(args, module: module.name)
     }
 
-    /// The items of a loop of a LoopBatchable module, run together (see LoopBatch) when nothing in the
+    /// Whether `name` appears as a word in the expressions of `value`: inside {{ }} and {% %}, or
+    /// anywhere in a `bare` expression (a condition). Erring on yes only costs the batching.
+    static func mentions(_ name: String, _ value: Value, bare: Bool) -> Bool {
+        func words(_ s: Substring) -> Bool {
+            s.split { !($0.isLetter || $0.isNumber || $0 == "_") }.contains { $0 == name }
+        }
+        switch value {
+        case .string(let s):
+            if bare { return words(s[...]) }
+            var rest = s[...]
+            while let open = rest.firstIndex(of: "{") {
+                let after = rest.index(after: open)
+                guard after < rest.endIndex, rest[after] == "{" || rest[after] == "%" else { rest = rest[after...]; continue }
+                let close = rest[after...].range(of: rest[after] == "{" ? "}}" : "%}")
+                if words(rest[after..<(close?.lowerBound ?? rest.endIndex)]) { return true }
+                guard let close else { return false }
+                rest = rest[close.upperBound...]
+            }
+            return false
+        case .list(let l), .tuple(let l): return l.contains { mentions(name, $0, bare: bare) }
+        case .dict(let d): return d.values.contains { mentions(name, $0, bare: bare) }
+        case .object: return true  // not text: assume it might
+        default: return false
+        }
+    }
+
+    /// The items of a loop of a LoopCombinable or LoopBatchable module, run together (see TextEditChain,
+    /// LoopBatch) when nothing in the
     /// task can tell them from items run one by one: no retries, async, delegation or pause, the
     /// registered result not used by the items, and the same privileges, environment and modes for all.
     /// nil when not; then the items run one by one, as they also do when preparing one fails here.
@@ -81,11 +108,12 @@ extension TaskRunner {
     func batchedLoop(_ itemScopes: [VarScope]) -> [Int: Result<Vars, Error>]? {
         guard itemScopes.count > 1, task.until == nil, task.async == nil, task.inherited.delegateTo == nil,
               !Templar.hasDelimiters(task.action),
-              let module = (ModuleRegistry.module(named: task.action) ?? ModuleRegistry.module(named: shortActionName(task.action)))
-                as? LoopBatchable.Type else { return nil }
+              let module = ModuleRegistry.module(named: task.action) ?? ModuleRegistry.module(named: shortActionName(task.action)),
+              module is LoopCombinable.Type || module is LoopBatchable.Type else { return nil }
         if let register = task.register {
-            let used = "\(task.args) \(task.allWhen) \(task.inherited.environment) \(task.ownEnvironment.map { "\($0)" } ?? "")"
-            if used.contains(register) { return nil }
+            let templates = [Value.dict(task.args)] + task.inherited.environment + (task.ownEnvironment.map { [$0] } ?? [])
+            if task.allWhen.contains(where: { Self.mentions(register, $0, bare: true) })
+                || templates.contains(where: { Self.mentions(register, $0, bare: false) }) { return nil }
         }
         var calls: [(index: Int, args: Arguments, context: ModuleContext)] = []
         do {
@@ -95,10 +123,18 @@ extension TaskRunner {
         } catch {
             return nil
         }
-        guard calls.count > 1, let first = calls.first?.context, module.independent(calls.map(\.args)),
+        guard calls.count > 1, let first = calls.first?.context,
               calls.allSatisfy({ $0.context.become == first.become && $0.context.environment == first.environment
                   && $0.context.checkMode == first.checkMode && $0.context.diffMode == first.diffMode }) else { return nil }
-        let outcomes = LoopBatch.run(module, calls: calls.map { ($0.args, $0.context) }, connection: first.connection)
+        let args = calls.map(\.args)
+        let outcomes: [Result<ModuleResult, Error>]
+        if let combinable = module as? LoopCombinable.Type, let combined = combinable.runCombined(args, first) {
+            outcomes = combined
+        } else if let batchable = module as? LoopBatchable.Type, batchable.independent(args) {
+            outcomes = LoopBatch.run(batchable, calls: calls.map { ($0.args, $0.context) }, connection: first.connection)
+        } else {
+            return nil
+        }
         var results: [Int: Result<Vars, Error>] = [:]
         for (call, outcome) in zip(calls, outcomes) {
             results[call.index] = Result { try finish(module: module.name, cacheable: false) { try outcome.get() } }

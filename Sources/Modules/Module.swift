@@ -35,6 +35,13 @@ public protocol LoopBatchable: Module {
     static func independent(_ items: [Arguments]) -> Bool
 }
 
+/// A module that can apply a loop's items in order itself, e.g. several edits of one file read and
+/// written once: each item must get the result it would get run alone after the items before it.
+public protocol LoopCombinable: Module {
+    /// One result per item, or nil when these items cannot be combined (they then run one by one).
+    static func runCombined(_ items: [Arguments], _ context: ModuleContext) -> [Result<ModuleResult, Error>]?
+}
+
 public extension Module {
     static var aliases: [String] { ["ansible.builtin.\(name)", "ansible.legacy.\(name)"] }
     static var freeForm: Bool { false }
@@ -87,6 +94,8 @@ public final class ModuleContext {
     /// Ansible's jinja2_native setting (off by default); with it off, set_fact turns boolean words into booleans.
     public let jinja2Native: Bool
     public let console: Console
+    /// Set while a loop's edits of one text file run (see TextEditChain).
+    var textEditChain: TextEditChain?
     public init(connection: Connection, host: String, checkMode: Bool, diffMode: Bool, become: Become?,
                 variables: VariableSource, searchPaths: [String], environment: [String: String] = [:],
                 renderTemplate: @escaping (_ source: String, _ path: String) throws -> String,

@@ -1,9 +1,9 @@
 import Foundation
 import XCTest
 
-/// Loops of independent file/copy items run side by side (one round trip per step for all items) on a
-/// real SSH host: same results, failures, check mode and idempotence as item by item, and the wire
-/// cost counted from -vvvv's EXEC lines.
+/// Loops of independent file/copy items run side by side (one round trip per step for all items), and
+/// a loop's edits of one file are read and written once, on a real SSH host: same results, failures,
+/// check mode and idempotence as item by item, and the wire cost counted from -vvvv's EXEC lines.
 final class LoopBatchTests: XCTestCase {
     /// EXEC lines per task banner, in order.
     private func execsPerTask(_ output: String) -> [(task: String, execs: Int)] {
@@ -45,6 +45,13 @@ final class LoopBatchTests: XCTestCase {
               loop: [1, 2]
               register: reg
               when: reg is not defined or reg.changed is defined
+            - copy: dest={{ base }}/lines.conf content="b=old\\n" force=false
+            - name: lines
+              lineinfile: path={{ base }}/lines.conf line="{{ item }}" regexp=^{{ item[0] }}=
+              loop: [a=1, b=2, c=3]
+              register: lines
+            - slurp: src={{ base }}/lines.conf
+              register: text
             - stat: path={{ base }}/{{ item }}
               loop: [d9/., d0/f.conf, missing/f.conf, n/m/o, r2]
               register: st
@@ -56,6 +63,8 @@ final class LoopBatchTests: XCTestCase {
                   - files.results[2].msg == 'Destination directory ' ~ base ~ '/missing does not exist'
                   - st.results | map(attribute='stat.exists') | list == [true, true, false, true, true]
                   - st.results[1].stat.mode == '0640'
+                  - text.content | b64decode == 'b=2\\na=1\\nc=3\\n'
+                  - lines is not changed or lines.results | map(attribute='msg') | list == ['line added', 'line replaced', 'line added']
         """
         let first = try ws.play(play, ["-i", "inv.ini", "-vvvv"])
         XCTAssertEqual(first.status, 0, first.output)
@@ -64,6 +73,7 @@ final class LoopBatchTests: XCTestCase {
         XCTAssertEqual(execs["files"], 2)
         XCTAssertEqual(execs["nested"], 6, "a path inside another item's path runs item by item")
         XCTAssertEqual(execs["registered result used by the items"], 4, "items that see the previous result run one by one")
+        XCTAssertEqual(execs["lines"], 2, "edits of one file: read once, written once")
         XCTAssertGreaterThanOrEqual(first.recap("target")["changed"] ?? 0, 4, first.stdout)
 
         // Again: nothing changes (the missing directory fails again, ignored), and check mode changes nothing.

@@ -4,7 +4,7 @@ import OrderedCollections
 import Transport
 
 /// `blockinfile`: maintains a block of lines between two marker lines.
-public enum BlockInFileModule: Module {
+public enum BlockInFileModule: TextEditModule {
     public static let name = "blockinfile"
     public static let documentation = """
     # blockinfile

@@ -4,7 +4,7 @@ import OrderedCollections
 import Transport
 
 /// `ini_file`: manages sections and `option = value` lines of INI files.
-public enum IniFileModule: Module {
+public enum IniFileModule: TextEditModule {
     public static let name = "ini_file"
     public static let aliases = ["community.general.ini_file", "ansible.builtin.ini_file"]
     public static let documentation = """

@@ -4,7 +4,7 @@ import OrderedCollections
 import Transport
 
 /// `lineinfile`: ensures a line is present (possibly replacing a matching one) or absent.
-public enum LineInFileModule: Module {
+public enum LineInFileModule: TextEditModule {
     public static let name = "lineinfile"
     public static let documentation = """
     # lineinfile

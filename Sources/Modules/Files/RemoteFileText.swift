@@ -27,8 +27,18 @@ struct TextFileEdit {
         var encoding: String.Encoding = .utf8
     }
 
-    /// Reads the file. `directoryMessage` is the error for a directory at `path`.
+    /// Reads the file. `directoryMessage` is the error for a directory at `path`. In a chain of a loop's
+    /// edits, the text the items before left.
     func read(_ context: ModuleContext, directoryMessage: String) throws -> Loaded {
+        guard let chain = context.textEditChain else { return try readFile(context, directoryMessage: directoryMessage) }
+        if let current = chain.current { return current }
+        let loaded = try readFile(context, directoryMessage: directoryMessage)
+        chain.original = loaded
+        chain.current = loaded
+        return loaded
+    }
+
+    private func readFile(_ context: ModuleContext, directoryMessage: String) throws -> Loaded {
         let (state, out) = try RemoteFile.read(path, context, follow: true, content: true, realPath: true,
                                                 owner: attributes.owner, group: attributes.group)
         let ids = try attributes.resolve(out)
@@ -51,7 +61,11 @@ struct TextFileEdit {
         var result = ModuleResult(changed: contentChanges)
         var message = msg
         let target = loaded.state.realPath ?? path
-        if contentChanges && !context.checkMode {
+        if let chain = context.textEditChain {
+            // The chain writes once after the loop's last item.
+            chain.record(newText: newText, contentChanges: contentChanges, plan: plan, context)
+            if !contentChanges && !plan.changes.isEmpty { result.changed = true }
+        } else if contentChanges && !context.checkMode {
             guard let data = newText.data(using: loaded.encoding) else {
                 throw ModuleError("\(path) is not UTF-8 and the new text cannot be written in its encoding (Latin-1)")
             }
@@ -71,12 +85,24 @@ struct TextFileEdit {
                 try RemoteFile.run(plan.changes.commands(target), context, what: "changing attributes of \(path)")
             }
         }
-        if current != nil && !plan.changes.isEmpty {
+        // A new file is made with the default mode first, then given its own, as Ansible reports it.
+        var attributeChanges = plan.changes
+        let createdMode = 0o666 & ~loaded.state.umask
+        if current == nil, attributes.mode != nil, plan.mode != createdMode { attributeChanges.mode = (createdMode, plan.mode) }
+        if !attributeChanges.isEmpty {
             message = message.isEmpty ? "ownership, perms or SE linux context changed" : message + " and ownership, perms or SE linux context changed"
         }
         result["msg"] = .string(message)
         if context.diffMode && contentChanges {
             result.addDiff(before: loaded.text ?? "", after: newText, beforeHeader: diffHeader, afterHeader: diffHeader)
+        }
+        if context.diffMode && !attributeChanges.isEmpty {
+            var before: OrderedDictionary<String, Value> = [:], after: OrderedDictionary<String, Value> = [:]
+            attributeChanges.addDiff(before: &before, after: &after)
+            let header = "\(path) (file attributes)"
+            var diffs = result["diff"]?.listValue ?? []
+            diffs.append(.dict(["before": .dict(before), "after": .dict(after), "before_header": .string(header), "after_header": .string(header)]))
+            result["diff"] = .list(diffs)
         }
         return result
     }

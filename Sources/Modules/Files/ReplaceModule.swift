@@ -4,7 +4,7 @@ import OrderedCollections
 import Transport
 
 /// `replace`: replaces every match of a regular expression in a file.
-public enum ReplaceModule: Module {
+public enum ReplaceModule: TextEditModule {
     public static let name = "replace"
     public static let documentation = """
     # replace
