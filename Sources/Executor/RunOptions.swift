@@ -31,6 +31,8 @@ public struct RunOptions {
     public var sshExtraArgs: String?
     public var connection: String?
     public var timeout: Int = 10
+    /// task_timeout / ANSIBLE_TASK_TIMEOUT (ad-hoc: --task-timeout): the default `timeout` of every task, 0 for none.
+    public var taskTimeout = 0
     public var forceHandlers = false
     /// Notifying a handler that does not exist is an error (else a warning).
     public var errorOnMissingHandler = true

@@ -148,8 +148,13 @@ extension TaskRunner {
                            _ run: @escaping (ModuleContext) throws -> ModuleResult) throws -> Vars {
         let limit = try task.async.map { try templar.template($0, scope) }.flatMap { Int($0.pythonStr) } ?? 0
         guard limit > 0 else {
-            let context = try moduleContext(scope)
-            return try finish(module: name, cacheable: cacheable) { try run(context) }
+            let timeout = try task.inherited.timeout.map { try templar.template($0, scope) }.flatMap { Int($0.pythonStr) }
+                ?? runner.options.taskTimeout
+            guard timeout > 0 else {
+                let context = try moduleContext(scope)
+                return try finish(module: name, cacheable: cacheable) { try run(context) }
+            }
+            return try runWithTimeout(name, seconds: timeout, cacheable: cacheable, scope, run)
         }
         let poll = try task.poll.map { try templar.template($0, scope) }.flatMap { Int($0.pythonStr) } ?? 15
         let context = try moduleContext(scope, dedicated: true)
@@ -178,6 +183,29 @@ extension TaskRunner {
         return try finish(module: name, cacheable: cacheable) {
             var r = ModuleResult(changed: values["changed"]?.truthy ?? false)
             for (k, v) in values.merging(tag.merging(["finished": 1]) { $1 }) { $1 } where k != "changed" { r[k] = v }
+            return r
+        }
+    }
+
+    /// `timeout`: the module runs as a job on a connection of its own, so that when the time is up the
+    /// host's session is not in the middle of a command; the job is then left to end on its own (its
+    /// connection closes with it) and the task fails as ansible-playbook fails it.
+    private func runWithTimeout(_ name: String, seconds: Int, cacheable: Bool, _ scope: VarScope,
+                                _ run: @escaping (ModuleContext) throws -> ModuleResult) throws -> Vars {
+        let context = try moduleContext(scope, dedicated: true)
+        let job = runner.jobs.start(host: host, limit: seconds) {
+            defer { context.connection.close() }
+            do { return try run(context).values } catch let e as ModuleError { return ModuleResult.failed(e.message, e.values).values }
+        }
+        runner.jobs.remove(job.id)
+        guard job.wait(seconds: Double(seconds)) else {
+            return ModuleResult.failed("The \(task.action) action failed to execute in the expected time frame (\(seconds)) and was terminated",
+                                       ["timedout": .dict(["period": .int(seconds)])]).values
+        }
+        let values = try job.result?.get() ?? [:]
+        return try finish(module: name, cacheable: cacheable) {
+            var r = ModuleResult(changed: values["changed"]?.truthy ?? false)
+            for (k, v) in values where k != "changed" { r[k] = v }
             return r
         }
     }

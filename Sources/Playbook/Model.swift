@@ -32,6 +32,8 @@ public struct Inherited {
     public var delegateTo: Value?
     public var runOnce: Value?
     public var anyErrorsFatal: Value?
+    /// `timeout`: seconds a task may run before it is failed and left behind.
+    public var timeout: Value?
     /// Handlers a block notifies for its tasks.
     public var notify: [String] = []
     public var role: RoleInstance?

@@ -102,6 +102,7 @@ extension PlaybookLoader {
             case "run_once": scope.runOnce = v
             case "notify": scope.notify = v.listValue?.map(\.pythonStr) ?? (v.isNone ? [] : [v.pythonStr])
             case "any_errors_fatal": scope.anyErrorsFatal = v
+            case "timeout": scope.timeout = v
             default: break
             }
         }
@@ -276,6 +277,7 @@ extension PlaybookLoader {
             case "connection": task.inherited.connection = v
             case "ignore_errors": task.inherited.ignoreErrors = v
             case "ignore_unreachable": task.inherited.ignoreUnreachable = v
+            case "timeout": task.inherited.timeout = v
             case "no_log": task.inherited.noLog = v
             case "check_mode": task.inherited.checkMode = v
             case "diff": task.inherited.diff = v

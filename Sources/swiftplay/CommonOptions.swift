@@ -66,6 +66,7 @@ struct CommonOptions: ParsableArguments {
         o.privateKey = privateKey ?? config.setting("private_key_file", env: "PRIVATE_KEY_FILE")
         o.connection = connection
         o.timeout = try timeout ?? config.number("timeout", env: "TIMEOUT") ?? 10
+        o.taskTimeout = try config.number("task_timeout", env: "TASK_TIMEOUT") ?? 0
         o.hostKeyChecking = config.flag("host_key_checking", env: "HOST_KEY_CHECKING") ?? true
         let env = ProcessInfo.processInfo.environment
         o.rolesPath = config.paths("roles_path") + (env["ANSIBLE_ROLES_PATH"].map { $0.split(separator: ":").map(String.init) } ?? [])

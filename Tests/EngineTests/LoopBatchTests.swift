@@ -66,7 +66,8 @@ final class LoopBatchTests: XCTestCase {
                   - text.content | b64decode == 'b=2\\na=1\\nc=3\\n'
                   - lines is not changed or lines.results | map(attribute='msg') | list == ['line added', 'line replaced', 'line added']
         """
-        let first = try ws.play(play, ["-i", "inv.ini", "-vvvv"])
+        try ws.write("play.yml", play)
+        let first = try ws.swiftplay(["-i", "inv.ini", "play.yml", "-vvvv"])
         XCTAssertEqual(first.status, 0, first.output)
         let execs = Dictionary(execsPerTask(first.stdout).map { ($0.task, $0.execs) }) { a, _ in a }
         XCTAssertEqual(execs["dirs"], 2, "10 items: one read and one change for all")
@@ -77,10 +78,10 @@ final class LoopBatchTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(first.recap("target")["changed"] ?? 0, 4, first.stdout)
 
         // Again: nothing changes (the missing directory fails again, ignored), and check mode changes nothing.
-        let again = try ws.play(play, ["-i", "inv.ini"])
+        let again = try ws.swiftplay(["-i", "inv.ini", "play.yml"])
         XCTAssertEqual(again.status, 0, again.output)
         XCTAssertEqual(again.recap("target")["changed"], 0, again.stdout)
-        let check = try ws.play("""
+        try ws.write("check.yml", """
         - hosts: target
           gather_facts: false
           tasks:
@@ -93,7 +94,8 @@ final class LoopBatchTests: XCTestCase {
                 that: [c is changed, not st.stat.exists]
             - file: path=\(base) state=absent
               check_mode: false
-        """, ["-i", "inv.ini", "--check"])
+        """)
+        let check = try ws.swiftplay(["-i", "inv.ini", "check.yml", "--check"])
         XCTAssertEqual(check.status, 0, check.output)
     }
 }
