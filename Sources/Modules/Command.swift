@@ -92,10 +92,14 @@ public enum CommandModule: Module {
         return result
     }
 
-    static func timestamp(_ d: Date) -> String {
+    /// Python's str(datetime.now()): local time with microseconds (command's start/end, pause's start/stop).
+    static func timestamp(_ date: Date) -> String {
         let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss.SSSSSS"
-        return f.string(from: d)
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        // DateFormatter rounds to milliseconds: the microseconds are added here.
+        let micros = Int((date.timeIntervalSince1970 * 1_000_000).truncatingRemainder(dividingBy: 1_000_000))
+        return f.string(from: date) + String(format: ".%06d", micros)
     }
 
     static func delta(_ t: TimeInterval) -> String {

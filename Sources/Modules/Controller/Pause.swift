@@ -40,7 +40,7 @@ public enum PauseModule: Module {
         let elapsed = stop.timeIntervalSince(start)
         let shown = minutes == nil && seconds != nil ? "\(rounded(elapsed)) seconds" : "\(rounded(elapsed / 60)) minutes"
         let values: [String: Value] = [
-            "start": .string(pythonTime(start)), "stop": .string(pythonTime(stop)), "delta": .int(Int(elapsed)),
+            "start": .string(CommandModule.timestamp(start)), "stop": .string(CommandModule.timestamp(stop)), "delta": .int(Int(elapsed)),
             "user_input": .string(input), "echo": .bool(echo), "rc": 0, "stderr": "", "stdout": .string("Paused for \(shown)"),
         ]
         return ModuleResult(changed: false, .init(uniqueKeysWithValues: values.sorted { $0.key < $1.key }))
@@ -52,12 +52,4 @@ public enum PauseModule: Module {
         return r == r.rounded() ? String(format: "%.1f", r) : String(r)
     }
 
-    /// Python's str(datetime.now()): local time with microseconds.
-    private static func pythonTime(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        let micros = Int((date.timeIntervalSince1970 * 1_000_000).truncatingRemainder(dividingBy: 1_000_000))
-        return f.string(from: date) + String(format: ".%06d", micros)
-    }
 }
