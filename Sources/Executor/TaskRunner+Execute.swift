@@ -100,13 +100,14 @@ extension TaskRunner {
     }
 
     /// The items of a loop of a LoopCombinable or LoopBatchable module, run together (see TextEditChain,
-    /// LoopBatch) when nothing in the
-    /// task can tell them from items run one by one: no retries, async, delegation or pause, the
-    /// registered result not used by the items, and the same privileges, environment and modes for all.
-    /// nil when not; then the items run one by one, as they also do when preparing one fails here.
-    /// The results are by item index; items whose `when` is false have none.
+    /// LoopBatch) when nothing in the task can tell them from items run one by one: no retries, async,
+    /// delegation, pause or time limit, the registered result not used by the items, and the same
+    /// privileges, environment and modes for all. nil when not; then the items run one by one, as they
+    /// also do when preparing one fails here. The results are by item index; items whose `when` is
+    /// false have none.
     func batchedLoop(_ itemScopes: [VarScope]) -> [Int: Result<Vars, Error>]? {
         guard itemScopes.count > 1, task.until == nil, task.async == nil, task.inherited.delegateTo == nil,
+              task.inherited.timeout == nil, runner.options.taskTimeout == 0,
               !Templar.hasDelimiters(task.action),
               let module = ModuleRegistry.module(named: task.action) ?? ModuleRegistry.module(named: shortActionName(task.action)),
               module is LoopCombinable.Type || module is LoopBatchable.Type else { return nil }

@@ -4,7 +4,7 @@ import OrderedCollections
 import Transport
 
 /// `stat`: facts about a path on the host, in one round trip.
-public enum StatModule: Module {
+public enum StatModule: LoopBatchable {
     public static let name = "stat"
     public static let documentation = """
     # stat
@@ -65,4 +65,7 @@ public enum StatModule: Module {
         if let mc = out.tags["MC"], !mc.isEmpty { stat["charset"] = .string(mc) }
         return ModuleResult(changed: false, ["stat": .dict(stat)])
     }
+
+    /// Reads only: no item can change what another reads.
+    public static func independent(_ items: [Arguments]) -> Bool { true }
 }

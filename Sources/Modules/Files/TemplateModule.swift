@@ -4,7 +4,7 @@ import OrderedCollections
 import Transport
 
 /// `template`: renders a controller Jinja2 template and writes the result like `copy` does.
-public enum TemplateModule: Module {
+public enum TemplateModule: LoopBatchable {
     public static let name = "template"
     public static let documentation = """
     # template
@@ -69,5 +69,9 @@ public enum TemplateModule: Module {
         copy.validate = args.string("validate")
         copy.follow = args.bool("follow")
         return try copy.run(context)
+    }
+
+    public static func independent(_ items: [Arguments]) -> Bool {
+        RemotePathText.independent(items.map { $0.string("dest") })
     }
 }
