@@ -182,9 +182,7 @@ extension TaskRunner {
         let failed = values["failed"]?.truthy ?? false
         runner.callback.message("ASYNC \(failed ? "FAILED" : "OK") on \(host): jid=\(job.id)")
         return try finish(module: name, cacheable: cacheable) {
-            var r = ModuleResult(changed: values["changed"]?.truthy ?? false)
-            for (k, v) in values.merging(tag.merging(["finished": 1]) { $1 }) { $1 } where k != "changed" { r[k] = v }
-            return r
+            Self.moduleResult(values.merging(tag.merging(["finished": 1]) { $1 }) { $1 })
         }
     }
 
@@ -205,10 +203,15 @@ extension TaskRunner {
         }
         let values = try job.result?.get() ?? [:]
         return try finish(module: name, cacheable: cacheable) {
-            var r = ModuleResult(changed: values["changed"]?.truthy ?? false)
-            for (k, v) in values where k != "changed" { r[k] = v }
-            return r
+            Self.moduleResult(values)
         }
+    }
+
+    /// A job's result values as a module result again (for `finish`).
+    static func moduleResult(_ values: Vars) -> ModuleResult {
+        var r = ModuleResult(changed: values["changed"]?.truthy ?? false)
+        for (k, v) in values where k != "changed" { r[k] = v }
+        return r
     }
 
     /// `async_status`: a job's state (finished 0 while it runs), then its result; `mode: cleanup`
