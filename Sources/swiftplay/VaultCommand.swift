@@ -161,6 +161,7 @@ struct VaultEncryptString: ParsableCommand {
     @Option(name: [.short, .customLong("name")], help: "The variable name of each string (repeatable, in order).") var names: [String] = []
     @Option(name: .customLong("stdin-name"), help: "Read the string from standard input and name it NAME.") var stdinName: String?
     @Flag(name: [.short, .customLong("prompt")], help: "Ask for the string to encrypt.") var prompt = false
+    @Flag(name: .customLong("show-input"), help: "Show the string typed at the prompt.") var showInput = false
     @Option(name: .customLong("output"), help: "Write to this file ('-' for standard output).") var output: String?
     @Argument(help: "Strings to encrypt (none: standard input).") var strings: [String] = []
 
@@ -169,8 +170,9 @@ struct VaultEncryptString: ParsableCommand {
         let secret = try options.encryptSecret(options.secrets(newPassword: true))
         var items: [(name: String?, text: String, source: String)] = []
         if prompt {
-            let name = names.first ?? VaultPrompt.ask("Variable name (enter for no name): ").flatMap { $0.isEmpty ? nil : $0 }
-            guard let text = VaultPrompt.ask("String to encrypt (hidden): "), !text.isEmpty else { throw VaultError("The plaintext provided from the prompt was empty, not encrypting") }
+            let name = names.first ?? VaultPrompt.ask("Variable name (enter for no name): ", echo: true).flatMap { $0.isEmpty ? nil : $0 }
+            let question = showInput ? "String to encrypt: " : "String to encrypt (hidden): "
+            guard let text = VaultPrompt.ask(question, echo: showInput), !text.isEmpty else { throw VaultError("The plaintext provided from the prompt was empty, not encrypting") }
             items.append((name, text, "the interactive prompt"))
         } else if strings.isEmpty || stdinName != nil {
             if isatty(0) == 1 {

@@ -38,8 +38,11 @@ struct VaultOptions: ParsableArguments {
 
 enum VaultPrompt {
     /// A password from the terminal without echo; without one, a line of stdin.
-    static func ask(_ prompt: String) -> String? {
+    static func ask(_ prompt: String) -> String? { ask(prompt, echo: false) }
+
+    /// An answer from the terminal, shown as typed when `echo`; without one, a line of stdin.
+    static func ask(_ prompt: String, echo: Bool) -> String? {
         guard let terminal = Terminal.open() else { return readLine() }
-        return terminal.ask(prompt, echo: false)
+        return terminal.ask(prompt, echo: echo)
     }
 }

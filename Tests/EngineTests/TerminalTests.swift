@@ -199,4 +199,20 @@ final class TerminalTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.output)
         XCTAssertTrue(r.output.contains("\"msg\": \"colour=blue\""), r.output)
     }
+
+    /// vault encrypt_string --prompt: the name is shown as typed, the string only with --show-input.
+    func testEncryptStringPrompts() throws {
+        let ws = try Workspace()
+        try ws.write("pw", "pass\n")
+        for show in [false, true] {
+            let question = show ? "String to encrypt: " : "String to encrypt (hidden): "
+            let r = try ws.swiftplayOnTerminal(["vault", "encrypt_string", "--vault-password-file", "pw", "-p"] + (show ? ["--show-input"] : []),
+                                               answers: [("Variable name (enter for no name): ", "tok\n"), (question, "typed-value\n")])
+            XCTAssertEqual(r.status, 0, r.transcript)
+            XCTAssertEqual(r.unanswered, 0, r.transcript)
+            XCTAssertTrue(r.transcript.contains("Variable name (enter for no name): tok"), r.transcript)
+            XCTAssertEqual(r.transcript.contains(question + "typed-value"), show, r.transcript)
+            XCTAssertTrue(r.transcript.contains("tok: !vault |"), r.transcript)
+        }
+    }
 }
