@@ -10,6 +10,23 @@ enum VaultFunction {
     nonisolated(unsafe) private static var cache: [String: String] = [:]
 
     static func install(into env: Environment) {
+        // `vault` / `unvault` filters: text encrypted with a password given in the template, under the
+        // label filter_default unless another vault_id is given.
+        env.addFilter("vault") { input, args, _ in
+            guard let password = try args.string(0, "secret") else { throw args.fail("the vault filter needs a secret") }
+            let salt = try args.string(1, "salt").map { Array($0.utf8) }
+            let label = try args.string(2, "vault_id", default: "filter_default") ?? "filter_default"
+            return .string(try VaultSecrets.encrypt(Array(input.text.utf8), with: VaultSecret(label: label, password: Array(password.utf8)), salt: salt))
+        }
+        env.addFilter("unvault") { input, args, _ in
+            guard let password = try args.string(0, "secret") else { throw args.fail("the unvault filter needs a secret") }
+            let label = try args.string(1, "vault_id", default: "filter_default") ?? "filter_default"
+            do {
+                return .string(try VaultSecrets([VaultSecret(label: label, password: Array(password.utf8))]).decryptText(input.text))
+            } catch let e as VaultError {
+                throw args.fail("Unable to decrypt: \(e.description)")
+            }
+        }
         env.globals[VaultedData.function] = .callable(Callable(name: VaultedData.function) { args, _ in
             guard args.count == 2, let text = args[0].stringValue, let location = args[1].stringValue else {
                 throw TemplateError(kind: .runtime, message: "\(VaultedData.function) takes the vaulted text and where it is")

@@ -19,6 +19,14 @@ public final class VaultSecrets: @unchecked Sendable {
 
     public var isEmpty: Bool { all.isEmpty }
 
+    /// VAULT_ENCRYPT_SALT: a fixed salt (its UTF-8 bytes) instead of 32 random bytes, so that the same
+    /// text and password always encrypt the same (e.g. to keep diffs of vaulted files small).
+    private var salt: [UInt8]?
+    public var encryptSalt: [UInt8]? {
+        get { lock.lock(); defer { lock.unlock() }; return salt }
+        set { lock.lock(); salt = newValue; lock.unlock() }
+    }
+
     /// Decrypts vaulted text; `source` names the file in errors.
     public func decrypt(_ text: String, source: String? = nil) throws -> [UInt8] {
         let envelope = try VaultEnvelope(parsing: text)
@@ -53,9 +61,10 @@ public final class VaultSecrets: @unchecked Sendable {
         return Data(try decrypt(String(decoding: data, as: UTF8.self), source: source))
     }
 
-    /// Encrypts with one secret; the label goes into the header unless it is "default".
-    public static func encrypt(_ plaintext: [UInt8], with secret: VaultSecret) throws -> String {
-        let payload = try VaultCipher.encrypt(plaintext, password: secret.password)
+    /// Encrypts with one secret; the label goes into the header unless it is "default". The salt is
+    /// `salt`, else the configured one (`encryptSalt`), else random.
+    public static func encrypt(_ plaintext: [UInt8], with secret: VaultSecret, salt: [UInt8]? = nil) throws -> String {
+        let payload = try VaultCipher.encrypt(plaintext, password: secret.password, salt: salt ?? shared.encryptSalt)
         let label = secret.label == VaultIdentity.defaultLabel ? nil : secret.label
         return VaultEnvelope(label: label, payload: payload).text
     }

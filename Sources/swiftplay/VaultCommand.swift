@@ -20,6 +20,7 @@ struct VaultSecretOptions: ParsableArguments {
     /// The secrets, asking on the terminal when none are given (a new password is asked twice).
     func secrets(newPassword: Bool) throws -> [VaultSecret] {
         let config = try Config.load()
+        VaultCLI.configureSalt(config)
         let ids = vault.identities(config: config, autoPrompt: true)
         return try VaultSetup.load(ids, ask: newPassword ? VaultCLI.askNew : VaultPrompt.ask)
     }
@@ -46,6 +47,11 @@ struct VaultSecretOptions: ParsableArguments {
 }
 
 enum VaultCLI {
+    /// vault_encrypt_salt / ANSIBLE_VAULT_ENCRYPT_SALT.
+    static func configureSalt(_ config: Config) {
+        VaultSecrets.shared.encryptSalt = config.setting("vault_encrypt_salt", env: "VAULT_ENCRYPT_SALT").map { Array($0.utf8) }
+    }
+
     /// A new password, asked twice.
     static func askNew(_ prompt: String) throws -> String? {
         let (ask, confirm) = prompt == "Vault password: "

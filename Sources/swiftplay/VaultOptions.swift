@@ -32,6 +32,7 @@ struct VaultOptions: ParsableArguments {
 
     /// Loads the secrets and makes them the run's (VaultSecrets.shared).
     func install(config: Config) throws {
+        VaultCLI.configureSalt(config)
         VaultSecrets.shared.all = try VaultSetup.load(identities(config: config), ask: VaultPrompt.ask)
     }
 }

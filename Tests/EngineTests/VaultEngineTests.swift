@@ -342,4 +342,25 @@ final class VaultEngineTests: XCTestCase {
         XCTAssertEqual(mismatch.status, 1, mismatch.transcript)
         XCTAssertTrue(mismatch.transcript.contains("ERROR! Passwords do not match"), mismatch.transcript)
     }
+
+    /// VAULT_ENCRYPT_SALT (environment or vault_encrypt_salt in the config): the same text and password
+    /// encrypt the same, and still decrypt.
+    func testFixedSalt() throws {
+        let ws = try Workspace()
+        try ws.write("pw", Self.password + "\n")
+        let env = ["ANSIBLE_VAULT_ENCRYPT_SALT": "pinned"]
+        let a = try ws.swiftplay(["vault", "encrypt_string", "--vault-id", "pw", "value", "--name", "v"], environment: env)
+        let b = try ws.swiftplay(["vault", "encrypt_string", "--vault-id", "pw", "value", "--name", "v"], environment: env)
+        XCTAssertEqual(a.status, 0, a.output)
+        XCTAssertEqual(a.stdout, b.stdout)
+        try ws.write("ansible.cfg", "[defaults]\nvault_encrypt_salt = pinned\n")
+        XCTAssertEqual(try ws.swiftplay(["vault", "encrypt_string", "--vault-id", "pw", "value", "--name", "v"]).stdout, a.stdout)
+        try FileManager.default.removeItem(atPath: ws.path + "/ansible.cfg")
+        XCTAssertNotEqual(try ws.swiftplay(["vault", "encrypt_string", "--vault-id", "pw", "value", "--name", "v"]).stdout, a.stdout,
+                          "without a salt it is random")
+        try ws.write("play.yml", "- hosts: localhost\n  gather_facts: false\n  vars:\n" + indent(a.stdout, 4)
+                     + "  tasks:\n    - assert: {that: v == 'value'}\n")
+        let r = try ws.swiftplay(["-i", "localhost,", "-c", "local", "--vault-id", "pw", "play.yml"])
+        XCTAssertEqual(r.status, 0, r.output)
+    }
 }

@@ -12,7 +12,8 @@ enum Oracle {
     }
 
     /// Runs ansible-vault with `input` on stdin; skips the test when it is not installed.
-    static func run(_ args: [String], input: String = "", in dir: String) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(_ args: [String], input: String = "", in dir: String,
+                    environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
         guard let tool = ansibleVault else {
             throw XCTSkip("ansible-vault is not installed (looked in ~/.cache/swiftplay/ansible-venv/bin and PATH)")
         }
@@ -20,6 +21,7 @@ enum Oracle {
         p.executableURL = URL(fileURLWithPath: tool)
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let stdin = Pipe(), out = Pipe(), err = Pipe()
         p.standardInput = stdin
         p.standardOutput = out

@@ -41,6 +41,20 @@ final class VaultOracleTests: XCTestCase {
         XCTAssertEqual(try secrets(("default", "pw")).decryptText(body), "s3cr3t value")
     }
 
+    /// VAULT_ENCRYPT_SALT makes encryption deterministic: ours is then ansible-vault's, byte for byte.
+    func testFixedSaltEncryptsAsAnsibleVault() throws {
+        let s = try Scratch()
+        try s.write("pw", "pw\n")
+        for (id, label) in [("pw", "default"), ("team@pw", "team")] {
+            let r = try Oracle.run(["encrypt", "--vault-id", id, "--output", "-", "-"], input: "same text\n", in: s.path,
+                                   environment: ["ANSIBLE_VAULT_ENCRYPT_SALT": "fixed-salt"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let ours = try VaultSecrets.encrypt(Array("same text\n".utf8), with: VaultSecret(label: label, password: Array("pw".utf8)),
+                                                salt: Array("fixed-salt".utf8))
+            XCTAssertEqual(ours, r.stdout)
+        }
+    }
+
     func testAnsibleVaultDecryptsOurs() throws {
         let s = try Scratch()
         try s.write("pw", "ours\n")

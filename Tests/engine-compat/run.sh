@@ -23,7 +23,7 @@ cases=(
   "handlers.yml|--list-tasks" "precedence.yml|--list-hosts" "precedence.yml|--limit web:!h2 --list-hosts"
   "failures.yml|--check" "loops.yml|--syntax-check"
   "runtime_inventory.yml|" "unreachable.yml|" "module_defaults.yml|" "order.yml|"
-  "batched_loops.yml|" "batched_loops.yml|--diff"
+  "batched_loops.yml|" "batched_loops.yml|--diff" "vault_filters.yml|"
 )
 # set_stats output (CUSTOM STATS after the recap) is compared too.
 export ANSIBLE_SHOW_CUSTOM_STATS=1
