@@ -67,7 +67,7 @@ final class TaskRunner {
         } catch let e as SourceError where isErrorInIncludedFile(e) {
             throw e
         } catch {
-            outcome = TaskOutcome(result: ["failed": true, "changed": false, "msg": .string(failureMessage(error))])
+            outcome = TaskOutcome(result: ["failed": true, "msg": .string(failureMessage(error))])
             let ignored = (try? task.inherited.ignoreErrors.map { try templar.conditional($0, scope) } ?? false) ?? false
             report(outcome.result, item: nil, status: .failed, ignored: ignored)
         }

@@ -47,8 +47,14 @@ enum VaultFunction {
             lock.unlock()
             return plain
         } catch let e as VaultError {
-            // Ansible's wording first (scripts look for it), then where the value was written.
-            throw TemplateError(kind: .runtime, message: "\(e.description) (the !vault value at \(location))")
+            // Ansible's wording first (scripts look for it), then where the value was written; not a
+            // template error: the task fails with this message alone, as in Ansible.
+            throw InlineVaultError(description: "\(e.description) (the !vault value at \(location))")
         }
     }
+}
+
+/// An inline `!vault` value that no secret opens.
+struct InlineVaultError: Error, CustomStringConvertible {
+    var description: String
 }
