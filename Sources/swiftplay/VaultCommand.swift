@@ -156,8 +156,32 @@ struct VaultView: ParsableCommand {
         for file in files.isEmpty ? ["-"] : files {
             var text = String(decoding: try VaultCLI.decrypt(try VaultCLI.read(file), secrets: secrets, file: file), as: UTF8.self)
             if !text.hasSuffix("\n") { text += "\n" }
-            FileHandle.standardOutput.write(Data(text.utf8))
+            Self.page(Data(text.utf8))
         }
+    }
+
+    /// On a terminal, through $PAGER (else `less`, with LESS=FRX unless set), as ansible-vault view
+    /// shows it; otherwise, or when the pager cannot run, straight to stdout.
+    static func page(_ data: Data) {
+        guard isatty(1) == 1 else { return FileHandle.standardOutput.write(data) }
+        let env = ProcessInfo.processInfo.environment
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", env["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less"]
+        p.environment = env.merging(["LESS": env["LESS"] ?? "FRX"]) { $1 }
+        let input = Pipe()
+        p.standardInput = input
+        do {
+            try p.run()
+        } catch {
+            return FileHandle.standardOutput.write(data)
+        }
+        // A pager quit early closes the pipe: the rest is not wanted, and writing must not kill us.
+        signal(SIGPIPE, SIG_IGN)
+        try? input.fileHandleForWriting.write(contentsOf: data)
+        try? input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        if p.terminationStatus == 127 { FileHandle.standardOutput.write(data) }  // no such pager
     }
 }
 

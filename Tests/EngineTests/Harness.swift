@@ -141,9 +141,11 @@ extension Workspace {
     """
 
     /// Runs `swiftplay ARGS` in the workspace on a pseudo-terminal, answering `answers` in order.
-    func swiftplayOnTerminal(_ args: [String], answers: [(String, String)], timeout: TimeInterval = 120) throws -> TerminalRun {
+    func swiftplayOnTerminal(_ args: [String], answers: [(String, String)], environment: [String: String] = [:],
+                             timeout: TimeInterval = 120) throws -> TerminalRun {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        for (k, v) in environment { env[k] = v }
         let spec: [String: Any] = ["cwd": path, "argv": [Workspace.binary.path] + args, "env": env,
                                    "answers": answers.map { [$0.0, $0.1] }, "timeout": timeout]
         let p = Process()

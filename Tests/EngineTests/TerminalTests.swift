@@ -215,4 +215,21 @@ final class TerminalTests: XCTestCase {
             XCTAssertTrue(r.transcript.contains("tok: !vault |"), r.transcript)
         }
     }
+
+    /// vault view on a terminal goes through $PAGER; a pager that quits at once is no error.
+    func testVaultViewPages() throws {
+        let ws = try Workspace()
+        try ws.write("pw", "pass\n")
+        try ws.write("secret.txt", "line one\nline two\n")
+        XCTAssertEqual(try ws.swiftplay(["vault", "encrypt", "--vault-password-file", "pw", "secret.txt"]).status, 0)
+        let paged = try ws.swiftplayOnTerminal(["vault", "view", "--vault-password-file", "pw", "secret.txt"], answers: [],
+                                               environment: ["PAGER": "sed 's/^/PAGED: /'"])
+        XCTAssertEqual(paged.status, 0, paged.transcript)
+        XCTAssertTrue(paged.transcript.contains("PAGED: line one\nPAGED: line two"), paged.transcript)
+        let quit = try ws.swiftplayOnTerminal(["vault", "view", "--vault-password-file", "pw", "secret.txt"], answers: [],
+                                              environment: ["PAGER": "true"])
+        XCTAssertEqual(quit.status, 0, quit.transcript)
+        let plain = try ws.swiftplay(["vault", "view", "--vault-password-file", "pw", "secret.txt"], environment: ["PAGER": "false"])
+        XCTAssertEqual(plain.stdout, "line one\nline two\n", "not a terminal: no pager")
+    }
 }
