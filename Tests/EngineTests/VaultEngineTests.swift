@@ -334,7 +334,9 @@ final class VaultEngineTests: XCTestCase {
         XCTAssertEqual(enc.unanswered, 0, enc.transcript)
         XCTAssertTrue(enc.transcript.contains("Encryption successful"), enc.transcript)
         XCTAssertFalse(enc.transcript.contains("tty-pw"), enc.transcript)
-        let view = try ws.swiftplayOnTerminal(["vault", "view", "data.txt"], answers: [("Vault password: ", "tty-pw\n")])
+        // The pty has no size, so no pager (less) could tell the text fits: cat shows it.
+        let view = try ws.swiftplayOnTerminal(["vault", "view", "data.txt"], answers: [("Vault password: ", "tty-pw\n")],
+                                              environment: ["PAGER": "cat"])
         XCTAssertEqual(view.status, 0, view.transcript)
         XCTAssertTrue(view.transcript.hasSuffix("typed\n"), view.transcript)
         let mismatch = try ws.swiftplayOnTerminal(["vault", "encrypt_string", "x"],
