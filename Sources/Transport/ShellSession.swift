@@ -31,10 +31,10 @@ struct StreamClosed: Error { var reason: String }
 /// never read the session's script. A command whose output is text (`textOutput`) runs in a command
 /// substitution instead of the subshell, as the same one fork, and its stdout is printed with the end
 /// marker by one `printf`: the host's shell writes the whole answer at once, so sshd sends one packet
-/// rather than one per `echo` of the command (the figures are in bench/playbook). Given stdin, the command line first prints a READY line and pipes
-/// `head -c N` into the command; the raw bytes are sent once READY shows (GNU head reads exactly N bytes
-/// from a pipe, checked when stdin is first sent). Without GNU head, stdin goes as a base64
-/// here-document parsed before the command starts.
+/// rather than one per `echo` of the command (the figures are in bench/playbook). Given stdin, the
+/// command line first prints a READY line and pipes `head -c N` into the command; the raw bytes are
+/// sent once READY shows (GNU head reads exactly N bytes from a pipe, checked when stdin is first
+/// sent). Without GNU head, stdin goes as a base64 here-document parsed before the command starts.
 /// Become uses a separate session whose shell was started through sudo/su (see `become(on:...)`).
 /// Limitation: output of background processes that keep the command's stdout open after it ends is
 /// dropped before the next command, or lands in it if it comes later.

@@ -126,9 +126,7 @@ struct SingleFileCopy {
                 if case .remote(let src) = source { write.remoteSource = src }
                 write.createDirectory = dirHint && !destState.parentIsDirectory
                 write.md5 = true
-                write.newFile = current == nil
-                write.currentMode = current?.kind == .file ? current?.mode : nil
-                write.sessionUmask = destState.umask
+                write.replacing(current, umask: destState.umask)
                 (after, backupFile, md5) = try write.run(context)
             }
         } else if !plan.changes.isEmpty {

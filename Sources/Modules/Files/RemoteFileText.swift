@@ -66,19 +66,7 @@ struct TextFileEdit {
             chain.record(newText: newText, contentChanges: contentChanges, plan: plan, context)
             if !contentChanges && !plan.changes.isEmpty { result.changed = true }
         } else if contentChanges && !context.checkMode {
-            guard let data = newText.data(using: loaded.encoding) else {
-                throw ModuleError("\(path) is not UTF-8 and the new text cannot be written in its encoding (Latin-1)")
-            }
-            var write = AtomicWrite(dest: target, data: data, mode: plan.mode, uid: plan.uid, gid: plan.gid,
-                                    requireOwnership: plan.requireOwnership, validate: validate, backup: backup)
-            write.createDirectory = !loaded.state.parentIsDirectory
-            write.newFile = current == nil
-            write.currentMode = current?.kind == .file ? current?.mode : nil
-            write.sessionUmask = loaded.state.umask
-            write.probeAfter = false
-            write.checksum = nil
-            let (_, backupFile, _) = try write.run(context)
-            if let backupFile { result[backupKey] = .string(backupFile) }
+            if let backupFile = try write(newText, over: loaded, plan: plan, context) { result[backupKey] = .string(backupFile) }
         } else if !contentChanges && !plan.changes.isEmpty {
             result.changed = true
             if !context.checkMode {
@@ -105,6 +93,21 @@ struct TextFileEdit {
             result["diff"] = .list(diffs)
         }
         return result
+    }
+
+    /// Writes `text` atomically over the file as `loaded` found it (through a link, to its target), with
+    /// the plan's mode and owners; returns the backup file, if one was made.
+    func write(_ text: String, over loaded: Loaded, plan: WritePlan, _ context: ModuleContext) throws -> String? {
+        guard let data = text.data(using: loaded.encoding) else {
+            throw ModuleError("\(path) is not UTF-8 and the new text cannot be written in its encoding (Latin-1)")
+        }
+        var write = AtomicWrite(dest: loaded.state.realPath ?? path, data: data, mode: plan.mode, uid: plan.uid, gid: plan.gid,
+                                requireOwnership: plan.requireOwnership, validate: validate, backup: backup)
+        write.createDirectory = !loaded.state.parentIsDirectory
+        write.replacing(loaded.state.followed, umask: loaded.state.umask)
+        write.probeAfter = false
+        write.checksum = nil
+        return try write.run(context).backup
     }
 
     /// Lines with their endings, as Python's readlines() splits a file.

@@ -52,6 +52,14 @@ public struct AtomicWrite {
         self.backup = backup
     }
 
+    /// What the read found at the destination (nil: nothing) and the session's umask, which spare the
+    /// script a chmod or a subshell (see newFile, currentMode, sessionUmask).
+    public mutating func replacing(_ current: FileInfo?, umask: Int) {
+        newFile = current == nil
+        currentMode = current?.kind == .file ? current?.mode : nil
+        sessionUmask = umask
+    }
+
     static let validateFailed: Int32 = 93
 
     /// The temporary file, next to the destination.

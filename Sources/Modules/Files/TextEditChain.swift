@@ -65,23 +65,11 @@ final class TextEditChain {
     /// applies the attribute changes when no item changed the content.
     private func write(path: String, attributes: FileAttributes, _ context: ModuleContext) throws {
         guard let original, let current else { return }
-        let target = original.state.realPath ?? path
         if let text = current.text, text != original.text {
             let plan = try WritePlan(current: original.state.followed, umask: original.state.umask, attributes: attributes, ids: original.ids)
-            guard let data = text.data(using: original.encoding) else {
-                throw ModuleError("\(path) is not UTF-8 and the new text cannot be written in its encoding (Latin-1)")
-            }
-            var write = AtomicWrite(dest: target, data: data, mode: plan.mode, uid: plan.uid, gid: plan.gid,
-                                    requireOwnership: plan.requireOwnership)
-            write.createDirectory = !original.state.parentIsDirectory
-            write.newFile = original.state.followed == nil
-            write.currentMode = original.state.followed?.kind == .file ? original.state.followed?.mode : nil
-            write.sessionUmask = original.state.umask
-            write.probeAfter = false
-            write.checksum = nil
-            _ = try write.run(context)
+            _ = try TextFileEdit(path: path, attributes: attributes).write(text, over: original, plan: plan, context)
         } else if !attributeChanges.isEmpty {
-            try RemoteFile.run(attributeChanges.commands(target), context, what: "changing attributes of \(path)")
+            try RemoteFile.run(attributeChanges.commands(original.state.realPath ?? path), context, what: "changing attributes of \(path)")
         }
     }
 }
