@@ -69,9 +69,7 @@ final class AsyncTests: XCTestCase {
     /// file the job waits for. Were the session shared, the job would never see it and time out.
     func testJobRunsBesideTheHostsNextTasksOverSSH() throws {
         let h = try TestHost.first()
-        let ws = try Workspace()
-        try h.writeInventory(to: ws)
-        try ws.write("play.yml", """
+        let r = try h.play("""
         - hosts: target
           gather_facts: false
           vars: {flag: /tmp/swiftplay-async-flag}
@@ -90,8 +88,7 @@ final class AsyncTests: XCTestCase {
             - file: path={{ flag }} state=absent
             - assert:
                 that: status.stdout == 'seen'
-        """)
-        let r = try ws.swiftplay(["-i", "inv.ini", "play.yml"])
+        """, in: try Workspace())
         XCTAssertEqual(r.status, 0, r.output)
     }
 }

@@ -184,6 +184,14 @@ struct TestHost {
         try ws.write(file, "target ansible_host=\(address) ansible_port=\(port) ansible_user=\(user) ansible_host_key_checking=false\(key)\n")
     }
 
+    /// Writes `playbook` as `file` and runs it over SSH on this host (as `target` of inv.ini), not on the
+    /// local connection `Workspace.play` uses.
+    func play(_ playbook: String, in ws: Workspace, file: String = "play.yml", _ extra: [String] = []) throws -> Run {
+        try writeInventory(to: ws)
+        try ws.write(file, playbook)
+        return try ws.swiftplay(["-i", "inv.ini", file] + extra)
+    }
+
     /// The first test host of SWIFTPLAY_TEST_HOSTS, or a skip.
     static func first() throws -> TestHost {
         guard let path = ProcessInfo.processInfo.environment["SWIFTPLAY_TEST_HOSTS"], !path.isEmpty else {

@@ -234,8 +234,7 @@ final class LibraryModuleTests: XCTestCase {
     func testPythonModuleRunsOverSSHWithBecome() throws {
         let h = try TestHost.first()
         let ws = try workspaceWithRole()
-        try h.writeInventory(to: ws)
-        try ws.write("play.yml", """
+        let r = try h.play("""
         - hosts: target
           gather_facts: false
           vars: {out: /tmp/swiftplay-library-module-test}
@@ -256,8 +255,7 @@ final class LibraryModuleTests: XCTestCase {
                   - first is changed and second is not changed and first.uid == 0
                   - content.stdout == 'HELLO!HELLO!'
                   - as_nobody.uid == 65534
-        """)
-        let r = try ws.swiftplay(["-i", "inv.ini", "play.yml"])
+        """, in: ws)
         XCTAssertEqual(r.status, 0, r.output)
     }
 }

@@ -21,7 +21,6 @@ final class LoopBatchTests: XCTestCase {
     func testIndependentItemsShareRoundTrips() throws {
         let host = try TestHost.first()
         let ws = try Workspace()
-        try host.writeInventory(to: ws)
         let base = "/tmp/swiftplay-batch-\(UUID().uuidString.prefix(8))"
         let play = """
         - hosts: target
@@ -66,8 +65,7 @@ final class LoopBatchTests: XCTestCase {
                   - text.content | b64decode == 'b=2\\na=1\\nc=3\\n'
                   - lines is not changed or lines.results | map(attribute='msg') | list == ['line added', 'line replaced', 'line added']
         """
-        try ws.write("play.yml", play)
-        let first = try ws.swiftplay(["-i", "inv.ini", "play.yml", "-vvvv"])
+        let first = try host.play(play, in: ws, ["-vvvv"])
         XCTAssertEqual(first.status, 0, first.output)
         let execs = Dictionary(execsPerTask(first.stdout).map { ($0.task, $0.execs) }) { a, _ in a }
         XCTAssertEqual(execs["dirs"], 2, "10 items: one read and one change for all")
@@ -78,10 +76,10 @@ final class LoopBatchTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(first.recap("target")["changed"] ?? 0, 4, first.stdout)
 
         // Again: nothing changes (the missing directory fails again, ignored), and check mode changes nothing.
-        let again = try ws.swiftplay(["-i", "inv.ini", "play.yml"])
+        let again = try host.play(play, in: ws)
         XCTAssertEqual(again.status, 0, again.output)
         XCTAssertEqual(again.recap("target")["changed"], 0, again.stdout)
-        try ws.write("check.yml", """
+        let check = try host.play("""
         - hosts: target
           gather_facts: false
           tasks:
@@ -94,8 +92,7 @@ final class LoopBatchTests: XCTestCase {
                 that: [c is changed, not st.stat.exists]
             - file: path=\(base) state=absent
               check_mode: false
-        """)
-        let check = try ws.swiftplay(["-i", "inv.ini", "check.yml", "--check"])
+        """, in: ws, file: "check.yml", ["--check"])
         XCTAssertEqual(check.status, 0, check.output)
     }
 }

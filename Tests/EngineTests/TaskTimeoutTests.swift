@@ -56,9 +56,7 @@ final class TaskTimeoutTests: XCTestCase {
     /// Over SSH the timed task has a connection of its own: the host's session serves the next task.
     func testTimeoutOverSSH() throws {
         let host = try TestHost.first()
-        let ws = try Workspace()
-        try host.writeInventory(to: ws)
-        try ws.write("play.yml", """
+        let r = try host.play("""
         - hosts: target
           gather_facts: false
           tasks:
@@ -74,8 +72,7 @@ final class TaskTimeoutTests: XCTestCase {
                 that:
                   - slow.msg is search('expected time frame \\(2\\)')
                   - (t1.stdout | int) - (t0.stdout | int) < 6
-        """)
-        let r = try ws.swiftplay(["-i", "inv.ini", "play.yml"])
+        """, in: try Workspace())
         XCTAssertEqual(r.status, 0, r.output)
     }
 }
